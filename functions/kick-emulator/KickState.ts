@@ -1,0 +1,75 @@
+import { DurableObject } from "cloudflare:workers";
+import { apiRoute } from "./apiRoutes";
+import type { Ctx } from "./context";
+import { controlRouter } from "./controlRoutes";
+import { faultResponse, takeFault } from "./faults";
+import { droppedConnection } from "./http";
+import { homePage } from "./homePage";
+import { authorize, decide, introspect, revoke, token } from "./oauthRoutes";
+import { defaultSettings, seed } from "./seed";
+import type { EmulatorState } from "./state";
+
+type Route = (ctx: Ctx) => Response | Promise<Response>;
+
+/** id.kick.com's routes; everything else under /public is api.kick.com's. */
+const OAUTH_ROUTES: Record<string, Route> = {
+  "GET /oauth/authorize": authorize,
+  "POST /oauth/authorize": decide,
+  "POST /oauth/token": token,
+  "POST /oauth/revoke": revoke,
+  "POST /oauth/token/introspect": introspect,
+  "POST /public/v1/token/introspect": introspect,
+  "GET /": homePage,
+};
+
+const DAY = 86_400_000;
+
+/**
+ * The whole emulated Kick in one Durable Object: one instance, one JSON state, so every
+ * check-and-change (spending a code, rotating a refresh token) is atomic, as at Kick.
+ */
+export class KickState extends DurableObject<Cloudflare.KickEmulatorEnv> {
+  private state!: EmulatorState;
+  private control;
+
+  constructor(ctx: DurableObjectState, env: Cloudflare.KickEmulatorEnv) {
+    super(ctx, env);
+    this.control = controlRouter(env);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.state = (await ctx.storage.get<EmulatorState>("state")) ?? seed(defaultSettings(env), Date.now());
+    });
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const ctx: Ctx = { state: this.state, now: Date.now() + this.state.clock_offset_ms, request, url };
+    let response: Response;
+    if (url.pathname === "/_emulator" || url.pathname.startsWith("/_emulator/")) {
+      response = (await this.control.fetch(request, ctx)) ?? Response.json({ error: { code: "not_found", message: "no such control route; GET /_emulator lists them" } }, { status: 404 });
+    } else {
+      response = await this.kick(ctx);
+      this.state.requests = [...this.state.requests, { at: new Date(ctx.now).toISOString(), method: request.method, path: url.pathname, status: response.status }].slice(-200);
+    }
+    this.prune(ctx.now);
+    await this.ctx.storage.put("state", this.state);
+    return response;
+  }
+
+  /** Kick itself, with any armed fault applied first. */
+  private async kick(ctx: Ctx): Promise<Response> {
+    const fault = takeFault(this.state, ctx.request.method, ctx.url.pathname);
+    if (fault?.delay_ms) await new Promise((resolve) => setTimeout(resolve, fault.delay_ms));
+    if (fault && (fault.status !== null || fault.drop === "before")) return faultResponse(fault);
+    const route = OAUTH_ROUTES[`${ctx.request.method} ${ctx.url.pathname}`];
+    const response = (route ? await route(ctx) : await apiRoute(ctx)) ?? Response.json({ data: null, message: "Not Found" }, { status: 404 });
+    return fault?.drop === "after" ? droppedConnection() : response;
+  }
+
+  /** Forget codes and tokens long dead so the state stays small. */
+  private prune(now: number) {
+    const s = this.state;
+    for (const [k, v] of Object.entries(s.codes)) if (v.expires_at < now - DAY) delete s.codes[k];
+    for (const [k, v] of Object.entries(s.access_tokens)) if (v.expires_at < now - DAY) delete s.access_tokens[k];
+    for (const [k, v] of Object.entries(s.refresh_tokens)) if (v.expires_at < now - DAY) delete s.refresh_tokens[k];
+  }
+}

@@ -1,0 +1,242 @@
+import { Router } from "itty-router";
+import * as z from "zod/mini";
+import { ulid } from "../../shared/encoding/ulid";
+import { describeIssues } from "../../shared/kick/describeIssues";
+import { EVENT_TYPES } from "../../shared/kick/schemas/events";
+import { ALL_KICK_SCOPES } from "../../shared/kick/scopes";
+import { isoAt, type Ctx } from "./context";
+import { eventPayload, mergeOverrides } from "./eventPayloads";
+import { newFault } from "./faults";
+import { seed, defaultSettings, DEMO } from "./seed";
+import { signDelivery } from "./signing";
+import type { Settings } from "./state";
+import { issueUserTokens } from "./tokens";
+
+const bad = (message: string, details?: unknown) => Response.json({ error: { code: "invalid_input", message, details } }, { status: 400 });
+
+async function body<S extends z.ZodMiniType>(ctx: Ctx, schema: S): Promise<{ ok: true; value: z.output<S> } | { ok: false; response: Response }> {
+  let raw: unknown = {};
+  const text = await ctx.request.text();
+  if (text.trim()) {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return { ok: false, response: bad("body must be JSON") };
+    }
+  }
+  const parsed = z.safeParse(schema, raw);
+  if (!parsed.success) {
+    const issues = describeIssues(parsed.error.issues);
+    return { ok: false, response: bad(issues.map((i) => `${i.field || "body"}: ${i.reason}`).join("; "), issues) };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+const SettingsPatch = z.partial(
+  z.object({
+    access_token_ttl: z.int().check(z.positive()),
+    app_token_ttl: z.int().check(z.positive()),
+    refresh_token_ttl: z.int().check(z.positive()),
+    refresh_grace: z.int().check(z.nonnegative()),
+    code_ttl: z.int().check(z.positive()),
+    auto_approve: z.boolean(),
+    bot_chat_works: z.boolean(),
+    chat_rate_max: z.int().check(z.positive()),
+    chat_rate_window: z.int().check(z.positive()),
+    subscription_limit: z.int().check(z.nonnegative()),
+    chat_subscription_limit: z.int().check(z.nonnegative()),
+  }),
+);
+
+const ChannelPatch = z.partial(
+  z.object({
+    is_live: z.boolean(),
+    stream_title: z.string(),
+    viewer_count: z.int().check(z.nonnegative()),
+    category_id: z.int(),
+    language: z.string(),
+    is_mature: z.boolean(),
+    custom_tags: z.array(z.string()),
+  }),
+);
+
+const WebhookSend = z.object({
+  type: z.enum(EVENT_TYPES),
+  broadcaster_user_id: z.optional(z.int()),
+  to: z.optional(z.url()),
+  overrides: z.optional(z.record(z.string(), z.unknown())),
+  message_id: z.optional(z.string()),
+  timestamp: z.optional(z.string()),
+  subscription_id: z.optional(z.string()),
+});
+
+/** The emulator's control API under /_emulator: set the scene, inject faults, send signed webhooks. */
+export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
+  const router = Router<Ctx & { params: Record<string, string> }, [Ctx]>({ base: "/_emulator" });
+
+  router.get("/", () =>
+    Response.json({
+      routes: [
+        "GET /_emulator/state",
+        "POST /_emulator/reset",
+        "PATCH /_emulator/settings",
+        "POST /_emulator/clock {advance_seconds}",
+        "POST /_emulator/session {user_id}",
+        "POST /_emulator/clients {client_id, client_secret, redirect_uris}",
+        "POST /_emulator/tokens {user_id, scopes, client_id?}",
+        "PATCH /_emulator/channels/:id {is_live, stream_title, viewer_count, category_id, ...}",
+        "POST /_emulator/redemptions {reward_id, user_id, user_input?}",
+        "POST /_emulator/kicks {broadcaster_user_id, user_id, amount}",
+        "POST|GET|DELETE /_emulator/faults",
+        "GET|DELETE /_emulator/requests",
+        "POST /_emulator/webhooks {type, to?, broadcaster_user_id?, overrides?}",
+      ],
+    }),
+  );
+
+  router.get("/state", (_, ctx) => {
+    const { access_tokens, refresh_tokens, codes, signing_key: _k, ...visible } = ctx.state;
+    // Token values stay out of the dump; counts are enough to assert on.
+    return Response.json({
+      ...visible,
+      now: isoAt(ctx.now),
+      token_counts: {
+        access: Object.keys(access_tokens).length,
+        access_active: Object.values(access_tokens).filter((t) => !t.revoked && t.expires_at > ctx.now).length,
+        refresh: Object.keys(refresh_tokens).length,
+        refresh_unused: Object.values(refresh_tokens).filter((t) => !t.revoked && t.used_at === null).length,
+        codes: Object.keys(codes).length,
+      },
+      refresh_calls: Object.values(refresh_tokens).filter((t) => t.used_at !== null).length,
+    });
+  });
+
+  router.post("/reset", (_, ctx) => {
+    Object.assign(ctx.state, seed(defaultSettings(env), Date.now()), { signing_key: ctx.state.signing_key });
+    return Response.json({ ok: true });
+  });
+
+  router.patch("/settings", async (_, ctx) => {
+    const b = await body(ctx, SettingsPatch);
+    if (!b.ok) return b.response;
+    Object.assign(ctx.state.settings, b.value as Partial<Settings>);
+    return Response.json(ctx.state.settings);
+  });
+
+  router.post("/clock", async (_, ctx) => {
+    const b = await body(ctx, z.object({ advance_seconds: z.number() }));
+    if (!b.ok) return b.response;
+    ctx.state.clock_offset_ms += b.value.advance_seconds * 1000;
+    return Response.json({ now: isoAt(Date.now() + ctx.state.clock_offset_ms), offset_seconds: ctx.state.clock_offset_ms / 1000 });
+  });
+
+  router.post("/session", async (_, ctx) => {
+    const b = await body(ctx, z.object({ user_id: z.int() }));
+    if (!b.ok) return b.response;
+    if (!ctx.state.users.some((u) => u.user_id === b.value.user_id)) return bad("user_id: unknown user");
+    ctx.state.session_user_id = b.value.user_id;
+    return Response.json({ session_user_id: b.value.user_id });
+  });
+
+  router.post("/clients", async (_, ctx) => {
+    const b = await body(ctx, z.object({ client_id: z.string().check(z.minLength(1)), client_secret: z.string().check(z.minLength(1)), name: z.optional(z.string()), redirect_uris: z.array(z.url()) }));
+    if (!b.ok) return b.response;
+    const { client_id, client_secret, name, redirect_uris } = b.value;
+    ctx.state.clients = [...ctx.state.clients.filter((c) => c.client_id !== client_id), { client_id, client_secret, name: name ?? client_id, redirect_uris }];
+    return Response.json({ client_id, redirect_uris });
+  });
+
+  router.post("/tokens", async (_, ctx) => {
+    const b = await body(ctx, z.object({ user_id: z.int(), scopes: z.optional(z.array(z.string())), client_id: z.optional(z.string()) }));
+    if (!b.ok) return b.response;
+    if (!ctx.state.users.some((u) => u.user_id === b.value.user_id)) return bad("user_id: unknown user");
+    return Response.json(issueUserTokens(ctx.state, b.value.client_id ?? DEMO.clientId, b.value.user_id, b.value.scopes ?? [...ALL_KICK_SCOPES], ctx.now));
+  });
+
+  router.patch("/channels/:id", async ({ params }, ctx) => {
+    const channel = ctx.state.channels.find((c) => c.broadcaster_user_id === Number(params.id));
+    if (!channel) return Response.json({ error: { code: "not_found", message: "no such channel" } }, { status: 404 });
+    const b = await body(ctx, ChannelPatch);
+    if (!b.ok) return b.response;
+    const wasLive = channel.is_live;
+    Object.assign(channel, b.value);
+    if (b.value.is_live === true && !wasLive) channel.started_at = isoAt(ctx.now);
+    if (b.value.is_live === false) channel.started_at = null;
+    return Response.json(channel);
+  });
+
+  router.post("/redemptions", async (_, ctx) => {
+    const b = await body(ctx, z.object({ reward_id: z.string(), user_id: z.int(), user_input: z.optional(z.string()) }));
+    if (!b.ok) return b.response;
+    const reward = ctx.state.rewards.find((r) => r.id === b.value.reward_id && !r.is_deleted);
+    if (!reward) return bad("reward_id: unknown reward");
+    const redemption = {
+      id: ulid(ctx.now),
+      broadcaster_user_id: reward.broadcaster_user_id,
+      reward_id: reward.id,
+      redeemer_user_id: b.value.user_id,
+      user_input: b.value.user_input ?? "",
+      status: reward.should_redemptions_skip_request_queue ? ("accepted" as const) : ("pending" as const),
+      redeemed_at: isoAt(ctx.now),
+    };
+    ctx.state.redemptions.push(redemption);
+    return Response.json(redemption);
+  });
+
+  router.post("/kicks", async (_, ctx) => {
+    const b = await body(ctx, z.object({ broadcaster_user_id: z.int(), user_id: z.int(), amount: z.int().check(z.positive()) }));
+    if (!b.ok) return b.response;
+    ctx.state.kicks.push({ ...b.value, at: ctx.now });
+    return Response.json({ ok: true });
+  });
+
+  router.post("/faults", async (_, ctx) => {
+    const b = await body(ctx, z.record(z.string(), z.unknown()));
+    if (!b.ok) return b.response;
+    try {
+      const fault = newFault(b.value);
+      ctx.state.faults.push(fault);
+      return Response.json(fault, { status: 201 });
+    } catch (error) {
+      return bad((error as Error).message);
+    }
+  });
+  router.get("/faults", (_, ctx) => Response.json(ctx.state.faults));
+  router.delete("/faults", (_, ctx) => ((ctx.state.faults = []), Response.json({ ok: true })));
+
+  router.get("/requests", (_, ctx) => Response.json(ctx.state.requests));
+  router.delete("/requests", (_, ctx) => ((ctx.state.requests = []), Response.json({ ok: true })));
+
+  router.post("/webhooks", async (_, ctx) => {
+    const b = await body(ctx, WebhookSend);
+    if (!b.ok) return b.response;
+    const { type, to, overrides } = b.value;
+    const broadcaster = b.value.broadcaster_user_id ?? DEMO.broadcaster;
+    const rawBody = JSON.stringify(mergeOverrides(eventPayload(ctx, type, broadcaster), overrides));
+    const messageId = b.value.message_id ?? ulid(ctx.now);
+    const timestamp = b.value.timestamp ?? isoAt(ctx.now);
+    const subscription = ctx.state.subscriptions.find((s) => s.event === type && s.broadcaster_user_id === broadcaster);
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "kick-event-message-id": messageId,
+      "kick-event-subscription-id": b.value.subscription_id ?? subscription?.id ?? ulid(ctx.now),
+      "kick-event-signature": await signDelivery(ctx.state, messageId, timestamp, rawBody),
+      "kick-event-message-timestamp": timestamp,
+      "kick-event-type": type,
+      "kick-event-version": "1",
+    };
+    let delivered: { status: number } | { error: string } | null = null;
+    if (to) {
+      try {
+        const response = await fetch(to, { method: "POST", headers, body: rawBody });
+        await response.body?.cancel();
+        delivered = { status: response.status };
+      } catch (error) {
+        delivered = { error: (error as Error).message };
+      }
+    }
+    return Response.json({ headers, body: rawBody, delivered });
+  });
+
+  return router;
+}

@@ -1,0 +1,195 @@
+/** Everything the emulated Kick knows. One JSON document, kept by the KickState Durable Object. */
+export interface EmulatorUser {
+  user_id: number;
+  name: string;
+  email: string;
+  profile_picture: string;
+}
+
+export interface EmulatorChannel {
+  broadcaster_user_id: number;
+  slug: string;
+  channel_description: string;
+  banner_picture: string;
+  stream_title: string;
+  category_id: number;
+  custom_tags: string[];
+  is_live: boolean;
+  is_mature: boolean;
+  language: string;
+  started_at: string | null;
+  viewer_count: number;
+  stream_key: string;
+  active_subscribers_count: number;
+  canceled_subscribers_count: number;
+}
+
+export interface EmulatorCategory {
+  id: number;
+  name: string;
+  thumbnail: string;
+  tags: string[];
+  viewer_count: number;
+}
+
+export interface OAuthClient {
+  client_id: string;
+  client_secret: string;
+  name: string;
+  redirect_uris: string[];
+}
+
+export interface AuthCode {
+  client_id: string;
+  user_id: number;
+  redirect_uri: string;
+  scopes: string[];
+  challenge: string;
+  expires_at: number;
+  used: boolean;
+  /** Tokens issued from this code, revoked if the code is replayed (RFC 6749 §4.1.2). */
+  issued: string[];
+}
+
+export interface AccessTokenRecord {
+  client_id: string;
+  user_id: number | null;
+  scopes: string[];
+  expires_at: number;
+  revoked: boolean;
+  refresh_token: string | null;
+}
+
+export interface RefreshTokenRecord {
+  client_id: string;
+  user_id: number;
+  scopes: string[];
+  expires_at: number;
+  used_at: number | null;
+  revoked: boolean;
+  access_token: string;
+}
+
+export interface ChatMessage {
+  message_id: string;
+  broadcaster_user_id: number;
+  sender_user_id: number;
+  type: "user" | "bot";
+  content: string;
+  reply_to_message_id: string | null;
+  created_at: string;
+  deleted: boolean;
+}
+
+export interface Ban {
+  broadcaster_user_id: number;
+  user_id: number;
+  reason: string | null;
+  created_at: string;
+  expires_at: string | null;
+}
+
+export interface EmulatorReward {
+  id: string;
+  broadcaster_user_id: number;
+  /** Only the creating app may change or delete a reward, or act on its redemptions. */
+  created_by: string;
+  title: string;
+  description: string;
+  cost: number;
+  background_color: string;
+  is_enabled: boolean;
+  is_paused: boolean;
+  is_user_input_required: boolean;
+  should_redemptions_skip_request_queue: boolean;
+  is_deleted: boolean;
+}
+
+export interface EmulatorRedemption {
+  id: string;
+  broadcaster_user_id: number;
+  reward_id: string;
+  redeemer_user_id: number;
+  user_input: string;
+  status: "pending" | "accepted" | "rejected";
+  redeemed_at: string;
+}
+
+export interface KicksGift {
+  broadcaster_user_id: number;
+  user_id: number;
+  amount: number;
+  at: number;
+}
+
+export interface EmulatorSubscription {
+  id: string;
+  app_id: string;
+  broadcaster_user_id: number;
+  event: string;
+  version: number;
+  method: "webhook";
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Fault {
+  id: string;
+  method: string | null;
+  /** An exact path, or a prefix ending in `*`. */
+  path: string;
+  remaining: number;
+  status: number | null;
+  retry_after: string | null;
+  delay_ms: number;
+  html: boolean;
+  /** Break the connection before handling, or after handling (the work is done, the answer is lost). */
+  drop: "before" | "after" | null;
+  body: unknown;
+}
+
+export interface Settings {
+  access_token_ttl: number;
+  app_token_ttl: number;
+  refresh_token_ttl: number;
+  /** Seconds a rotated refresh token keeps working; 0 = single-use. */
+  refresh_grace: number;
+  code_ttl: number;
+  auto_approve: boolean;
+  /** Kick's `type:"bot"` chat answers 500 for most apps (kick-api.md §3.5). */
+  bot_chat_works: boolean;
+  chat_rate_max: number;
+  chat_rate_window: number;
+  subscription_limit: number;
+  chat_subscription_limit: number;
+}
+
+export interface LoggedRequest {
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface EmulatorState {
+  clock_offset_ms: number;
+  settings: Settings;
+  session_user_id: number;
+  users: EmulatorUser[];
+  channels: EmulatorChannel[];
+  categories: EmulatorCategory[];
+  clients: OAuthClient[];
+  codes: Record<string, AuthCode>;
+  access_tokens: Record<string, AccessTokenRecord>;
+  refresh_tokens: Record<string, RefreshTokenRecord>;
+  chat: ChatMessage[];
+  chat_sends: Record<string, number[]>;
+  bans: Ban[];
+  rewards: EmulatorReward[];
+  redemptions: EmulatorRedemption[];
+  kicks: KicksGift[];
+  subscriptions: EmulatorSubscription[];
+  faults: Fault[];
+  requests: LoggedRequest[];
+  signing_key: { pkcs8: string; spki_pem: string } | null;
+}

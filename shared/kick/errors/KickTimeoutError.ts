@@ -1,0 +1,13 @@
+import { KickError } from "./KickError";
+
+/** Kick did not answer within the client's per-request timeout. */
+export class KickTimeoutError extends KickError {
+  override name = "KickTimeoutError";
+  override readonly code: string = "timeout";
+  constructor(
+    readonly timeoutMs: number,
+    endpoint?: string,
+  ) {
+    super(`Kick did not answer within ${timeoutMs} ms`, undefined, endpoint);
+  }
+}

@@ -1,0 +1,12 @@
+export { KickError } from "./KickError";
+export { KickBadRequestError } from "./KickBadRequestError";
+export { KickUnauthorizedError } from "./KickUnauthorizedError";
+export { KickMissingScopeError } from "./KickMissingScopeError";
+export { KickNotFoundError } from "./KickNotFoundError";
+export { KickRateLimitedError } from "./KickRateLimitedError";
+export { KickUpstreamError } from "./KickUpstreamError";
+export { KickNetworkError } from "./KickNetworkError";
+export { KickTimeoutError } from "./KickTimeoutError";
+export { KickOAuthError } from "./KickOAuthError";
+export { KickInvalidGrantError } from "./KickInvalidGrantError";
+export { KickValidationError, type FieldIssue } from "./KickValidationError";

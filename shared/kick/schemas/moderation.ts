@@ -1,0 +1,13 @@
+import * as z from "zod/mini";
+import { intBetween, maxText, UserId } from "./common";
+import { KICK_LIMITS } from "../limits";
+
+/** One endpoint does both: with `duration` (minutes) it is a timeout, without it a ban. */
+export const BanInput = z.object({
+  broadcaster_user_id: UserId,
+  user_id: UserId,
+  duration: z.optional(intBetween(KICK_LIMITS.timeoutMinutesMin, KICK_LIMITS.timeoutMinutesMax)),
+  reason: z.optional(maxText(KICK_LIMITS.banReasonMax)),
+});
+
+export const UnbanInput = z.object({ broadcaster_user_id: UserId, user_id: UserId });

@@ -1,0 +1,26 @@
+import * as z from "zod/mini";
+import { loose } from "./common";
+
+export const TokenResponse = z.looseObject({
+  access_token: z.string().check(z.minLength(1)),
+  token_type: loose(z.string()),
+  refresh_token: loose(z.string()),
+  expires_in: z.pipe(z.union([z.number(), z.string()]), z.transform((v) => Number(v))),
+  scope: loose(z.string()),
+});
+export type TokenResponse = z.infer<typeof TokenResponse>;
+
+export const OAuthErrorBody = z.looseObject({
+  error: z.string(),
+  error_description: loose(z.string()),
+  message: loose(z.string()),
+});
+
+export const Introspection = z.looseObject({
+  active: z.boolean(),
+  client_id: loose(z.string()),
+  token_type: loose(z.string()),
+  scope: loose(z.string()),
+  exp: loose(z.number()),
+});
+export type Introspection = z.infer<typeof Introspection>;

@@ -1,0 +1,15 @@
+import * as z from "zod/mini";
+import { listOf, loose, UserId } from "./common";
+import { KICK_LIMITS } from "../limits";
+
+export const GetUsersInput = z.object({
+  id: z.optional(listOf(UserId, 1, KICK_LIMITS.channelLookupMax)),
+});
+
+export const User = z.looseObject({
+  user_id: z.int(),
+  name: z.string(),
+  email: loose(z.string()),
+  profile_picture: loose(z.string()),
+});
+export type User = z.infer<typeof User>;

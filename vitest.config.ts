@@ -1,0 +1,18 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/**
+ * One project per Worker, each running in its own workerd with that Worker's bindings from
+ * wrangler.toml. The shared Kick client is tested inside the emulator's project, where
+ * `SELF` is the emulated Kick.
+ */
+const worker = (environment: string, include: string[]) => ({
+  plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml", environment } })],
+  test: { name: environment, include },
+});
+
+export default defineConfig({
+  test: {
+    projects: [worker("kick-emulator", ["test/kick-emulator/**/*.test.ts", "test/shared/**/*.test.ts"])],
+  },
+});
