@@ -59,7 +59,11 @@ export class KickState extends DurableObject<Cloudflare.KickEmulatorEnv> {
   private async kick(ctx: Ctx): Promise<Response> {
     const fault = takeFault(this.state, ctx.request.method, ctx.url.pathname);
     if (fault?.delay_ms) await new Promise((resolve) => setTimeout(resolve, fault.delay_ms));
-    if (fault && (fault.status !== null || fault.drop === "before")) return faultResponse(fault);
+    if (fault && (fault.status !== null || fault.drop === "before")) {
+      // Read the request as a server would before answering, so the sender's stream closes cleanly.
+      await ctx.request.arrayBuffer().catch(() => undefined);
+      return faultResponse(fault);
+    }
     const route = OAUTH_ROUTES[`${ctx.request.method} ${ctx.url.pathname}`];
     const response = (route ? await route(ctx) : await apiRoute(ctx)) ?? Response.json({ data: null, message: "Not Found" }, { status: 404 });
     return fault?.drop === "after" ? droppedConnection() : response;

@@ -1,7 +1,6 @@
-import * as z from "zod/mini";
-import { describeIssues } from "../../shared/kick/describeIssues";
 import { ENDPOINTS, type EndpointName } from "../../shared/kick/endpoints";
 import { hasScope } from "../../shared/kick/scopes";
+import { checkInput, issuesText } from "../../shared/validation/checkInput";
 import { searchParamsToInput } from "../../shared/validation/searchParamsToInput";
 import { API_HANDLERS } from "./apiHandlers";
 import type { Ctx } from "./context";
@@ -49,10 +48,7 @@ export async function apiRoute(ctx: Ctx): Promise<Response | null> {
   const pathParams = new URLSearchParams(route.keys.map((key, i) => [key, decodeURIComponent(match[i + 1]!)]));
   Object.assign(raw, searchParamsToInput(def.input, pathParams));
 
-  const parsed = z.safeParse(def.input, raw);
-  if (!parsed.success) {
-    const why = describeIssues(parsed.error.issues).map((i) => (i.field ? `${i.field}: ${i.reason}` : i.reason));
-    return apiError(400, `Bad request: ${why.join("; ")}`);
-  }
-  return API_HANDLERS[name]({ ...ctx, token, input: parsed.data as Record<string, unknown> });
+  const checked = checkInput(def.input, raw);
+  if (!checked.ok) return apiError(400, `Bad request: ${issuesText(checked.issues)}`);
+  return API_HANDLERS[name]({ ...ctx, token, input: checked.data as Record<string, unknown> });
 }

@@ -1,7 +1,7 @@
 import { Router } from "itty-router";
 import * as z from "zod/mini";
 import { ulid } from "../../shared/encoding/ulid";
-import { describeIssues } from "../../shared/kick/describeIssues";
+import { checkInput, issuesText } from "../../shared/validation/checkInput";
 import { EVENT_TYPES } from "../../shared/kick/schemas/events";
 import { ALL_KICK_SCOPES } from "../../shared/kick/scopes";
 import { isoAt, type Ctx } from "./context";
@@ -24,12 +24,9 @@ async function body<S extends z.ZodMiniType>(ctx: Ctx, schema: S): Promise<{ ok:
       return { ok: false, response: bad("body must be JSON") };
     }
   }
-  const parsed = z.safeParse(schema, raw);
-  if (!parsed.success) {
-    const issues = describeIssues(parsed.error.issues);
-    return { ok: false, response: bad(issues.map((i) => `${i.field || "body"}: ${i.reason}`).join("; "), issues) };
-  }
-  return { ok: true, value: parsed.data };
+  const checked = checkInput(schema, raw);
+  if (!checked.ok) return { ok: false, response: bad(issuesText(checked.issues), checked.issues) };
+  return { ok: true, value: checked.data };
 }
 
 const SettingsPatch = z.partial(

@@ -1,10 +1,10 @@
-import * as z from "zod/mini";
-import { describeIssues } from "./describeIssues";
+import type * as z from "zod/mini";
+import { checkInput } from "../validation/checkInput";
 import { KickValidationError } from "./errors/KickValidationError";
 
 /** Parses `input` or throws a KickValidationError naming each bad field. */
 export function validate<S extends z.ZodMiniType>(schema: S, input: unknown, endpoint?: string): z.output<S> {
-  const result = z.safeParse(schema, input);
-  if (!result.success) throw new KickValidationError(describeIssues(result.error.issues), endpoint);
-  return result.data;
+  const checked = checkInput(schema, input);
+  if (!checked.ok) throw new KickValidationError(checked.issues, endpoint);
+  return checked.data;
 }

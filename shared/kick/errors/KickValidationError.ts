@@ -1,10 +1,8 @@
+import type { FieldIssue } from "../../validation/describeIssues";
+import { issuesText } from "../../validation/checkInput";
 import { KickError } from "./KickError";
 
-export interface FieldIssue {
-  /** Dotted path of the field, e.g. `events.0.name`; empty for the whole input. */
-  field: string;
-  reason: string;
-}
+export type { FieldIssue };
 
 /** The input broke one of Kick's documented limits; nothing was sent. */
 export class KickValidationError extends KickError {
@@ -14,6 +12,6 @@ export class KickValidationError extends KickError {
     readonly issues: FieldIssue[],
     endpoint?: string,
   ) {
-    super(issues.map((i) => (i.field ? `${i.field}: ${i.reason}` : i.reason)).join("; "), undefined, endpoint);
+    super(issuesText(issues), undefined, endpoint);
   }
 }

@@ -1,7 +1,12 @@
 import type * as z from "zod/mini";
-import type { FieldIssue } from "./errors/KickValidationError";
 
 type Issue = z.core.$ZodIssue;
+
+export interface FieldIssue {
+  /** Dotted path of the field, e.g. `events.0.name`; empty for the whole input. */
+  field: string;
+  reason: string;
+}
 
 /** zod issues as "which field, why", readable without zod's locale bundle. */
 export function describeIssues(issues: readonly Issue[]): FieldIssue[] {
