@@ -11,8 +11,8 @@ import type { EmulatorState } from "./state";
 
 type Route = (ctx: Ctx) => Response | Promise<Response>;
 
-/** id.kick.com's routes; everything else under /public is api.kick.com's. */
-const OAUTH_ROUTES: Record<string, Route> = {
+/** id.kick.com's routes and the home page; everything else is api.kick.com's (the shared endpoint table). */
+const PAGE_ROUTES: Record<string, Route> = {
   "GET /oauth/authorize": authorize,
   "POST /oauth/authorize": decide,
   "POST /oauth/token": token,
@@ -50,6 +50,8 @@ export class KickState extends DurableObject<Cloudflare.KickEmulatorEnv> {
       response = await this.kick(ctx);
       this.state.requests = [...this.state.requests, { at: new Date(ctx.now).toISOString(), method: request.method, path: url.pathname, status: response.status }].slice(-200);
     }
+    // Read what an early answer left unread, as a server would, so the sender's stream closes cleanly.
+    if (request.body && !request.bodyUsed) await request.arrayBuffer().catch(() => undefined);
     this.prune(ctx.now);
     await this.ctx.storage.put("state", this.state);
     return response;
@@ -59,12 +61,8 @@ export class KickState extends DurableObject<Cloudflare.KickEmulatorEnv> {
   private async kick(ctx: Ctx): Promise<Response> {
     const fault = takeFault(this.state, ctx.request.method, ctx.url.pathname);
     if (fault?.delay_ms) await new Promise((resolve) => setTimeout(resolve, fault.delay_ms));
-    if (fault && (fault.status !== null || fault.drop === "before")) {
-      // Read the request as a server would before answering, so the sender's stream closes cleanly.
-      await ctx.request.arrayBuffer().catch(() => undefined);
-      return faultResponse(fault);
-    }
-    const route = OAUTH_ROUTES[`${ctx.request.method} ${ctx.url.pathname}`];
+    if (fault && (fault.status !== null || fault.drop === "before")) return faultResponse(fault);
+    const route = PAGE_ROUTES[`${ctx.request.method} ${ctx.url.pathname}`];
     const response = (route ? await route(ctx) : await apiRoute(ctx)) ?? Response.json({ data: null, message: "Not Found" }, { status: 404 });
     return fault?.drop === "after" ? droppedConnection() : response;
   }
