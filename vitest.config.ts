@@ -13,6 +13,10 @@ const worker = (environment: string, include: string[]) => ({
 
 export default defineConfig({
   test: {
-    projects: [worker("kick-emulator", ["test/kick-emulator/**/*.test.ts", "test/shared/**/*.test.ts"])],
+    projects: [
+      worker("kick-emulator", ["test/kick-emulator/**/*.test.ts", "test/shared/**/*.test.ts"]),
+      // End to end: the Workers under `wrangler dev`, driven over real HTTP from Node.
+      { test: { name: "e2e", include: ["test/e2e/**/*.e2e.test.ts"], environment: "node", globalSetup: ["test/e2e/globalSetup.ts"], testTimeout: 30_000, hookTimeout: 90_000 } },
+    ],
   },
 });
