@@ -1,4 +1,4 @@
-import { ENDPOINTS, type EndpointName } from "../../shared/kick/endpoints";
+import { ENDPOINTS, type Endpoint, type EndpointName } from "../../shared/kick/endpoints";
 import { hasScope } from "../../shared/kick/scopes";
 import { checkInput, issuesText } from "../../shared/validation/checkInput";
 import { searchParamsToInput } from "../../shared/validation/searchParamsToInput";
@@ -8,7 +8,7 @@ import { apiError } from "./http";
 import { bearer } from "./tokens";
 
 /** Path templates from the shared table, compiled once: `{id}` matches one segment. */
-const ROUTES = (Object.entries(ENDPOINTS) as [EndpointName, (typeof ENDPOINTS)[EndpointName]][]).map(([name, def]) => {
+const ROUTES = (Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]).map(([name, def]) => {
   const keys: string[] = [];
   const pattern = new RegExp(`^${def.path.replace(/\{(\w+)\}/g, (_, key: string) => (keys.push(key), "([^/]+)"))}$`);
   return { name, def, pattern, keys };
@@ -25,7 +25,7 @@ export async function apiRoute(ctx: Ctx): Promise<Response | null> {
   const { name, def } = route;
 
   let token = null;
-  if (!("auth" in def && def.auth === "none")) {
+  if (def.auth !== "none") {
     const found = bearer(ctx.state, ctx.request, ctx.now);
     if (!found) return apiError(401, "Unauthorized");
     token = found.record;

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { buildRestRequest } from "./buildRestRequest";
 import type { KickConfig } from "./config";
-import { ENDPOINTS, type EndpointName } from "./endpoints";
+import { ENDPOINTS, type Endpoint, type EndpointName } from "./endpoints";
 import { KickUpstreamError } from "./errors/KickUpstreamError";
 import { restError } from "./restError";
 import { retryPolicyOf, send } from "./send";
@@ -35,10 +35,10 @@ export async function callEndpoint<N extends EndpointName>(
   input: InputOf<N>,
   options: CallOptions = {},
 ): Promise<OutputOf<N>> {
-  const endpoint: (typeof ENDPOINTS)[EndpointName] = ENDPOINTS[name];
+  const endpoint: Endpoint = ENDPOINTS[name];
   const parsed = validate(endpoint.input, input ?? {}, name) as Record<string, unknown>;
-  const retryable = "retry" in endpoint && endpoint.retry !== undefined ? endpoint.retry : retryPolicyOf(config).methods.includes(endpoint.method);
-  const needsToken = !("auth" in endpoint && endpoint.auth === "none");
+  const retryable = endpoint.retry ?? retryPolicyOf(config).methods.includes(endpoint.method);
+  const needsToken = endpoint.auth !== "none";
   if (needsToken && !tokens) throw new TypeError(`${name} needs a token source`);
 
   let token = needsToken ? await tokens!.getToken() : null;
@@ -59,7 +59,7 @@ export async function callEndpoint<N extends EndpointName>(
     const where = data.error.issues.slice(0, 3).map((i) => i.path.join(".") || "data").join(", ");
     throw new KickUpstreamError(`Kick's answer to ${name} has an unexpected shape (at ${where})`, "unexpected_response", answer.status, name);
   }
-  if ("paginated" in endpoint && endpoint.paginated) {
+  if (endpoint.paginated) {
     return { data: data.data, nextCursor: envelope.pagination?.next_cursor || null } as OutputOf<N>;
   }
   return data.data as OutputOf<N>;

@@ -70,6 +70,8 @@ async function attemptOnce(
     if (!headers.has("user-agent")) headers.set("user-agent", userAgent);
     // Reading the body is inside the timeout: a stalled or dropped body is a failure too.
     const work = (async () => readBody(await doFetch(new Request(request, { headers, signal: controller.signal }))))();
+    // If the timeout wins, the abandoned attempt's rejection is expected and handled here.
+    work.catch(() => undefined);
     const timeout = new Promise<never>((_, reject) => {
       controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
     });

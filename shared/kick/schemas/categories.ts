@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { Cursor, intBetween, listOf, loose } from "./common";
+import { intBetween, listOf, loose } from "./common";
 import { KICK_LIMITS } from "../limits";
 
 const cursorV2 = z.string().check(
@@ -39,5 +39,3 @@ export const CategoryDetail = z.looseObject({
   tags: loose(z.array(z.string())),
   viewer_count: loose(z.number()),
 });
-
-export { Cursor };

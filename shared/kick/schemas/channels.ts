@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { intBetween, listOf, loose, maxText, nonEmptyText, UserId } from "./common";
+import { listOf, loose, nonEmptyText, UserId } from "./common";
 import { KICK_LIMITS } from "../limits";
 
 const Slug = z.string().check(
@@ -73,5 +73,3 @@ export type Channel = z.infer<typeof Channel>;
 export function isChannelLive(channel: Channel): boolean {
   return channel.stream?.is_live === true;
 }
-
-export { intBetween, maxText };
