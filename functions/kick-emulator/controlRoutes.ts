@@ -69,7 +69,7 @@ const WebhookSend = z.object({
 
 /** The emulator's control API under /_emulator: set the scene, inject faults, send signed webhooks. */
 export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
-  const router = Router<Ctx & { params: Record<string, string> }, [Ctx]>({ base: "/_emulator" });
+  const router = Router<Request & { params: Record<string, string>; query: Record<string, string | undefined> }, [Ctx]>({ base: "/_emulator" });
 
   router.get("/", () =>
     Response.json({
@@ -81,6 +81,7 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
         "POST /_emulator/session {user_id}",
         "POST /_emulator/clients {client_id, client_secret, redirect_uris}",
         "POST /_emulator/tokens {user_id, scopes, client_id?}",
+        "GET /_emulator/tokens?user_id= (live token values, for tests)",
         "PATCH /_emulator/channels/:id {is_live, stream_title, viewer_count, category_id, ...}",
         "POST /_emulator/redemptions {reward_id, user_id, user_input?}",
         "POST /_emulator/kicks {broadcaster_user_id, user_id, amount}",
@@ -148,6 +149,16 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
     if (!b.ok) return b.response;
     if (!ctx.state.users.some((u) => u.user_id === b.value.user_id)) return bad("user_id: unknown user");
     return Response.json(issueUserTokens(ctx.state, b.value.client_id ?? DEMO.clientId, b.value.user_id, b.value.scopes ?? [...ALL_KICK_SCOPES], ctx.now));
+  });
+
+  // Token values, for tests that prove a Worker never stores or shows them in the clear.
+  router.get("/tokens", ({ query }, ctx) => {
+    const userId = Number(query.user_id);
+    const live = (t: { user_id: number | null; revoked: boolean; expires_at: number }) => t.user_id === userId && !t.revoked && t.expires_at > ctx.now;
+    return Response.json({
+      access_tokens: Object.entries(ctx.state.access_tokens).filter(([, t]) => live(t)).map(([value]) => value),
+      refresh_tokens: Object.entries(ctx.state.refresh_tokens).filter(([, t]) => live(t) && t.used_at === null).map(([value]) => value),
+    });
   });
 
   router.patch("/channels/:id", async ({ params }, ctx) => {

@@ -40,9 +40,7 @@ export function challengePage(status: number): Response {
   return new Response(html, { status, headers: { "content-type": "text/html; charset=UTF-8", "cf-mitigated": "challenge" } });
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml } from "../../shared/http/html";
 
 /** A form body, read without workerd's "not text" warning for form content types. */
 export async function readForm(request: Request): Promise<URLSearchParams> {

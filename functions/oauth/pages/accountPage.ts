@@ -1,0 +1,58 @@
+import type { Account } from "../../../shared/accounts/accounts";
+import { ALL_CAPABILITIES, CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
+import { html, SafeHtml } from "../../../shared/http/html";
+import { COPY_SCRIPT } from "./copyScript";
+import type { AutomationKeyInfo } from "../../../shared/keys/automationKeys";
+import { accountStatus } from "./dashboardPage";
+import { examples } from "./examples";
+import { layout } from "./layout";
+
+const when = (ms: number | null) => (ms === null ? "never" : new Date(ms).toISOString().replace("T", " ").slice(0, 16) + " UTC");
+
+export interface NewKey {
+  key: string;
+  name: string;
+}
+
+/** One account: what it may do, its keys, a new key (shown once), and disconnect. */
+export function accountPage(account: Account, keys: AutomationKeyInfo[], automationsUrl: string, newKey?: NewKey) {
+  const granted = capabilitiesGranted(account.scopes);
+  const keyRows = keys.map(
+    (k) => html`<tr><td>${k.name}<br><code class="muted">ke_${k.id}_…</code></td><td>${k.capabilities.map((c) => CAPABILITIES[c].label).join(", ")}</td>
+<td>${when(k.createdAt)}</td><td>${when(k.lastUsedAt)}</td>
+<td><form class="inline" method="post" action="/accounts/${account.id}/keys/${k.id}/revoke"><button class="danger" aria-label="Revoke ${k.name}">Revoke</button></form></td></tr>`,
+  );
+  const shown = newKey
+    ? html`<div class="card" id="new-key"><h2>New key “${newKey.name}”</h2>
+<p><strong>Copy it now: it is shown only once.</strong> Anyone with it can do what it allows.</p>
+<div class="row"><input class="key" id="key" type="text" readonly value="${newKey.key}" aria-label="Automation key"><button type="button" id="copy" class="secondary">Copy</button></div>
+${examples(automationsUrl, newKey.key).map((e) => html`<h3>${e.tool}</h3><pre>${e.text}</pre>`)}
+<script>${new SafeHtml(COPY_SCRIPT)}</script></div>`
+    : "";
+  return layout(
+    account.username,
+    html`<h1>${account.username} <span class="muted">(${account.role})</span></h1>
+${shown}
+<div class="card"><table>
+<tr><th>State</th><td class="${account.needsReconnect ? "bad" : "ok"}">${accountStatus(account)}</td></tr>
+<tr><th>Kick user id</th><td>${account.id}</td></tr>
+<tr><th>Granted scopes</th><td><code>${account.scopes.join(" ")}</code></td></tr>
+<tr><th>Token expires</th><td>${when(account.tokenExpiresAt)}</td></tr>
+<tr><th>Connected</th><td>${when(account.connectedAt)}</td></tr>
+<tr><th>Last refresh</th><td>${when(account.lastRefreshAt)}</td></tr>
+</table></div>
+<h2>Automation keys</h2>
+<div class="card">${keys.length ? html`<table><thead><tr><th>Name</th><th>Can</th><th>Created</th><th>Last used</th><th></th></tr></thead><tbody>${keyRows}</tbody></table>` : html`<p>No keys.</p>`}</div>
+<form class="card" method="post" action="/accounts/${account.id}/keys">
+<label>Key name <input type="text" name="name" maxlength="60" required placeholder="stream deck"></label>
+<p>What this key may do (limit each key to what its button or Zap needs):</p>
+${granted.map((c) => html`<label><input type="checkbox" name="capability" value="${c}" checked> ${CAPABILITIES[c].label}</label>`)}
+${ALL_CAPABILITIES.filter((c) => !granted.includes(c)).length ? html`<p class="muted">Other capabilities need a re-connect with more scopes.</p>` : ""}
+<p><button id="create-key">Create key</button></p></form>
+<h2>Disconnect</h2>
+<form class="card" method="post" action="/accounts/${account.id}/disconnect">
+<p>Revokes the tokens at Kick, deletes them here, and revokes every key of this account.</p>
+<button class="danger" id="disconnect">Disconnect ${account.username}</button></form>`,
+    { signedIn: true },
+  );
+}

@@ -1,0 +1,42 @@
+import type { Account } from "../../../shared/accounts/accounts";
+import { CAPABILITIES, ALL_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
+import { html } from "../../../shared/http/html";
+import { layout } from "./layout";
+
+const when = (ms: number | null) => (ms === null ? "never" : new Date(ms).toISOString().replace("T", " ").slice(0, 16) + " UTC");
+
+export function accountStatus(a: Account): string {
+  return a.needsReconnect ? `needs re-connect${a.reconnectReason ? ` (${a.reconnectReason})` : ""}` : "connected";
+}
+
+/** Connected accounts, and the form that connects another. */
+export function dashboardPage(accounts: Account[], notice?: string) {
+  const rows = accounts.map(
+    (a) => html`<tr><td><a href="/accounts/${a.id}">${a.username}</a><br><span class="muted">${a.role} · ${a.id}</span></td>
+<td class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
+<td>${capabilitiesGranted(a.scopes).map((c) => CAPABILITIES[c].label).join(", ") || "identity only"}</td>
+<td>${when(a.tokenExpiresAt)}</td></tr>`,
+  );
+  const boxes = ALL_CAPABILITIES.map(
+    (c) => html`<label><input type="checkbox" name="capability" value="${c}" checked> <strong>${CAPABILITIES[c].label}</strong> <span class="muted">— ${CAPABILITIES[c].why} (${CAPABILITIES[c].scopes.join(", ")})</span></label>`,
+  );
+  return layout(
+    "Accounts",
+    html`<h1>Kick accounts</h1>
+${notice ? html`<p class="ok" role="status">${notice}</p>` : ""}
+<div class="card">${
+      accounts.length
+        ? html`<table><thead><tr><th>Account</th><th>State</th><th>Can</th><th>Token expires</th></tr></thead><tbody>${rows}</tbody></table>`
+        : html`<p>No Kick account is connected yet.</p>`
+    }</div>
+<h2>Connect an account</h2>
+<form class="card" method="post" action="/connect">
+<p>Connect the <strong>broadcaster</strong> account (the channel to automate), or a separate <strong>bot</strong> account that chats in it.</p>
+<label><input type="radio" name="role" value="broadcaster" checked> Broadcaster</label>
+<label><input type="radio" name="role" value="bot"> Bot account (chat only: pick just "Chat")</label>
+<p>What kick-edge may do. Each item asks Kick for the fewest scopes it needs; <code>user:read</code> is always asked, to know which account connected.</p>
+${boxes}
+<p><button id="connect">Continue to Kick</button></p></form>`,
+    { signedIn: true },
+  );
+}

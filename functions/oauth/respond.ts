@@ -1,0 +1,14 @@
+import type { SafeHtml } from "../../shared/http/html";
+import { withSecurityHeaders } from "../../shared/http/securityHeaders";
+import { copyScriptHash } from "./pages/copyScript";
+
+/** An HTML page with our security headers. */
+export async function page(body: SafeHtml, { status = 200, headers = {}, formTargets = [] as string[] } = {}): Promise<Response> {
+  const response = new Response(body.value, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
+  return withSecurityHeaders(response, { scriptHash: await copyScriptHash(), formTargets });
+}
+
+/** 303 See Other: after a POST, the browser GETs the next page. */
+export function seeOther(location: string, headers: Record<string, string> = {}): Response {
+  return withSecurityHeaders(new Response(null, { status: 303, headers: { location, ...headers } }));
+}

@@ -1,0 +1,79 @@
+import { accounts } from "../../../shared/accounts/accounts";
+import { capabilitiesGranted, CAPABILITIES, isCapability } from "../../../shared/capabilities";
+import { automationKeys } from "../../../shared/keys/automationKeys";
+import { revokeToken } from "../../../shared/kick/index";
+import { deleteTokenRecord, readTokenRecord } from "../../../shared/tokens/tokenStore";
+import { guard } from "../guard";
+import { kickFor } from "../kickFor";
+import type { OAuthEnv } from "../OAuthEnv";
+import { accountPage } from "../pages/accountPage";
+import { messagePage } from "../pages/messagePage";
+import { page, seeOther } from "../respond";
+
+type Params = { id?: string; keyId?: string };
+
+async function accountOr404(env: OAuthEnv, params: Params) {
+  const id = Number(params.id);
+  return Number.isInteger(id) ? accounts.get(env.DB, id) : null;
+}
+
+const gone = () => page(messagePage("No such account", "That account is not connected here.", { signedIn: true }), { status: 404 });
+
+/** GET /accounts/:id */
+export async function showAccount(request: Request & { params: Params }, env: OAuthEnv, now: number): Promise<Response> {
+  const stop = await guard(request, env, now);
+  if (stop) return stop;
+  const account = await accountOr404(env, request.params);
+  if (!account) return gone();
+  return page(accountPage(account, await automationKeys.list(env.DB, account.id), env.AUTOMATIONS_URL));
+}
+
+/** POST /accounts/:id/keys: a named key limited to some of the account's capabilities. */
+export async function createKey(request: Request & { params: Params }, env: OAuthEnv, now: number): Promise<Response> {
+  const stop = await guard(request, env, now);
+  if (stop) return stop;
+  const account = await accountOr404(env, request.params);
+  if (!account) return gone();
+  const form = await request.formData();
+  const name = String(form.get("name") ?? "").trim();
+  const picked = form.getAll("capability").map(String);
+  const granted = capabilitiesGranted(account.scopes);
+  const problems = [
+    name.length === 0 || name.length > 60 ? "name: give the key a name of 1 to 60 characters" : null,
+    picked.length === 0 ? "capability: pick at least one thing the key may do" : null,
+    ...picked.filter((c) => !isCapability(c)).map((c) => `capability: ${c} is not a capability`),
+    ...picked.filter((c) => isCapability(c) && !granted.includes(c)).map((c) => `capability: ${isCapability(c) ? CAPABILITIES[c].label : c} was not granted to this account (re-connect to add it)`),
+  ].filter((p): p is string => p !== null);
+  if (problems.length) return page(messagePage("Key not created", problems.join(". ") + ".", { signedIn: true, next: `/accounts/${account.id}` }), { status: 400 });
+  const created = await automationKeys.create(env.DB, { accountId: account.id, name, capabilities: picked.filter(isCapability), now });
+  return page(accountPage(account, await automationKeys.list(env.DB, account.id), env.AUTOMATIONS_URL, { key: created.key, name }));
+}
+
+/** POST /accounts/:id/keys/:keyId/revoke */
+export async function revokeKey(request: Request & { params: Params }, env: OAuthEnv, now: number): Promise<Response> {
+  const stop = await guard(request, env, now);
+  if (stop) return stop;
+  const account = await accountOr404(env, request.params);
+  if (!account) return gone();
+  await automationKeys.revoke(env.DB, account.id, String(request.params.keyId), now);
+  return seeOther(`/accounts/${account.id}`);
+}
+
+/**
+ * POST /accounts/:id/disconnect: revoke both tokens at Kick, then forget them, the account
+ * and its keys. Forgetting happens even when Kick cannot be reached: the user asked to leave.
+ */
+export async function disconnect(request: Request & { params: Params }, env: OAuthEnv, now: number): Promise<Response> {
+  const stop = await guard(request, env, now);
+  if (stop) return stop;
+  const account = await accountOr404(env, request.params);
+  if (!account) return gone();
+  const record = await readTokenRecord(env, account.id).catch(() => null);
+  if (record) {
+    const config = kickFor(env);
+    await Promise.allSettled([revokeToken(config, record.refreshToken, "refresh_token"), revokeToken(config, record.accessToken, "access_token")]);
+  }
+  await deleteTokenRecord(env, account.id);
+  await accounts.remove(env.DB, account.id);
+  return seeOther("/?done=disconnected");
+}

@@ -1,0 +1,45 @@
+import { accounts, type Account } from "../../../shared/accounts/accounts";
+import { capabilitiesGranted } from "../../../shared/capabilities";
+import { html } from "../../../shared/http/html";
+import { guard } from "../guard";
+import type { OAuthEnv } from "../OAuthEnv";
+import { accountStatus } from "../pages/dashboardPage";
+import { layout } from "../pages/layout";
+import { page } from "../respond";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function statusOf(a: Account, reconnectUrl: string) {
+  return {
+    id: a.id,
+    username: a.username,
+    role: a.role,
+    state: a.needsReconnect ? "needs_reconnect" : "connected",
+    reconnect_reason: a.reconnectReason,
+    reconnect_url: a.needsReconnect ? reconnectUrl : null,
+    scopes: a.scopes,
+    capabilities: capabilitiesGranted(a.scopes),
+    token_expires_at: iso(a.tokenExpiresAt),
+    connected_at: iso(a.connectedAt),
+    last_refresh_at: iso(a.lastRefreshAt),
+  };
+}
+
+/**
+ * GET /status: connected accounts for people (HTML) and tools (JSON, by `Accept` or
+ * `?format=json`; tools authenticate with `Authorization: Bearer <ADMIN_SECRET>`).
+ */
+export async function status(request: Request, env: OAuthEnv, now: number): Promise<Response> {
+  const wantsJson = new URL(request.url).searchParams.get("format") === "json" || (request.headers.get("accept") ?? "").includes("application/json");
+  const stop = await guard(request, env, now);
+  if (stop) return wantsJson ? Response.json({ ok: false, error: { code: "unauthorized", message: "sign in, or send Authorization: Bearer <ADMIN_SECRET>" } }, { status: stop.status }) : stop;
+  const all = await accounts.list(env.DB);
+  if (wantsJson) return Response.json({ ok: true, data: { accounts: all.map((a) => statusOf(a, `${new URL(request.url).origin}/`)) } }, { headers: { "cache-control": "no-store" } });
+  const rows = all.map(
+    (a) => html`<tr><td>${a.username}<br><span class="muted">${a.role} · ${a.id}</span></td><td class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
+<td><code>${a.scopes.join(" ")}</code></td><td>${iso(a.tokenExpiresAt) ?? "—"}</td><td>${iso(a.lastRefreshAt) ?? "never"}</td></tr>`,
+  );
+  return page(
+    layout("Status", html`<h1>Status</h1><div class="card">${all.length ? html`<table><thead><tr><th>Account</th><th>State</th><th>Scopes</th><th>Token expires</th><th>Last refresh</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>No accounts connected.</p>`}</div><p class="muted">JSON: <code>/status?format=json</code></p>`, { signedIn: true }),
+  );
+}

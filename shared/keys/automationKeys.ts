@@ -1,0 +1,69 @@
+import { ALL_CAPABILITIES, isCapability, type Capability } from "../capabilities";
+import { sha256Hex } from "../crypto/sha256Hex";
+import { timingSafeEqualText } from "../crypto/timingSafeEqualText";
+import { generateAutomationKey, parseAutomationKey } from "./automationKey";
+
+/** A key as listed: never its secret. */
+export interface AutomationKeyInfo {
+  id: string;
+  accountId: number;
+  name: string;
+  capabilities: Capability[];
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+interface KeyRow {
+  id: string;
+  account_id: number;
+  name: string;
+  secret_hash: string;
+  capabilities: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+const fromRow = (r: KeyRow): AutomationKeyInfo => ({
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  capabilities: (JSON.parse(r.capabilities) as string[]).filter(isCapability),
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+});
+
+/** The `automation_keys` table (migrations/0001). */
+export const automationKeys = {
+  /** Makes a key; the returned `key` is the only time its secret exists outside the caller. */
+  async create(db: D1Database, k: { accountId: number; name: string; capabilities: readonly Capability[]; now: number }) {
+    const { id, secret, key } = generateAutomationKey();
+    const capabilities = k.capabilities.length ? [...new Set(k.capabilities)] : ALL_CAPABILITIES;
+    await db
+      .prepare("INSERT INTO automation_keys (id, account_id, name, secret_hash, capabilities, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(id, k.accountId, k.name, await sha256Hex(secret), JSON.stringify(capabilities), k.now)
+      .run();
+    return { key, info: { id, accountId: k.accountId, name: k.name, capabilities, createdAt: k.now, lastUsedAt: null } satisfies AutomationKeyInfo };
+  },
+
+  async list(db: D1Database, accountId: number): Promise<AutomationKeyInfo[]> {
+    const { results } = await db.prepare("SELECT * FROM automation_keys WHERE account_id = ? AND revoked_at IS NULL ORDER BY created_at").bind(accountId).all<KeyRow>();
+    return results.map(fromRow);
+  },
+
+  /** True when a live key of that account was revoked. */
+  async revoke(db: D1Database, accountId: number, id: string, now: number): Promise<boolean> {
+    const result = await db.prepare("UPDATE automation_keys SET revoked_at = ? WHERE id = ? AND account_id = ? AND revoked_at IS NULL").bind(now, id, accountId).run();
+    return result.meta.changes === 1;
+  },
+
+  /** The key's info when `presented` is a live key; compares the secret's hash in constant time. */
+  async verify(db: D1Database, presented: string, now: number): Promise<AutomationKeyInfo | null> {
+    const parts = parseAutomationKey(presented);
+    if (!parts) return null;
+    const row = await db.prepare("SELECT * FROM automation_keys WHERE id = ? AND revoked_at IS NULL").bind(parts.id).first<KeyRow>();
+    const presentedHash = await sha256Hex(parts.secret);
+    if (!row || !timingSafeEqualText(presentedHash, row.secret_hash)) return null;
+    await db.prepare("UPDATE automation_keys SET last_used_at = ? WHERE id = ?").bind(now, row.id).run();
+    return { ...fromRow(row), lastUsedAt: now };
+  },
+};
