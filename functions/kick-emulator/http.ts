@@ -23,11 +23,10 @@ export function noContent(): Response {
 export function droppedConnection(): Response {
   return new Response(
     new ReadableStream({
-      async pull(controller) {
+      start(controller) {
         // Headers and the start of the body go out, then the line goes dead, as on a real drop.
         controller.enqueue(new TextEncoder().encode('{"data":'));
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        controller.error(new Error("emulated dropped connection"));
+        setTimeout(() => controller.error(new Error("emulated dropped connection")), 10);
       },
     }),
     { status: 200, headers: { "content-type": "application/json" } },

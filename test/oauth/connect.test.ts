@@ -16,7 +16,7 @@ beforeEach(async () => {
 });
 
 /** The oauth Worker with some settings changed, still run inside workerd. */
-const withEnv = (changes: Partial<Env>) => (request: Request) => worker.fetch(request as never, { ...E, ...changes }, {} as ExecutionContext);
+const withEnv = (changes: Partial<Env>) => (request: Request) => worker.fetch(request as never, { ...E, ...changes });
 
 async function nothingStored() {
   expect(await accounts.list(E.DB)).toEqual([]);

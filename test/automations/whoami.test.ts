@@ -1,0 +1,53 @@
+import { env, SELF } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { accounts } from "../../shared/accounts/accounts";
+import { automationKeys } from "../../shared/keys/automationKeys";
+import { resetWorkerState } from "../helpers/resetWorkerState";
+
+const E = env as unknown as Cloudflare.AutomationsEnv;
+const URL_ = "http://127.0.0.1:8788";
+let key: string;
+
+beforeEach(async () => {
+  await resetWorkerState(E);
+  await accounts.connect(E.DB, { id: 1001, username: "demo_streamer", role: "broadcaster", scopes: ["user:read", "chat:write"], tokenExpiresAt: Date.now() + 7_200_000, now: Date.now() });
+  ({ key } = await automationKeys.create(E.DB, { accountId: 1001, name: "stream deck", capabilities: ["chat"], now: Date.now() }));
+});
+
+describe("GET /v1/whoami", () => {
+  it.each([
+    ["Authorization: Bearer", (k: string) => new Request(`${URL_}/v1/whoami`, { headers: { authorization: `Bearer ${k}` } })],
+    ["X-Api-Key", (k: string) => new Request(`${URL_}/v1/whoami`, { headers: { "x-api-key": k } })],
+    ["?key=", (k: string) => new Request(`${URL_}/v1/whoami?key=${k}`)],
+  ])("accepts the key by %s", async (_, make) => {
+    const response = await SELF.fetch(make(key));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      ok: true,
+      data: { account: { id: 1001, username: "demo_streamer", role: "broadcaster", needs_reconnect: false }, key: { id: expect.any(String), name: "stream deck", capabilities: ["chat"] } },
+    });
+  });
+
+  it("refuses a missing, unknown or revoked key in the error shape", async () => {
+    const missing = await SELF.fetch(`${URL_}/v1/whoami`);
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toMatchObject({ ok: false, error: { code: "missing_key" } });
+    const [info] = await automationKeys.list(E.DB, 1001);
+    await automationKeys.revoke(E.DB, 1001, info!.id, Date.now());
+    const revoked = await SELF.fetch(`${URL_}/v1/whoami?key=${key}`);
+    expect(revoked.status).toBe(401);
+    expect(await revoked.json()).toMatchObject({ ok: false, error: { code: "invalid_key" } });
+  });
+
+  it("records when a key was last used", async () => {
+    await SELF.fetch(`${URL_}/v1/whoami?key=${key}`);
+    const [info] = await automationKeys.list(E.DB, 1001);
+    expect(info!.lastUsedAt).toBeGreaterThan(0);
+  });
+
+  it("answers unknown paths in the error shape", async () => {
+    const response = await SELF.fetch(`${URL_}/v1/nope`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ ok: false, error: { code: "not_found" } });
+  });
+});
