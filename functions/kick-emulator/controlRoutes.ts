@@ -110,7 +110,10 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
   });
 
   router.post("/reset", (_, ctx) => {
-    Object.assign(ctx.state, seed(defaultSettings(env), Date.now()), { signing_key: ctx.state.signing_key });
+    // Registered apps and the webhook key are setup, not state: they survive a reset.
+    const fresh = seed(defaultSettings(env), Date.now());
+    const clients = [...fresh.clients, ...ctx.state.clients.filter((c) => !fresh.clients.some((f) => f.client_id === c.client_id))];
+    Object.assign(ctx.state, fresh, { signing_key: ctx.state.signing_key, clients });
     return Response.json({ ok: true });
   });
 

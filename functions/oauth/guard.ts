@@ -5,6 +5,17 @@ import { messagePage } from "./pages/messagePage";
 import { page } from "./respond";
 
 /**
+ * A POST from our own pages, not a cross-site form. Browsers send `Sec-Fetch-Site`; under our
+ * `no-referrer` policy their `Origin` is "null", so only a real, different Origin refuses.
+ */
+function fromOurPages(request: Request): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin" && site !== "none") return false;
+  const origin = request.headers.get("origin");
+  return origin === null || origin === "null" || origin === new URL(request.url).origin;
+}
+
+/**
  * Null when the request may go on; otherwise the answer that stops it. Fails closed: with no
  * ADMIN_SECRET nobody gets in. A POST must also come from our own pages (Origin check).
  */
@@ -12,10 +23,7 @@ export async function guard(request: Request, env: OAuthEnv, now: number): Promi
   if (!env.ADMIN_SECRET) {
     return page(messagePage("Not set up yet", "This deployment has no ADMIN_SECRET, so nobody can sign in. Set one with: npx wrangler secret put ADMIN_SECRET --env oauth"), { status: 503 });
   }
-  if (request.method === "POST") {
-    const origin = request.headers.get("origin");
-    if (origin !== null && origin !== new URL(request.url).origin) return page(messagePage("Refused", "That form did not come from this site."), { status: 403 });
-  }
+  if (request.method === "POST" && !fromOurPages(request)) return page(messagePage("Refused", "That form did not come from this site."), { status: 403 });
   if (await isAdmin(request, env.ADMIN_SECRET, now)) return null;
   return page(loginPage(), { status: 401 });
 }

@@ -1,7 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 
 export interface RunningWorker {
   url: string;
@@ -9,15 +6,24 @@ export interface RunningWorker {
   output(): string;
 }
 
+const WRANGLER = "node_modules/.bin/wrangler";
+/** No telemetry and no fetch of Cloudflare's `Request.cf` sample: tests stay off the network. */
+export const QUIET_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
+
+/** Applies migrations/ to the local D1 in `persistTo`, as `npm start` and deploys do. */
+export function applyLocalMigrations(env: string, persistTo: string) {
+  const run = spawnSync(WRANGLER, ["d1", "migrations", "apply", "kick-edge", "--local", "--env", env, "--persist-to", persistTo], { env: QUIET_ENV, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`d1 migrations apply failed:\n${run.stdout}\n${run.stderr}`);
+}
+
 /**
  * Boots one Worker of wrangler.toml with `wrangler dev` (real workerd, real HTTP) on a
- * fixed loopback port with its own state folder, and waits until it answers.
+ * loopback port, keeping state in `persistTo`, and waits until it answers.
  */
-export async function wranglerDev(env: string, port: number, vars: Record<string, string> = {}): Promise<RunningWorker> {
-  const persist = mkdtempSync(join(tmpdir(), `kick-edge-${env}-`));
-  const args = ["dev", "--env", env, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist, "--inspector-port", "0", "--show-interactive-dev-session=false", "--log-level", "warn"];
+export async function wranglerDev(env: string, port: number, persistTo: string, vars: Record<string, string> = {}): Promise<RunningWorker> {
+  const args = ["dev", "--env", env, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--inspector-port", "0", "--show-interactive-dev-session=false", "--log-level", "warn"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  const child: ChildProcess = spawn("node_modules/.bin/wrangler", args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" } });
+  const child: ChildProcess = spawn(WRANGLER, args, { stdio: ["ignore", "pipe", "pipe"], env: QUIET_ENV });
   let log = "";
   child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
@@ -26,7 +32,7 @@ export async function wranglerDev(env: string, port: number, vars: Record<string
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev --env ${env} exited ${child.exitCode}:\n${log}`);
     try {
-      await fetch(url);
+      await fetch(`${url}/healthz`);
       break;
     } catch {
       if (Date.now() > deadline) {
@@ -40,13 +46,11 @@ export async function wranglerDev(env: string, port: number, vars: Record<string
     url,
     output: () => log,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill("SIGKILL");
-      }
-      rmSync(persist, { recursive: true, force: true });
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
     },
   };
 }

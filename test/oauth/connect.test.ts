@@ -245,3 +245,15 @@ describe("the allowlist", () => {
     expect((await browser.get(callbackUrl!)).status).toBe(200);
   });
 });
+
+describe("cross-site forms", () => {
+  it("refuses a POST a browser marks as cross-site, and accepts same-origin ones with Origin: null", async () => {
+    const browser = await signedIn();
+    const cookie = `kick_edge_admin=${browser.cookie("kick_edge_admin")}`;
+    const post = (headers: Record<string, string>) =>
+      SELF.fetch(`${OAUTH}/connect`, { method: "POST", redirect: "manual", body: new URLSearchParams({ role: "broadcaster", capability: "chat" }), headers: { cookie, ...headers } });
+    expect((await post({ "sec-fetch-site": "cross-site", origin: "https://evil.example" })).status).toBe(403);
+    expect((await post({ "sec-fetch-site": "same-site" })).status).toBe(403);
+    expect((await post({ "sec-fetch-site": "same-origin", origin: "null" })).status).toBe(303);
+  });
+});

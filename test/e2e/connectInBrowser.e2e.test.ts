@@ -1,0 +1,75 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { E2E_ADMIN_SECRET } from "./globalSetup";
+
+const oauth = inject("oauthUrl");
+const emulator = inject("emulatorUrl");
+const automations = inject("automationsUrl");
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+afterAll(() => browser?.close());
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+it("a streamer signs in, connects on Kick's consent page, copies a key and uses it", async () => {
+  await fetch(`${emulator}/_emulator/reset`, { method: "POST" });
+  // A phone-sized window: the pages must work there.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const hosts = new Set<string>();
+  page.on("request", (r) => hosts.add(new URL(r.url()).host));
+
+  await page.goto(`${oauth}/`);
+  await page.fill('input[name="passphrase"]', E2E_ADMIN_SECRET);
+  await page.click("#login");
+  await page.waitForSelector("#connect");
+  await page.click("#connect");
+
+  // Kick's (emulated) consent page.
+  await page.waitForURL(`${emulator}/oauth/authorize**`);
+  expect(await page.textContent("h1")).toContain("kick-edge e2e");
+  await page.click("#approve");
+
+  await page.waitForSelector("#key");
+  expect(page.url()).toContain(`${oauth}/callback`);
+  expect(await page.textContent("body")).toContain("demo_streamer");
+  const key = await page.inputValue("#key");
+  expect(key).toMatch(/^ke_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+  await page.screenshot({ path: join(tmpdir(), "kick-edge-connected.png"), fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.click("#copy");
+  expect(await page.textContent("#copy")).toBe("Copied");
+
+  const whoami = await fetch(`${automations}/v1/whoami`, { headers: { "x-api-key": key } });
+  expect(await whoami.json()).toMatchObject({ ok: true, data: { account: { id: 1001, username: "demo_streamer" }, key: { name: "default" } } });
+
+  // The pages asked nothing of any host but ours and Kick's.
+  expect([...hosts].sort()).toEqual([new URL(emulator).host, new URL(oauth).host].sort());
+
+  // The raw local state on disk (KV blobs, D1's SQLite) holds no token and no key in the clear.
+  const live = (await (await fetch(`${emulator}/_emulator/tokens?user_id=1001`)).json()) as { access_tokens: string[]; refresh_tokens: string[] };
+  const secrets = [...live.access_tokens, ...live.refresh_tokens, key.split("_").slice(2).join("_")];
+  expect(secrets.length).toBeGreaterThanOrEqual(3);
+  // Our Workers' KV and D1 (the emulator's Durable Object is Kick's own storage, so it is left out).
+  const files = filesUnder(inject("persistDir")).filter((f) => !f.includes("KickState"));
+  expect(files.some((f) => f.includes("/kv/")) && files.some((f) => f.includes("/d1/"))).toBe(true);
+  const raw = files.map((f) => readFileSync(f).toString("latin1")).join("\n");
+  expect(raw).toContain("demo_streamer");
+  for (const secret of secrets) expect(raw).not.toContain(secret);
+  await context.close();
+});
