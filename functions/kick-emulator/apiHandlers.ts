@@ -20,6 +20,7 @@ import {
 export interface ApiCtx extends Ctx {
   token: AccessTokenRecord | null;
   // The endpoint's zod schema already validated this; handlers read it by field name.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one table of handlers over many input shapes
   input: Record<string, any>;
 }
 

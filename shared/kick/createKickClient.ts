@@ -3,7 +3,8 @@ import type { KickConfig } from "./config";
 import { ENDPOINTS, type EndpointName } from "./endpoints";
 import type { TokenSource } from "./tokenSource";
 
-type InputArg<N extends EndpointName> = {} extends InputOf<N> ? [input?: InputOf<N>, options?: CallOptions] : [input: InputOf<N>, options?: CallOptions];
+// Optional when every field is: `Record<never, never>` is the empty input.
+type InputArg<N extends EndpointName> = Record<never, never> extends InputOf<N> ? [input?: InputOf<N>, options?: CallOptions] : [input: InputOf<N>, options?: CallOptions];
 
 /** One typed method per row of the endpoint table, e.g. `kick.sendChat({...})`. */
 export type KickClient = { [N in EndpointName]: (...args: InputArg<N>) => Promise<OutputOf<N>> };

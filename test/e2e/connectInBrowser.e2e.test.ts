@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { findChromium } from "../../scripts/chromium.mjs";
 import { E2E_ADMIN_SECRET } from "./globalSetup";
 
 const oauth = inject("oauthUrl");
@@ -12,7 +13,7 @@ const automations = inject("automationsUrl");
 let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: findChromium() ?? "chromium (not found: run node scripts/chromium.mjs)",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
 });

@@ -9,7 +9,10 @@ beforeEach(resetEmulator);
 async function authorizeUrl(change: Record<string, string | null> = {}) {
   const { challenge } = await createPkcePair();
   const url = new URL(buildAuthorizeUrl({ idBase: KICK, clientId: "emulator-client", redirectUri: REDIRECT, scopes: ["user:read", "chat:write"], state: "st", codeChallenge: challenge }));
-  for (const [k, v] of Object.entries(change)) (v === null ? url.searchParams.delete(k) : url.searchParams.set(k, v));
+  for (const [k, v] of Object.entries(change)) {
+    if (v === null) url.searchParams.delete(k);
+    else url.searchParams.set(k, v);
+  }
   return url.toString();
 }
 
