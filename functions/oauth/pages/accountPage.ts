@@ -6,8 +6,8 @@ import type { AutomationKeyInfo } from "../../../shared/keys/automationKeys";
 import { accountStatus } from "./dashboardPage";
 import { examples } from "./examples";
 import { layout } from "./layout";
+import { when } from "./when";
 
-const when = (ms: number | null) => (ms === null ? "never" : new Date(ms).toISOString().replace("T", " ").slice(0, 16) + " UTC");
 
 export interface NewKey {
   key: string;

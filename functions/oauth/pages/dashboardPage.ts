@@ -2,8 +2,8 @@ import type { Account } from "../../../shared/accounts/accounts";
 import { CAPABILITIES, ALL_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
 import { html } from "../../../shared/http/html";
 import { layout } from "./layout";
+import { when } from "./when";
 
-const when = (ms: number | null) => (ms === null ? "never" : new Date(ms).toISOString().replace("T", " ").slice(0, 16) + " UTC");
 
 export function accountStatus(a: Account): string {
   return a.needsReconnect ? `needs re-connect${a.reconnectReason ? ` (${a.reconnectReason})` : ""}` : "connected";

@@ -30,7 +30,7 @@ export const Cursor = z.string().check(z.minLength(1, "must not be empty"));
 /** Kick is inconsistent about missing values: accept null, undefined, or the value. */
 export const loose = <T extends z.ZodMiniType>(schema: T) => z.nullish(schema);
 
-/** Emote and some numeric ids arrive as a string or a number; normalize to a string. */
+/** Emote ids and livestream ids arrive as a string or a number; normalize to a string. */
 export const StringOrNumberId = z.pipe(
   z.union([z.string(), z.number()]),
   z.transform((v) => String(v)),

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { Cursor, intBetween, listOf, loose, UserId } from "./common";
+import { Cursor, intBetween, listOf, loose, StringOrNumberId, UserId } from "./common";
 import { CategoryRef } from "./channels";
 import { KICK_LIMITS } from "../limits";
 
@@ -25,7 +25,7 @@ export const GetUsersLivestreamsInput = z.object({
 });
 
 export const Livestream = z.looseObject({
-  id: StringId(),
+  id: StringOrNumberId,
   broadcaster_user: z.looseObject({ id: z.int(), username: loose(z.string()), profile_picture: loose(z.string()) }),
   channel: loose(z.looseObject({ slug: z.string() })),
   category: loose(CategoryRef),
@@ -55,7 +55,3 @@ export const LivestreamV1 = z.looseObject({
 });
 
 export const LivestreamStats = z.looseObject({ total_count: z.number() });
-
-function StringId() {
-  return z.pipe(z.union([z.string(), z.number()]), z.transform((v) => String(v)));
-}
