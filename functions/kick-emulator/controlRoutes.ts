@@ -87,13 +87,14 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
         "POST /_emulator/kicks {broadcaster_user_id, user_id, amount}",
         "POST|GET|DELETE /_emulator/faults",
         "GET|DELETE /_emulator/requests",
+        "GET /_emulator/grants (every token-endpoint call: grant, user, status)",
         "POST /_emulator/webhooks {type, to?, broadcaster_user_id?, overrides?}",
       ],
     }),
   );
 
   router.get("/state", (_, ctx) => {
-    const { access_tokens, refresh_tokens, codes, signing_key: _k, ...visible } = ctx.state;
+    const { access_tokens, refresh_tokens, codes, signing_key: _k, grants: _g, ...visible } = ctx.state;
     // Token values stay out of the dump; counts are enough to assert on.
     return Response.json({
       ...visible,
@@ -216,6 +217,7 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
   router.delete("/faults", (_, ctx) => ((ctx.state.faults = []), Response.json({ ok: true })));
 
   router.get("/requests", (_, ctx) => Response.json(ctx.state.requests));
+  router.get("/grants", (_, ctx) => Response.json(ctx.state.grants));
   router.delete("/requests", (_, ctx) => ((ctx.state.requests = []), Response.json({ ok: true })));
 
   router.post("/webhooks", async (_, ctx) => {

@@ -79,6 +79,15 @@ const invalidGrant = (why: string) => oauthError(400, "invalid_grant", `The prov
 
 /** POST /oauth/token: authorization_code (with PKCE), refresh_token (rotating), client_credentials. */
 export async function token(ctx: Ctx): Promise<Response> {
+  const form = await readForm(ctx.request.clone());
+  const userOf = () => ctx.state.refresh_tokens[form.get("refresh_token") ?? ""]?.user_id ?? ctx.state.codes[form.get("code") ?? ""]?.user_id ?? null;
+  const userId = userOf();
+  const response = await tokenGrant(ctx);
+  ctx.state.grants = [...ctx.state.grants, { at: ctx.now, grant: form.get("grant_type") ?? "", user_id: userId, status: response.status }].slice(-20_000);
+  return response;
+}
+
+async function tokenGrant(ctx: Ctx): Promise<Response> {
   if (!(ctx.request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded")) {
     return oauthError(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded");
   }

@@ -161,6 +161,7 @@ export function seed(settings: Settings, nowMs: number): EmulatorState {
     subscriptions: [],
     faults: [],
     requests: [],
+    grants: [],
     signing_key: null,
   };
 }

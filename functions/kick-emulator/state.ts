@@ -171,6 +171,14 @@ export interface LoggedRequest {
   status: number;
 }
 
+/** One call to the token endpoint, for tests that count refreshes. */
+export interface GrantCall {
+  at: number;
+  grant: string;
+  user_id: number | null;
+  status: number;
+}
+
 export interface EmulatorState {
   clock_offset_ms: number;
   settings: Settings;
@@ -191,5 +199,6 @@ export interface EmulatorState {
   subscriptions: EmulatorSubscription[];
   faults: Fault[];
   requests: LoggedRequest[];
+  grants: GrantCall[];
   signing_key: { pkcs8: string; spki_pem: string } | null;
 }

@@ -59,8 +59,12 @@ export const accounts = {
     return results.map(fromRow);
   },
 
-  /** Removes the account and, by cascade, its automation keys. */
+  /** Removes the account, its keys and its token record (tokens are revoked at Kick first, by the caller). */
   async remove(db: D1Database, id: number): Promise<void> {
-    await db.batch([db.prepare("DELETE FROM automation_keys WHERE account_id = ?").bind(id), db.prepare("DELETE FROM accounts WHERE id = ?").bind(id)]);
+    await db.batch([
+      db.prepare("DELETE FROM automation_keys WHERE account_id = ?").bind(id),
+      db.prepare("DELETE FROM token_records WHERE account_id = ?").bind(id),
+      db.prepare("DELETE FROM accounts WHERE id = ?").bind(id),
+    ]);
   },
 };

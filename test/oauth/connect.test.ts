@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../functions/oauth/index";
 import { accounts } from "../../shared/accounts/accounts";
 import { automationKeys } from "../../shared/keys/automationKeys";
-import { readTokenRecord } from "../../shared/tokens/tokenStore";
+import { readAuthoritativeTokenRecord, readTokenRecord } from "../../shared/tokens/tokenStore";
 import { Browser, keyOnPage, kickControl, OAUTH } from "../helpers/browser";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 
@@ -110,6 +110,7 @@ describe("connecting an account", () => {
     const record = await readTokenRecord(E, 1001);
     const live = await kickControl<{ access_tokens: string[]; refresh_tokens: string[] }>("GET", "/tokens?user_id=1001");
     expect(record).toMatchObject({ accountId: 1001, accessToken: live.access_tokens[0], refreshToken: live.refresh_tokens[0], version: 1 });
+    expect(await readAuthoritativeTokenRecord(E, 1001)).toEqual(record);
     expect(await automationKeys.verify(E.DB, key!, Date.now())).toMatchObject({ accountId: 1001, name: "default" });
 
     // The key is shown once: the account page lists it without its secret.

@@ -3,7 +3,7 @@ import { capabilitiesGranted } from "../../../shared/capabilities";
 import { readCookies, setCookie, isSecureRequest } from "../../../shared/http/cookies";
 import { automationKeys } from "../../../shared/keys/automationKeys";
 import { createKickClient, exchangeCode, KickError, KickInvalidGrantError, parseScopes, revokeToken, staticToken } from "../../../shared/kick/index";
-import { writeTokenRecord } from "../../../shared/tokens/tokenStore";
+import { storeNewTokens } from "../../../shared/tokens/tokenStore";
 import { guard } from "../guard";
 import { kickFor } from "../kickFor";
 import type { OAuthEnv } from "../OAuthEnv";
@@ -81,8 +81,8 @@ export async function callback(request: Request, env: OAuthEnv, now: number): Pr
 
   const scopes = tokens.scope ? parseScopes(tokens.scope) : check.flow.scopes;
   const expiresAt = now + tokens.expires_in * 1000;
-  await writeTokenRecord(env, { accountId: me.user_id, accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt, scopes, obtainedAt: now, version: 1 });
   await accounts.connect(env.DB, { id: me.user_id, username: me.name, role: check.flow.role, scopes, tokenExpiresAt: expiresAt, now });
+  await storeNewTokens(env, { accountId: me.user_id, accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt, scopes, obtainedAt: now });
   const created = await automationKeys.create(env.DB, { accountId: me.user_id, name: "default", capabilities: capabilitiesGranted(scopes), now });
   const account = (await accounts.get(env.DB, me.user_id))!;
   return page(accountPage(account, await automationKeys.list(env.DB, me.user_id), env.AUTOMATIONS_URL, { key: created.key, name: created.info.name }), { headers: clearFlowCookie });

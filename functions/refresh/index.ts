@@ -1,0 +1,23 @@
+import { consumeRefreshBatch, runRefresh } from "./runRefresh";
+import type { RefreshEnv, RefreshMessage } from "./RefreshEnv";
+
+/** Keeps every connected account's tokens fresh: a cron run, and a queue consumer for fan-out. */
+export default {
+  async scheduled(_controller, env, _ctx) {
+    // Awaited, not waitUntil: the run is the whole job, and its summary is the log line that matters.
+    await runRefresh(env);
+  },
+
+  async queue(batch, env) {
+    for (const message of batch.messages) {
+      await consumeRefreshBatch(env, message.body.accountIds);
+      message.ack();
+    }
+  },
+
+  async fetch(request) {
+    const { pathname } = new URL(request.url);
+    if (pathname === "/" || pathname === "/healthz") return Response.json({ ok: true, data: { worker: "refresh", cron: "see wrangler.toml [env.refresh.triggers]" } });
+    return Response.json({ ok: false, error: { code: "not_found", message: "the refresh Worker runs on its cron; it has no other endpoints" } }, { status: 404 });
+  },
+} satisfies ExportedHandler<RefreshEnv, RefreshMessage>;

@@ -1,0 +1,66 @@
+import { randomToken } from "../../shared/encoding/randomToken";
+import { kickConfigFromEnv } from "../../shared/kick/index";
+import { InvocationBudget, type Usage } from "../../shared/refresh/invocationBudget";
+import { refreshAccount, type RefreshOutcome } from "../../shared/refresh/refreshAccount";
+import { REFRESH_POLICY } from "../../shared/refresh/refreshPolicy";
+import { mapWithConcurrency } from "./mapWithConcurrency";
+import type { RefreshEnv } from "./RefreshEnv";
+
+export interface RunSummary {
+  event: "refresh_run";
+  source: "cron" | "queue";
+  due: number;
+  refreshed: number;
+  skipped_leased: number;
+  not_due: number;
+  failed_transient: number;
+  marked_dead: number;
+  enqueued: number;
+  carried_over: number;
+  used: Usage;
+}
+
+export const emptySummary = (source: RunSummary["source"], budget: InvocationBudget): RunSummary => ({
+  event: "refresh_run",
+  source,
+  due: 0,
+  refreshed: 0,
+  skipped_leased: 0,
+  not_due: 0,
+  failed_transient: 0,
+  marked_dead: 0,
+  enqueued: 0,
+  carried_over: 0,
+  used: budget.used,
+});
+
+const TALLY: Record<RefreshOutcome["kind"], keyof RunSummary | null> = {
+  refreshed: "refreshed",
+  recovered: "not_due",
+  not_due: "not_due",
+  leased: "skipped_leased",
+  dead: "marked_dead",
+  transient: "failed_transient",
+  missing: null,
+};
+
+/** Refreshes the given accounts (those still due), six at a time, each under its own lease. */
+export async function refreshMany(env: RefreshEnv, accountIds: number[], budget: InvocationBudget, summary: RunSummary, now = Date.now()): Promise<void> {
+  const metered = budget.meter(env);
+  const config = kickConfigFromEnv(env, { fetch: budget.meterFetch() });
+  const dueBefore = now + windowMs(env);
+  const owner = `${summary.source}:${randomToken(9)}`;
+  const outcomes = await mapWithConcurrency(accountIds, REFRESH_POLICY.concurrency, (accountId) =>
+    refreshAccount(metered, { accountId, owner, config, now, mode: { kind: "cron", dueBefore } }).catch((error: unknown) => {
+      console.error(JSON.stringify({ event: "refresh_error", account: accountId, name: (error as Error).name, code: (error as { code?: string }).code }));
+      return { kind: "transient", error: "internal", retryAt: now } as const;
+    }),
+  );
+  for (const outcome of outcomes) {
+    const field = TALLY[outcome.kind];
+    if (field) (summary[field] as number)++;
+    if (outcome.kind === "dead") console.log(JSON.stringify({ event: "account_needs_reconnect", reason: outcome.reason }));
+  }
+}
+
+export const windowMs = (env: RefreshEnv) => (Number(env.REFRESH_WINDOW_MINUTES) || 30) * 60_000;

@@ -1,0 +1,56 @@
+import { COST_PER_ACCOUNT, InvocationBudget } from "../../shared/refresh/invocationBudget";
+import { emptySummary, refreshMany, windowMs, type RunSummary } from "./refreshMany";
+import type { RefreshEnv, RefreshMessage } from "./RefreshEnv";
+
+/** What the run itself spends before any account: counting and selecting the due ones. */
+const OVERHEAD = { subrequests: 0, kvOps: 0, d1Queries: 2 };
+/** Queue sends per call (Queues' sendBatch limit). */
+const SEND_BATCH = 100;
+
+/**
+ * The cron run: find the accounts due for a refresh. Do what fits in this invocation's
+ * limits; with a queue, hand everything to consumers in batches that each fit one invocation
+ * instead; without one, leave the rest (most urgent first next time) for the next run.
+ */
+export async function runRefresh(env: RefreshEnv, budget = new InvocationBudget(), now = Date.now()): Promise<RunSummary> {
+  const summary = emptySummary("cron", budget);
+  const db = budget.meter(env).DB;
+  const perInvocation = Math.max(1, new InvocationBudget(budget.limits).fits(COST_PER_ACCOUNT, OVERHEAD));
+  const dueWhere = `FROM token_records t JOIN accounts a ON a.id = t.account_id
+    WHERE a.needs_reconnect = 0 AND t.expires_at < ?1 AND (t.next_attempt_at IS NULL OR t.next_attempt_at <= ?2) AND (t.lease_until IS NULL OR t.lease_until < ?2)`;
+  const dueBefore = now + windowMs(env);
+  const count = await db.prepare(`SELECT COUNT(*) AS n ${dueWhere}`).bind(dueBefore, now).first<{ n: number }>();
+  summary.due = count?.n ?? 0;
+  if (summary.due === 0) return log(summary);
+
+  const queue = env.REFRESH_QUEUE;
+  const limit = queue && summary.due > perInvocation ? summary.due : perInvocation;
+  const { results } = await db.prepare(`SELECT t.account_id AS id ${dueWhere} ORDER BY t.expires_at LIMIT ?3`).bind(dueBefore, now, limit).all<{ id: number }>();
+  const ids = results.map((r) => r.id);
+
+  if (queue && ids.length > perInvocation) {
+    const messages: { body: RefreshMessage }[] = [];
+    for (let i = 0; i < ids.length; i += perInvocation) messages.push({ body: { accountIds: ids.slice(i, i + perInvocation) } });
+    for (let i = 0; i < messages.length; i += SEND_BATCH) {
+      budget.used.subrequests++;
+      await queue.sendBatch(messages.slice(i, i + SEND_BATCH));
+    }
+    summary.enqueued = ids.length;
+    return log(summary);
+  }
+  await refreshMany(env, ids, budget, summary, now);
+  summary.carried_over = Math.max(0, summary.due - ids.length);
+  return log(summary);
+}
+
+/** A queue consumer invocation: one message, one batch of accounts that fits its limits. */
+export async function consumeRefreshBatch(env: RefreshEnv, accountIds: number[], budget = new InvocationBudget(), now = Date.now()): Promise<RunSummary> {
+  const summary = { ...emptySummary("queue", budget), due: accountIds.length };
+  await refreshMany(env, accountIds, budget, summary, now);
+  return log(summary);
+}
+
+function log(summary: RunSummary): RunSummary {
+  console.log(JSON.stringify(summary));
+  return summary;
+}

@@ -1,0 +1,62 @@
+import type { KickConfig, TokenSource } from "../kick/index";
+import { randomToken } from "../encoding/randomToken";
+import { readAuthoritativeTokenRecord, readTokenRecord, type TokenRecord, type TokenStoreEnv } from "../tokens/tokenStore";
+import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "./errors";
+import { refreshAccount } from "./refreshAccount";
+import { REFRESH_POLICY } from "./refreshPolicy";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A live token record for the account: the stored one while it is good, otherwise the
+ * result of the one coordinated refresh (started here, or already in flight elsewhere).
+ */
+export async function getTokenRecord(env: TokenStoreEnv, accountId: number, config: KickConfig, now = Date.now()): Promise<TokenRecord> {
+  const record = await readTokenRecord(env, accountId);
+  if (!record) throw new NotConnectedError(accountId);
+  if (record.expiresAt - now > REFRESH_POLICY.triggerSkewMs) return record;
+  return refreshNewerThan(env, accountId, record.version, config);
+}
+
+/**
+ * A record newer than `seenVersion` (the one that expired, or that Kick answered 401 to).
+ * Takes the lease and refreshes, or waits for whoever holds it; a stale KV copy is noticed
+ * by its version and replaced by D1's newer record without a second refresh.
+ */
+export async function refreshNewerThan(env: TokenStoreEnv, accountId: number, seenVersion: number, config: KickConfig): Promise<TokenRecord> {
+  const owner = `trigger:${randomToken(9)}`;
+  const deadline = Date.now() + REFRESH_POLICY.waitForOthersMs;
+  for (;;) {
+    const now = Date.now();
+    const outcome = await refreshAccount(env, { accountId, owner, config, now, mode: { kind: "trigger", seenVersion } });
+    switch (outcome.kind) {
+      case "refreshed":
+      case "recovered":
+        return outcome.record;
+      case "dead":
+        throw new NeedsReconnectError(accountId, outcome.reason);
+      case "missing":
+        throw new NotConnectedError(accountId);
+      case "transient":
+        throw new TokenUnavailableError(accountId, `Kick could not refresh the token right now (${outcome.error})`, outcome.retryAt - now);
+    }
+    // Leased by someone else: their result will show up in D1 as a newer version.
+    if (Date.now() > deadline) throw new TokenUnavailableError(accountId, "another refresh of this account did not finish in time", REFRESH_POLICY.pollMs);
+    await sleep(REFRESH_POLICY.pollMs);
+    const newest = await readAuthoritativeTokenRecord(env, accountId);
+    if (newest && newest.version > seenVersion && newest.expiresAt - Date.now() > REFRESH_POLICY.triggerSkewMs) return newest;
+  }
+}
+
+/**
+ * The Kick client's token source for an account: the current token, and after a 401 one
+ * coordinated refresh past the version Kick refused.
+ */
+export function accountTokenSource(env: TokenStoreEnv, accountId: number, config: KickConfig): TokenSource {
+  const versions = new Map<string, number>();
+  const remember = (record: TokenRecord) => (versions.set(record.accessToken, record.version), record.accessToken);
+  return {
+    getToken: async () => remember(await getTokenRecord(env, accountId, config)),
+    refresh: async (rejected) => remember(await refreshNewerThan(env, accountId, versions.get(rejected) ?? 0, config)),
+  };
+}

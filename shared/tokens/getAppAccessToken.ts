@@ -1,0 +1,32 @@
+import { getAppToken, type KickConfig } from "../kick/index";
+import { keyRing, type EncryptionEnv } from "./encryptionKeys";
+import { seal, unseal } from "./seal";
+
+const KEY = "app-token";
+const CONTEXT = "kick-app-token";
+/** Renew when less than a day (or a tenth of its life) is left: request paths should never meet an expired one. */
+const RENEW_BEFORE_MS = 24 * 3600_000;
+
+interface AppToken {
+  accessToken: string;
+  expiresAt: number;
+  obtainedAt: number;
+}
+
+/**
+ * Kick's app access token (client credentials), for endpoints that need no user: fetched
+ * once, cached sealed in KV with its expiry, renewed before it runs out.
+ */
+export async function getAppAccessToken(env: EncryptionEnv & { TOKENS: KVNamespace }, config: KickConfig, now = Date.now()): Promise<string> {
+  const ring = await keyRing(env);
+  const sealed = await env.TOKENS.get(KEY);
+  if (sealed) {
+    const cached = JSON.parse(await unseal(ring, sealed, CONTEXT)) as AppToken;
+    const renewAt = cached.expiresAt - Math.min(RENEW_BEFORE_MS, (cached.expiresAt - cached.obtainedAt) / 10);
+    if (now < renewAt) return cached.accessToken;
+  }
+  const fresh = await getAppToken(config);
+  const token: AppToken = { accessToken: fresh.access_token, expiresAt: now + fresh.expires_in * 1000, obtainedAt: now };
+  await env.TOKENS.put(KEY, await seal(ring, JSON.stringify(token), CONTEXT));
+  return token.accessToken;
+}
