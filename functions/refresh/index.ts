@@ -8,7 +8,7 @@ export default {
     await runRefresh(env);
   },
 
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     for (const message of batch.messages) {
       await consumeRefreshBatch(env, message.body.accountIds);
       message.ack();
