@@ -7,7 +7,8 @@ import { droppedConnection } from "./http";
 import { homePage } from "./homePage";
 import { authorize, decide, introspect, revoke, token } from "./oauthRoutes";
 import { defaultSettings, seed } from "./seed";
-import type { EmulatorState } from "./state";
+import { BIG_COLLECTIONS, type EmulatorState } from "./state";
+import { storedMap } from "./storedMap";
 
 type Route = (ctx: Ctx) => Response | Promise<Response>;
 
@@ -23,6 +24,8 @@ const PAGE_ROUTES: Record<string, Route> = {
 };
 
 const DAY = 86_400_000;
+const PRUNE_EVERY = 500;
+const STATE_KEY = "state-v2";
 
 /**
  * The whole emulated Kick in one Durable Object: one instance, one JSON state, so every
@@ -35,25 +38,31 @@ export class KickState extends DurableObject<Cloudflare.KickEmulatorEnv> {
   constructor(ctx: DurableObjectState, env: Cloudflare.KickEmulatorEnv) {
     super(ctx, env);
     this.control = controlRouter(env);
-    void ctx.blockConcurrencyWhile(async () => {
-      this.state = (await ctx.storage.get<EmulatorState>("state")) ?? seed(defaultSettings(env), Date.now());
-    });
+    this.state = this.attach(ctx.storage.kv.get<EmulatorState>(STATE_KEY) ?? seed(defaultSettings(env), Date.now()));
+  }
+
+  /** Points the large collections at their one-entry-per-key storage. */
+  private attach(state: EmulatorState): EmulatorState {
+    for (const [field, prefix] of Object.entries(BIG_COLLECTIONS)) (state as unknown as Record<string, unknown>)[field] = storedMap(this.ctx.storage.kv, prefix);
+    return state;
   }
 
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const ctx: Ctx = { state: this.state, now: Date.now() + this.state.clock_offset_ms, request, url };
+    const ctx: Ctx = { state: this.state, now: Date.now() + this.state.clock_offset_ms, request, url, storage: this.ctx.storage.kv };
     let response: Response;
     if (url.pathname === "/_emulator" || url.pathname.startsWith("/_emulator/")) {
       response = (await this.control.fetch(request, ctx)) ?? Response.json({ error: { code: "not_found", message: "no such control route; GET /_emulator lists them" } }, { status: 404 });
+      this.attach(this.state);
     } else {
       response = await this.kick(ctx);
       this.state.requests = [...this.state.requests, { at: new Date(ctx.now).toISOString(), method: request.method, path: url.pathname, status: response.status }].slice(-200);
     }
     // Read what an early answer left unread, as a server would, so the sender's stream closes cleanly.
     if (request.body && !request.bodyUsed) await request.arrayBuffer().catch(() => undefined);
-    this.prune(ctx.now);
-    await this.ctx.storage.put("state", this.state);
+    if (++this.state.requests_since_prune >= PRUNE_EVERY) this.prune(ctx.now);
+    const { access_tokens: _a, refresh_tokens: _r, codes: _c, grants: _g, ...small } = this.state;
+    this.ctx.storage.kv.put(STATE_KEY, small);
     return response;
   }
 
@@ -67,9 +76,10 @@ export class KickState extends DurableObject<Cloudflare.KickEmulatorEnv> {
     return fault?.drop === "after" ? droppedConnection() : response;
   }
 
-  /** Forget codes and tokens long dead so the state stays small. */
+  /** Forget codes and tokens long dead so storage stays small. */
   private prune(now: number) {
     const s = this.state;
+    s.requests_since_prune = 0;
     for (const [k, v] of Object.entries(s.codes)) if (v.expires_at < now - DAY) delete s.codes[k];
     for (const [k, v] of Object.entries(s.access_tokens)) if (v.expires_at < now - DAY) delete s.access_tokens[k];
     for (const [k, v] of Object.entries(s.refresh_tokens)) if (v.expires_at < now - DAY) delete s.refresh_tokens[k];

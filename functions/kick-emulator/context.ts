@@ -7,6 +7,8 @@ export interface Ctx {
   now: number;
   request: Request;
   url: URL;
+  /** The Durable Object's synchronous storage, where the large collections live. */
+  storage: SyncKvStorage;
 }
 
 export const isoAt = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");

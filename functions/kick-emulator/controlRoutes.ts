@@ -9,7 +9,8 @@ import { eventPayload, mergeOverrides } from "./eventPayloads";
 import { newFault } from "./faults";
 import { seed, defaultSettings, DEMO } from "./seed";
 import { signDelivery } from "./signing";
-import type { Settings } from "./state";
+import { BIG_COLLECTIONS, type Settings } from "./state";
+import { clearStored } from "./storedMap";
 import { issueUserTokens } from "./tokens";
 
 const bad = (message: string, details?: unknown) => Response.json({ error: { code: "invalid_input", message, details } }, { status: 400 });
@@ -113,6 +114,7 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
   router.post("/reset", (_, ctx) => {
     // Registered apps and the webhook key are setup, not state: they survive a reset.
     const fresh = seed(defaultSettings(env), Date.now());
+    for (const prefix of Object.values(BIG_COLLECTIONS)) clearStored(ctx.storage, prefix);
     const clients = [...fresh.clients, ...ctx.state.clients.filter((c) => !fresh.clients.some((f) => f.client_id === c.client_id))];
     Object.assign(ctx.state, fresh, { signing_key: ctx.state.signing_key, clients });
     return Response.json({ ok: true });
@@ -217,7 +219,7 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
   router.delete("/faults", (_, ctx) => ((ctx.state.faults = []), Response.json({ ok: true })));
 
   router.get("/requests", (_, ctx) => Response.json(ctx.state.requests));
-  router.get("/grants", (_, ctx) => Response.json(ctx.state.grants));
+  router.get("/grants", (_, ctx) => Response.json(Object.values(ctx.state.grants)));
   router.delete("/requests", (_, ctx) => ((ctx.state.requests = []), Response.json({ ok: true })));
 
   router.post("/webhooks", async (_, ctx) => {

@@ -83,7 +83,8 @@ export async function token(ctx: Ctx): Promise<Response> {
   const userOf = () => ctx.state.refresh_tokens[form.get("refresh_token") ?? ""]?.user_id ?? ctx.state.codes[form.get("code") ?? ""]?.user_id ?? null;
   const userId = userOf();
   const response = await tokenGrant(ctx);
-  ctx.state.grants = [...ctx.state.grants, { at: ctx.now, grant: form.get("grant_type") ?? "", user_id: userId, status: response.status }].slice(-20_000);
+  ctx.state.grant_seq += 1;
+  ctx.state.grants[String(ctx.state.grant_seq).padStart(10, "0")] = { at: ctx.now, grant: form.get("grant_type") ?? "", user_id: userId, status: response.status };
   return response;
 }
 
@@ -119,7 +120,7 @@ async function tokenGrant(ctx: Ctx): Promise<Response> {
     if (challenge !== code.challenge) return invalidGrant("code_verifier does not match code_challenge");
     code.used = true;
     const tokens = issueUserTokens(state, client.client_id, code.user_id, code.scopes, now);
-    code.issued.push(tokens.access_token);
+    code.issued = [...code.issued, tokens.access_token];
     return Response.json(tokens);
   }
 

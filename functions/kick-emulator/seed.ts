@@ -161,7 +161,9 @@ export function seed(settings: Settings, nowMs: number): EmulatorState {
     subscriptions: [],
     faults: [],
     requests: [],
-    grants: [],
+    grants: {},
+    grant_seq: 0,
+    requests_since_prune: 0,
     signing_key: null,
   };
 }

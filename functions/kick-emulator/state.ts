@@ -1,4 +1,7 @@
-/** Everything the emulated Kick knows. One JSON document, kept by the KickState Durable Object. */
+/**
+ * Everything the emulated Kick knows, kept by the KickState Durable Object: one small JSON
+ * document, plus the large collections (BIG_COLLECTIONS) stored one entry per key.
+ */
 export interface EmulatorUser {
   user_id: number;
   name: string;
@@ -199,6 +202,11 @@ export interface EmulatorState {
   subscriptions: EmulatorSubscription[];
   faults: Fault[];
   requests: LoggedRequest[];
-  grants: GrantCall[];
+  grants: Record<string, GrantCall>;
+  grant_seq: number;
+  requests_since_prune: number;
   signing_key: { pkcs8: string; spki_pem: string } | null;
 }
+
+/** The collections that can grow to thousands of entries, and the storage prefix of each. */
+export const BIG_COLLECTIONS = { access_tokens: "at:", refresh_tokens: "rt:", codes: "code:", grants: "grant:" } as const;
