@@ -6,8 +6,11 @@ export const PORTS = { oauth: 8787, automations: 8788, webhooks: 8789, refresh: 
 
 export const WRANGLER = "node_modules/.bin/wrangler";
 
-/** No telemetry and no fetch of Cloudflare's `Request.cf` sample: local runs stay off the network. */
-export const QUIET_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+/**
+ * No telemetry and no fetch of Cloudflare's `Request.cf` sample (local runs stay off the
+ * network), and no local trace store (it would keep request URLs and storage keys on disk).
+ */
+export const QUIET_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", X_LOCAL_OBSERVABILITY: "false" };
 
 /** Every `[env.<name>]` whose `main` file exists, in wrangler.toml order, with its port. */
 export function workers(configPath = "wrangler.toml") {

@@ -67,7 +67,7 @@ it("a streamer signs in, connects on Kick's consent page, copies a key and uses 
   const secrets = [...live.access_tokens, ...live.refresh_tokens, key.split("_").slice(2).join("_")];
   expect(secrets.length).toBeGreaterThanOrEqual(3);
   // Our Workers' KV and D1 (the emulator's Durable Object is Kick's own storage, so it is left out).
-  const files = filesUnder(inject("persistDir")).filter((f) => !f.includes("KickState"));
+  const files = filesUnder(inject("persistDir")).filter((f) => /\/v3\/(kv|d1)\//.test(f));
   expect(files.some((f) => f.includes("/kv/")) && files.some((f) => f.includes("/d1/"))).toBe(true);
   const raw = files.map((f) => readFileSync(f).toString("latin1")).join("\n");
   expect(raw).toContain("demo_streamer");

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { QUIET_ENV, WRANGLER } from "../../scripts/workers.mjs";
 
 export interface RunningWorker {
   url: string;
@@ -6,13 +7,11 @@ export interface RunningWorker {
   output(): string;
 }
 
-const WRANGLER = "node_modules/.bin/wrangler";
-/** No telemetry and no fetch of Cloudflare's `Request.cf` sample: tests stay off the network. */
-export const QUIET_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
+const ENV = { ...QUIET_ENV, CI: "true" };
 
 /** Applies migrations/ to the local D1 in `persistTo`, as `npm start` and deploys do. */
 export function applyLocalMigrations(env: string, persistTo: string) {
-  const run = spawnSync(WRANGLER, ["d1", "migrations", "apply", "kick-edge", "--local", "--env", env, "--persist-to", persistTo], { env: QUIET_ENV, encoding: "utf8" });
+  const run = spawnSync(WRANGLER, ["d1", "migrations", "apply", "kick-edge", "--local", "--env", env, "--persist-to", persistTo], { env: ENV, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`d1 migrations apply failed:\n${run.stdout}\n${run.stderr}`);
 }
 
@@ -23,7 +22,7 @@ export function applyLocalMigrations(env: string, persistTo: string) {
 export async function wranglerDev(env: string, port: number, persistTo: string, vars: Record<string, string> = {}): Promise<RunningWorker> {
   const args = ["dev", "--env", env, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--inspector-port", "0", "--show-interactive-dev-session=false", "--log-level", "warn"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  const child: ChildProcess = spawn(WRANGLER, args, { stdio: ["ignore", "pipe", "pipe"], env: QUIET_ENV });
+  const child: ChildProcess = spawn(WRANGLER, args, { stdio: ["ignore", "pipe", "pipe"], env: ENV });
   let log = "";
   child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
