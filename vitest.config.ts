@@ -20,7 +20,7 @@ export const TEST_SECRETS = {
  * where `SELF` is the emulated Kick. Every other Worker runs with the emulator beside it:
  * all its outbound fetches (to `http://kick.test`) reach the emulator, and nothing else.
  */
-const worker = (environment: string, include: string[], withKick = false) => ({
+export const worker = (environment: string, include: string[], withKick = false) => ({
   plugins: [
     cloudflareTest(async () => {
       const migrations = await readD1Migrations("migrations");

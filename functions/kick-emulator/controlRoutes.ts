@@ -83,6 +83,7 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
         "POST /_emulator/clients {client_id, client_secret, redirect_uris}",
         "POST /_emulator/tokens {user_id, scopes, client_id?}",
         "GET /_emulator/tokens?user_id= (live token values, for tests)",
+        "POST /_emulator/tokens/bulk {first_user_id, count} (synthetic accounts for scale runs)",
         "PATCH /_emulator/channels/:id {is_live, stream_title, viewer_count, category_id, ...}",
         "POST /_emulator/redemptions {reward_id, user_id, user_input?}",
         "POST /_emulator/kicks {broadcaster_user_id, user_id, amount}",
@@ -155,6 +156,19 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
     if (!b.ok) return b.response;
     if (!ctx.state.users.some((u) => u.user_id === b.value.user_id)) return bad("user_id: unknown user");
     return Response.json(issueUserTokens(ctx.state, b.value.client_id ?? DEMO.clientId, b.value.user_id, b.value.scopes ?? [...ALL_KICK_SCOPES], ctx.now));
+  });
+
+  // Many synthetic accounts at once (user ids need not exist), for scale runs like `npm run bench`.
+  router.post("/tokens/bulk", async (_, ctx) => {
+    const b = await body(ctx, z.object({ first_user_id: z.int().check(z.positive()), count: z.int().check(z.positive(), z.lte(5000)), scopes: z.optional(z.array(z.string())) }));
+    if (!b.ok) return b.response;
+    const scopes = b.value.scopes ?? ["user:read", "chat:write"];
+    const minted = Array.from({ length: b.value.count }, (_, i) => {
+      const user_id = b.value.first_user_id + i;
+      const t = issueUserTokens(ctx.state, DEMO.clientId, user_id, scopes, ctx.now);
+      return { user_id, access_token: t.access_token, refresh_token: t.refresh_token, expires_in: t.expires_in };
+    });
+    return Response.json(minted);
   });
 
   // Token values, for tests that prove a Worker never stores or shows them in the clear.
