@@ -39,6 +39,8 @@ if (!kickConfigured && emulator) {
 }
 const automations = all.find((w) => w.name === "automations");
 if (automations) vars.AUTOMATIONS_URL = url(automations);
+const oauth = all.find((w) => w.name === "oauth");
+if (oauth) vars.OAUTH_URL = url(oauth);
 
 const d1User = running.find((w) => w.usesD1);
 if (d1User) {

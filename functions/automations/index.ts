@@ -21,7 +21,13 @@ router.get("/v1/whoami", async (request: Request, env: AutomationsEnv) => {
   const account = await accounts.get(env.DB, key.accountId);
   if (!account) return fail(401, "invalid_key", "the account of this key is no longer connected");
   return ok({
-    account: { id: account.id, username: account.username, role: account.role, needs_reconnect: account.needsReconnect },
+    account: {
+      id: account.id,
+      username: account.username,
+      role: account.role,
+      needs_reconnect: account.needsReconnect,
+      ...(account.needsReconnect ? { reconnect_reason: account.reconnectReason, reconnect_url: `${env.OAUTH_URL.replace(/\/$/, "")}/` } : {}),
+    },
     key: { id: key.id, name: key.name, capabilities: key.capabilities },
   });
 });

@@ -39,6 +39,12 @@ describe("GET /v1/whoami", () => {
     expect(await revoked.json()).toMatchObject({ ok: false, error: { code: "invalid_key" } });
   });
 
+  it("says when the account needs re-connecting, and where", async () => {
+    await E.DB.prepare("UPDATE accounts SET needs_reconnect = 1, reconnect_reason = 'refresh token rejected'").run();
+    const response = await SELF.fetch(`${URL_}/v1/whoami?key=${key}`);
+    expect(await response.json()).toMatchObject({ ok: true, data: { account: { needs_reconnect: true, reconnect_reason: "refresh token rejected", reconnect_url: "http://127.0.0.1:8787/" } } });
+  });
+
   it("records when a key was last used", async () => {
     await SELF.fetch(`${URL_}/v1/whoami?key=${key}`);
     const [info] = await automationKeys.list(E.DB, 1001);
