@@ -1,40 +1,33 @@
 import { Router } from "itty-router";
-import { accounts } from "../../shared/accounts/accounts";
-import { automationKeys } from "../../shared/keys/automationKeys";
-import { presentedKey } from "../../shared/keys/presentedKey";
+import { ACTIONS } from "./actions/index";
+import type { AutomationsEnv } from "./AutomationsEnv";
+import { handleAction } from "./handleAction";
+import { errorResponse, formatOf } from "./respond";
+import { TriggerError } from "./TriggerError";
 
-type AutomationsEnv = Cloudflare.AutomationsEnv;
+type Req = Request & { params: Record<string, string> };
+const router = Router<Req, [AutomationsEnv]>();
 
-const fail = (status: number, code: string, message: string) => Response.json({ ok: false, error: { code, message } }, { status });
-const ok = (data: unknown) => Response.json({ ok: true, data });
+router.get("/healthz", () => Response.json({ ok: true, data: { status: "ok" } }));
+for (const action of ACTIONS) {
+  const handler = (request: Req, env: AutomationsEnv) => handleAction(action, request, env, request.params ?? {});
+  router[action.method.toLowerCase() as "get" | "post" | "patch" | "delete"](action.path, handler);
+  // Stream Deck's Website button can only open a URL: such actions answer a GET too (when the key allows).
+  if (action.allowGet && action.method !== "GET") router.get(action.path, handler);
+}
 
-const router = Router<Request, [AutomationsEnv]>();
-
-router.get("/healthz", () => ok({ status: "ok" }));
-
-/** Who a key acts for and what it may do: the first thing a new Zap or Stream Deck button calls. */
-router.get("/v1/whoami", async (request: Request, env: AutomationsEnv) => {
-  const presented = presentedKey(request);
-  if (!presented) return fail(401, "missing_key", "send the automation key as Authorization: Bearer <key>, X-Api-Key: <key>, or ?key=<key>");
-  const key = await automationKeys.verify(env.DB, presented, Date.now());
-  if (!key) return fail(401, "invalid_key", "this automation key is unknown or was revoked");
-  const account = await accounts.get(env.DB, key.accountId);
-  if (!account) return fail(401, "invalid_key", "the account of this key is no longer connected");
-  return ok({
-    account: {
-      id: account.id,
-      username: account.username,
-      role: account.role,
-      needs_reconnect: account.needsReconnect,
-      ...(account.needsReconnect ? { reconnect_reason: account.reconnectReason, reconnect_url: `${env.OAUTH_URL.replace(/\/$/, "")}/` } : {}),
-    },
-    key: { id: key.id, name: key.name, capabilities: key.capabilities },
-  });
-});
-
-/** Trigger endpoints for Zapier, IFTTT, Stream Deck and cron (the full API arrives with its issue). */
+/** Trigger endpoints for Zapier, IFTTT, Stream Deck, chat bots and cron. */
 export default {
   async fetch(request, env) {
-    return (await router.fetch(request, env)) ?? fail(404, "not_found", `no endpoint ${request.method} ${new URL(request.url).pathname}`);
+    const response = await router.fetch(request as Req, env);
+    if (response) return response;
+    const path = new URL(request.url).pathname;
+    const known = ACTIONS.filter((a) => matches(a.path, path));
+    const error = known.length
+      ? new TriggerError(405, "method_not_allowed", `${path} takes ${known.map((a) => a.method).join(" or ")}.`, undefined, { allow: known.map((a) => a.method).join(", ") })
+      : new TriggerError(404, "not_found", `No endpoint ${request.method} ${path}. See /openapi.json.`);
+    return errorResponse(error, formatOf(request));
   },
 } satisfies ExportedHandler<AutomationsEnv>;
+
+const matches = (pattern: string, path: string) => new RegExp(`^${pattern.replace(/:\w+/g, "[^/]+")}$`).test(path);

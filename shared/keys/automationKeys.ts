@@ -9,6 +9,8 @@ export interface AutomationKeyInfo {
   accountId: number;
   name: string;
   capabilities: Capability[];
+  /** May fire mutating actions with a plain GET (Stream Deck's open-URL button). */
+  allowGet: boolean;
   createdAt: number;
   lastUsedAt: number | null;
 }
@@ -19,6 +21,7 @@ interface KeyRow {
   name: string;
   secret_hash: string;
   capabilities: string;
+  allow_get: number;
   created_at: number;
   last_used_at: number | null;
 }
@@ -28,6 +31,7 @@ const fromRow = (r: KeyRow): AutomationKeyInfo => ({
   accountId: r.account_id,
   name: r.name,
   capabilities: (JSON.parse(r.capabilities) as string[]).filter(isCapability),
+  allowGet: r.allow_get === 1,
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,
 });
@@ -35,14 +39,14 @@ const fromRow = (r: KeyRow): AutomationKeyInfo => ({
 /** The `automation_keys` table (migrations/0001). */
 export const automationKeys = {
   /** Makes a key; the returned `key` is the only time its secret exists outside the caller. */
-  async create(db: D1Database, k: { accountId: number; name: string; capabilities: readonly Capability[]; now: number }) {
+  async create(db: D1Database, k: { accountId: number; name: string; capabilities: readonly Capability[]; allowGet?: boolean; now: number }) {
     const { id, secret, key } = generateAutomationKey();
     const capabilities = k.capabilities.length ? [...new Set(k.capabilities)] : ALL_CAPABILITIES;
     await db
-      .prepare("INSERT INTO automation_keys (id, account_id, name, secret_hash, capabilities, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(id, k.accountId, k.name, await sha256Hex(secret), JSON.stringify(capabilities), k.now)
+      .prepare("INSERT INTO automation_keys (id, account_id, name, secret_hash, capabilities, allow_get, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(id, k.accountId, k.name, await sha256Hex(secret), JSON.stringify(capabilities), k.allowGet ? 1 : 0, k.now)
       .run();
-    return { key, info: { id, accountId: k.accountId, name: k.name, capabilities, createdAt: k.now, lastUsedAt: null } satisfies AutomationKeyInfo };
+    return { key, info: { id, accountId: k.accountId, name: k.name, capabilities, allowGet: Boolean(k.allowGet), createdAt: k.now, lastUsedAt: null } satisfies AutomationKeyInfo };
   },
 
   async list(db: D1Database, accountId: number): Promise<AutomationKeyInfo[]> {

@@ -24,7 +24,7 @@ describe("GET /v1/whoami", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       ok: true,
-      data: { account: { id: 1001, username: "demo_streamer", role: "broadcaster", needs_reconnect: false }, key: { id: expect.any(String), name: "stream deck", capabilities: ["chat"] } },
+      data: { account: { id: 1001, username: "demo_streamer", role: "broadcaster", needs_reconnect: false }, key: { id: expect.any(String), name: "stream deck", capabilities: ["chat"], allow_get: false } },
     });
   });
 

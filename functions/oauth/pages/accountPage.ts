@@ -48,6 +48,7 @@ ${shown}
 <p>What this key may do (limit each key to what its button or Zap needs):</p>
 ${granted.map((c) => html`<label><input type="checkbox" name="capability" value="${c}" checked> ${CAPABILITIES[c].label}</label>`)}
 ${ALL_CAPABILITIES.filter((c) => !granted.includes(c)).length ? html`<p class="muted">Other capabilities need a re-connect with more scopes.</p>` : ""}
+<label><input type="checkbox" name="allow_get"> Allow plain GET requests to trigger actions (only for Stream Deck's Website button; link previews could trigger them too)</label>
 <p><button id="create-key">Create key</button></p></form>
 <h2>Disconnect</h2>
 <form class="card" method="post" action="/accounts/${account.id}/disconnect">

@@ -45,7 +45,7 @@ export async function createKey(request: Request & { params: Params }, env: OAut
     ...picked.filter((c) => isCapability(c) && !granted.includes(c)).map((c) => `capability: ${isCapability(c) ? CAPABILITIES[c].label : c} was not granted to this account (re-connect to add it)`),
   ].filter((p): p is string => p !== null);
   if (problems.length) return page(messagePage("Key not created", problems.join(". ") + ".", { signedIn: true, next: `/accounts/${account.id}` }), { status: 400 });
-  const created = await automationKeys.create(env.DB, { accountId: account.id, name, capabilities: picked.filter(isCapability), now });
+  const created = await automationKeys.create(env.DB, { accountId: account.id, name, capabilities: picked.filter(isCapability), allowGet: form.get("allow_get") === "on", now });
   return page(accountPage(account, await automationKeys.list(env.DB, account.id), env.AUTOMATIONS_URL, { key: created.key, name }));
 }
 

@@ -1,0 +1,28 @@
+import type { Action } from "../Action";
+import { announce, setAnnounceRule } from "./announce";
+import { setChannel } from "./channel";
+import { deleteChat, sendChat } from "./chat";
+import { ban, timeout, unban } from "./moderation";
+import { acceptRedemptions, createReward, deleteReward, listRedemptions, listRewards, rejectRedemptions, updateReward } from "./rewards";
+import { status, whoami } from "./status";
+
+/** Every trigger endpoint, in the order the OpenAPI document lists them. */
+export const ACTIONS: Action[] = [
+  whoami,
+  status,
+  announce,
+  setAnnounceRule,
+  sendChat,
+  deleteChat,
+  setChannel,
+  ban,
+  timeout,
+  unban,
+  listRewards,
+  createReward,
+  updateReward,
+  deleteReward,
+  listRedemptions,
+  acceptRedemptions,
+  rejectRedemptions,
+];

@@ -1,0 +1,42 @@
+import * as z from "zod/mini";
+import { defineAction } from "../Action";
+import { liveStream } from "./liveStream";
+
+export const whoami = defineAction({
+  name: "whoami",
+  summary: "Say who this key acts for",
+  method: "GET",
+  path: "/v1/whoami",
+  capability: null,
+  mutating: false,
+  input: z.object({}),
+  async run(ctx) {
+    const a = ctx.account;
+    return {
+      account: {
+        id: a.id,
+        username: a.username,
+        role: a.role,
+        needs_reconnect: a.needsReconnect,
+        ...(a.needsReconnect ? { reconnect_reason: a.reconnectReason, reconnect_url: `${(ctx.env.OAUTH_URL || "").replace(/\/$/, "")}/` } : {}),
+      },
+      key: { id: ctx.key.id, name: ctx.key.name, capabilities: ctx.key.capabilities, allow_get: ctx.key.allowGet },
+    };
+  },
+  text: (d) => `${d.account.username}: ${d.key.capabilities.join(", ")}`,
+});
+
+export const status = defineAction({
+  name: "status",
+  summary: "Tell whether the channel is live, and what it streams",
+  method: "GET",
+  path: "/v1/status",
+  capability: null,
+  mutating: false,
+  input: z.object({}),
+  async run(ctx) {
+    const live = await liveStream(ctx);
+    return live ? { live: true as const, ...live } : { live: false as const };
+  },
+  text: (d) => (d.live ? `Live: ${d.title} (${d.category}, ${d.viewers} viewers)` : "Offline."),
+});

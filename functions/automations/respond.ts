@@ -1,0 +1,22 @@
+import type { TriggerError } from "./TriggerError";
+
+export type Format = "json" | "text";
+
+export const formatOf = (request: Request): Format => (new URL(request.url).searchParams.get("format") === "text" ? "text" : "json");
+
+/** `{"ok":true,"data":…}`, or for `?format=text` the one line a chat bot prints. */
+export function okResponse(data: unknown, format: Format, text?: string): Response {
+  if (format === "text") return new Response(short(text ?? "OK"), { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  return Response.json({ ok: true, data }, { headers: { "cache-control": "no-store" } });
+}
+
+/** `{"ok":false,"error":{code,message,details}}` with the error's status, or its message as text. */
+export function errorResponse(error: TriggerError, format: Format): Response {
+  const headers = { ...error.headers, "cache-control": "no-store" };
+  if (format === "text") return new Response(short(`Error: ${error.message}`), { status: error.status, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
+  const body = { ok: false, error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
+  return Response.json(body, { status: error.status, headers });
+}
+
+/** Nightbot and Fossabot print at most ~400 characters. */
+const short = (text: string) => (text.length > 400 ? `${text.slice(0, 397)}...` : text);
