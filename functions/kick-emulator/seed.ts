@@ -116,6 +116,8 @@ export function seed(settings: Settings, nowMs: number): EmulatorState {
       channel(DEMO.broadcaster, "demo_streamer", false, 15, "Demo stream"),
       channel(DEMO.bot, "demo_bot", false, 15, ""),
       channel(DEMO.otherStreamer, "other_streamer", true, 103, "Heists all day"),
+      // Every Kick user has a channel, viewers too (it is how usernames are looked up).
+      ...[2001, 2002, 2003, 2004].map((id, i) => channel(id, ["viewer_alice", "viewer_bob", "viewer_carol", "viewer_dave"][i]!, false, 15, "")),
     ],
     categories: categories(),
     clients: [
