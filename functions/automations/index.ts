@@ -2,6 +2,7 @@ import { Router } from "itty-router";
 import { ACTIONS } from "./actions/index";
 import type { AutomationsEnv } from "./AutomationsEnv";
 import { handleAction } from "./handleAction";
+import { runAutomationsCron } from "./runCron";
 import { errorResponse, formatOf } from "./respond";
 import { TriggerError } from "./TriggerError";
 
@@ -18,6 +19,10 @@ for (const action of ACTIONS) {
 
 /** Trigger endpoints for Zapier, IFTTT, Stream Deck, chat bots and cron. */
 export default {
+  async scheduled(controller, env) {
+    await runAutomationsCron(env, controller.scheduledTime);
+  },
+
   async fetch(request, env) {
     const response = await router.fetch(request as Req, env);
     if (response) return response;

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { KICK_LIMITS } from "../../../shared/kick/limits";
 import { codePointLength, nonEmptyText } from "../../../shared/kick/schemas/common";
-import { defineAction, type ActionContext } from "../Action";
+import { defineAction, type KickContext } from "../Action";
 import { TriggerError } from "../TriggerError";
 import { As } from "./chat";
 import { liveStream, type LiveStream } from "./liveStream";
@@ -21,7 +21,7 @@ export const renderTemplate = (template: string, live: LiveStream) => template.r
  * Posts the go-live message once per stream session: the first caller (button, Zap replay,
  * cron detector, webhook) claims the session in D1; later ones are told it was done.
  */
-export async function announceOnce(ctx: ActionContext<{ message?: string; force?: boolean; as?: "broadcaster" | "bot" }>, source: string) {
+export async function announceOnce(ctx: KickContext & { input: { message?: string; force?: boolean; as?: "broadcaster" | "bot" } }, source: string) {
   const live = await liveStream(ctx);
   if (!live && !ctx.input.force) throw new TriggerError(409, "not_live", "The channel is not live, so nothing was announced. Send force=true to post anyway.");
   const stream = live ?? { title: "", category: "", viewers: 0, url: `https://kick.com/${ctx.account.username}`, started_at: "", channel: ctx.account.username };

@@ -5,6 +5,7 @@ import { deleteChat, sendChat } from "./chat";
 import { ban, timeout, unban } from "./moderation";
 import { acceptRedemptions, createReward, deleteReward, listRedemptions, listRewards, rejectRedemptions, updateReward } from "./rewards";
 import { status, whoami } from "./status";
+import { deleteTimer, listTimers, setTimer } from "./timers";
 
 /** Every trigger endpoint, in the order the OpenAPI document lists them. */
 export const ACTIONS: Action[] = [
@@ -25,4 +26,7 @@ export const ACTIONS: Action[] = [
   listRedemptions,
   acceptRedemptions,
   rejectRedemptions,
+  listTimers,
+  setTimer,
+  deleteTimer,
 ];

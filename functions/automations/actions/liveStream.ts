@@ -1,4 +1,4 @@
-import type { ActionContext } from "../Action";
+import type { KickContext } from "../Action";
 
 export interface LiveStream {
   title: string;
@@ -10,7 +10,7 @@ export interface LiveStream {
 }
 
 /** The account's live stream as `/users/livestreams` reports it, or null when offline. */
-export async function liveStream(ctx: ActionContext<unknown>): Promise<LiveStream | null> {
+export async function liveStream(ctx: KickContext): Promise<LiveStream | null> {
   const [stream] = await ctx.kick.getUsersLivestreams({ user_id: [ctx.account.id] });
   if (!stream) return null;
   const slug = stream.channel?.slug ?? ctx.account.username;

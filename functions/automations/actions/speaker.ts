@@ -1,14 +1,14 @@
 import { accounts } from "../../../shared/accounts/accounts";
 import { createKickClient, type KickClient } from "../../../shared/kick/index";
 import { accountTokenSource } from "../../../shared/refresh/getAccessToken";
-import type { ActionContext } from "../Action";
+import type { KickContext } from "../Action";
 import { TriggerError } from "../TriggerError";
 
 /**
  * Who speaks in chat: the broadcaster, or the connected bot account posting into the
  * broadcaster's channel with `type: "user"` (Kick's `type: "bot"` answers 500 for most apps).
  */
-export async function speaker(ctx: ActionContext<{ as?: "broadcaster" | "bot" }>): Promise<KickClient> {
+export async function speaker(ctx: KickContext & { input: { as?: "broadcaster" | "bot" } }): Promise<KickClient> {
   if (ctx.input.as !== "bot") return ctx.kick;
   const bot = (await accounts.list(ctx.env.DB)).find((a) => a.role === "bot");
   if (!bot) throw new TriggerError(409, "no_bot_account", "No bot account is connected. Connect one on the connect page, or leave out as=bot.");
