@@ -1,0 +1,18 @@
+import { SELF } from "cloudflare:test";
+import { expect, it } from "vitest";
+import { ACTIONS } from "../../functions/automations/actions/index";
+
+it("describes every endpoint in OpenAPI 3.0, from the schemas that validate them", async () => {
+  const response = await SELF.fetch("http://127.0.0.1:8788/openapi.json");
+  expect(response.status).toBe(200);
+  const doc = await response.json<{ openapi: string; paths: Record<string, Record<string, { operationId: string; requestBody?: { content: Record<string, { schema: { properties: Record<string, { maxLength?: number; minimum?: number; maximum?: number }>; required?: string[] } }> }; parameters: { name: string; in: string }[] }>> }>();
+  expect(doc.openapi).toBe("3.0.3");
+  const operations = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
+  expect(operations.sort()).toEqual(ACTIONS.map((a) => a.name).sort());
+  const timeout = doc.paths["/v1/timeout"]!.post!;
+  const body = timeout.requestBody!.content["application/json"]!.schema;
+  expect(body.properties.minutes).toMatchObject({ minimum: 1, maximum: 10080 });
+  expect(body.required).toContain("minutes");
+  expect(timeout.parameters.map((p) => p.name)).toContain("Idempotency-Key");
+  expect(doc.paths["/v1/chat/{message_id}"]!.delete!.parameters).toContainEqual(expect.objectContaining({ name: "message_id", in: "path" }));
+});
