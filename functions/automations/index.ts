@@ -2,7 +2,7 @@ import { Router } from "itty-router";
 import { ACTIONS } from "./actions/index";
 import type { AutomationsEnv } from "./AutomationsEnv";
 import { handleAction } from "./handleAction";
-import { openApiDocument } from "./openapi";
+import openApi from "./openapi.json";
 import { runAutomationsCron } from "./runCron";
 import { errorResponse, formatOf } from "./respond";
 import { TriggerError } from "./TriggerError";
@@ -11,8 +11,7 @@ type Req = Request & { params: Record<string, string> };
 const router = Router<Req, [AutomationsEnv]>();
 
 router.get("/healthz", () => Response.json({ ok: true, data: { status: "ok" } }));
-let document: unknown;
-router.get("/openapi.json", (request: Req) => Response.json((document ??= openApiDocument(ACTIONS, new URL(request.url).origin)), { headers: { "access-control-allow-origin": "*" } }));
+router.get("/openapi.json", (request: Req) => Response.json({ ...openApi, servers: [{ url: new URL(request.url).origin }] }, { headers: { "access-control-allow-origin": "*" } }));
 for (const action of ACTIONS) {
   const handler = (request: Req, env: AutomationsEnv) => handleAction(action, request, env, request.params ?? {});
   router[action.method.toLowerCase() as "get" | "post" | "patch" | "delete"](action.path, handler);

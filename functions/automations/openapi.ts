@@ -23,8 +23,9 @@ const errorShape = {
 /**
  * The trigger API as an OpenAPI 3.0 document, generated from the same action table and zod
  * schemas that route and validate the calls, so Postman and Insomnia see exactly what runs.
+ * `npm run openapi` writes it to openapi.json; the Worker serves that file with its own URL.
  */
-export function openApiDocument(actions: Action[], serverUrl: string) {
+export function openApiDocument(actions: Action[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const action of actions) {
     const schema = inputSchema(action);
@@ -56,7 +57,6 @@ export function openApiDocument(actions: Action[], serverUrl: string) {
   return {
     openapi: "3.0.3",
     info: { title: "kick-edge trigger API", version: "1", description: "Automate a Kick channel from Zapier, IFTTT, Stream Deck, chat bots and cron. Keys come from the connect page." },
-    servers: [{ url: serverUrl }],
     security: [{ bearer: [] }, { apiKeyHeader: [] }, { apiKeyQuery: [] }],
     components: {
       securitySchemes: {
