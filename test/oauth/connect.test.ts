@@ -102,6 +102,7 @@ describe("connecting an account", () => {
     const key = keyOnPage(html);
     expect(key).toMatch(/^ke_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
     expect(html).toContain(`Authorization: Bearer ${key}`);
+    expect(html).toContain(`/v1/chat?key=${key}`);
     expect(html).toContain(`/v1/whoami?key=${key}`);
 
     const account = await accounts.get(E.DB, 1001);

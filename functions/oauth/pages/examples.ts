@@ -1,10 +1,12 @@
-/** Copy-ready calls for the key just made, against the automations Worker. */
+/** Copy-ready calls for the key just made, against the automations Worker (docs/recipes.md has more). */
 export function examples(automationsUrl: string, key: string) {
   const base = automationsUrl.replace(/\/$/, "");
   return [
-    { tool: "curl", text: `curl -H "Authorization: Bearer ${key}" ${base}/v1/whoami` },
-    { tool: "Zapier (Webhooks by Zapier, GET)", text: `URL: ${base}/v1/whoami\nHeaders: X-Api-Key | ${key}` },
-    { tool: "IFTTT (Make a web request)", text: `URL: ${base}/v1/whoami?key=${key}\nMethod: GET` },
-    { tool: "Stream Deck (Website action, \"GET request in background\")", text: `${base}/v1/whoami?key=${key}` },
+    { tool: "curl", text: `curl -X POST ${base}/v1/chat -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" -d '{"message":"Hello from kick-edge"}'` },
+    { tool: "Zapier (Webhooks by Zapier, POST)", text: `URL: ${base}/v1/chat\nPayload Type: json\nData: message | your text\nHeaders: X-Api-Key | ${key}` },
+    { tool: "IFTTT (Make a web request)", text: `URL: ${base}/v1/chat?key=${key}\nMethod: POST\nContent Type: application/json\nBody: {"message": "your text"}` },
+    { tool: "Stream Deck (Website action, GET in background; key must allow GET)", text: `${base}/v1/announce?key=${key}` },
+    { tool: "Nightbot (!live)", text: `$(urlfetch ${base}/v1/status?format=text&key=${key})` },
+    { tool: "Check the key", text: `${base}/v1/whoami?key=${key}` },
   ];
 }
