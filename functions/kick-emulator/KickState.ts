@@ -56,6 +56,7 @@ export class KickState extends DurableObject<Cloudflare.KickEmulatorEnv> {
       this.attach(this.state);
     } else {
       response = await this.kick(ctx);
+      this.state.requests_total += 1;
       this.state.requests = [...this.state.requests, { at: new Date(ctx.now).toISOString(), method: request.method, path: url.pathname, status: response.status }].slice(-200);
     }
     // Read what an early answer left unread, as a server would, so the sender's stream closes cleanly.

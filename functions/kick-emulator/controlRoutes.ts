@@ -89,6 +89,7 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
         "POST /_emulator/kicks {broadcaster_user_id, user_id, amount}",
         "POST|GET|DELETE /_emulator/faults",
         "GET|DELETE /_emulator/requests",
+        "GET /_emulator/requests/count (every Kick request ever served)",
         "GET /_emulator/grants (every token-endpoint call: grant, user, status)",
         "POST /_emulator/webhooks {type, to?, broadcaster_user_id?, overrides?}",
       ],
@@ -233,6 +234,7 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
   router.delete("/faults", (_, ctx) => ((ctx.state.faults = []), Response.json({ ok: true })));
 
   router.get("/requests", (_, ctx) => Response.json(ctx.state.requests));
+  router.get("/requests/count", (_, ctx) => Response.json({ total: ctx.state.requests_total }));
   router.get("/grants", (_, ctx) => Response.json(Object.values(ctx.state.grants)));
   router.delete("/requests", (_, ctx) => ((ctx.state.requests = []), Response.json({ ok: true })));
 

@@ -163,6 +163,7 @@ export function seed(settings: Settings, nowMs: number): EmulatorState {
     subscriptions: [],
     faults: [],
     requests: [],
+    requests_total: 0,
     grants: {},
     grant_seq: 0,
     requests_since_prune: 0,

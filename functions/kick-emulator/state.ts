@@ -202,6 +202,8 @@ export interface EmulatorState {
   subscriptions: EmulatorSubscription[];
   faults: Fault[];
   requests: LoggedRequest[];
+  /** Every Kick request ever served (the log above keeps only the last 200). */
+  requests_total: number;
   grants: Record<string, GrantCall>;
   grant_seq: number;
   requests_since_prune: number;

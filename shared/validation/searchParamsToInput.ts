@@ -5,12 +5,15 @@ type Def = { type: string; innerType?: { _zod: { def: Def } }; element?: { _zod:
 /**
  * Query parameters shaped for a zod object schema: repeated keys become arrays where the
  * schema wants an array, digits become numbers where it wants a number, so the schema (not
- * this function) decides what is valid and explains what is not.
+ * this function) decides what is valid and explains what is not. Parameters the schema does
+ * not have are dropped, as the schema would drop them.
  */
 export function searchParamsToInput(schema: z.ZodMiniType, params: URLSearchParams): Record<string, unknown> {
   const shape = (schema._zod.def as Def).shape ?? {};
   const input: Record<string, unknown> = {};
   for (const key of new Set(params.keys())) {
+    // Only the schema's own fields: a `__proto__` parameter must not reach an object's prototype.
+    if (!Object.hasOwn(shape, key)) continue;
     const field = shape[key];
     const def = field ? unwrap(field._zod.def) : undefined;
     const values = params.getAll(key);
