@@ -2,9 +2,15 @@ import { defineConfig } from "vitest/config";
 import { worker } from "./vitest.config.ts";
 
 const refresh = worker("refresh", [], true);
+const automations = worker("automations", [], true);
 
-/** Scale runs for `npm run bench` (not part of `npm test`): in workerd, with the emulator as Kick. */
+/** Scale and load runs for `npm run bench` (not part of `npm test`): in workerd, with the emulator as Kick. */
 export default defineConfig({
   define: { __BENCH_REFRESH_ACCOUNTS__: String(Number(process.env.BENCH_REFRESH_ACCOUNTS) || 10_000) },
-  test: { projects: [{ ...refresh, test: { ...refresh.test, name: "bench-refresh", include: ["bench/refreshScale.bench.ts"] } }] },
+  test: {
+    projects: [
+      { ...refresh, test: { ...refresh.test, name: "bench-refresh", include: ["bench/refreshScale.bench.ts"] } },
+      { ...automations, test: { ...automations.test, name: "bench-trigger", include: ["bench/trigger.bench.ts"] } },
+    ],
+  },
 });

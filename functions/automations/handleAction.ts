@@ -1,4 +1,3 @@
-import { accounts } from "../../shared/accounts/accounts";
 import { automationKeys } from "../../shared/keys/automationKeys";
 import { presentedKey } from "../../shared/keys/presentedKey";
 import { createKickClient, kickConfigFromEnv } from "../../shared/kick/index";
@@ -18,13 +17,13 @@ export const reconnectUrlOf = (env: AutomationsEnv) => `${(env.OAUTH_URL || "").
  * Every trigger call, whatever the action: the key, its rate limit and capabilities, the input
  * (nothing reaches Kick when it is invalid), idempotent replays, then the action itself.
  */
-export async function handleAction(action: Action, request: Request, env: AutomationsEnv, params: Record<string, string>, now = Date.now()): Promise<Response> {
+export async function handleAction(action: Action, request: Request, env: AutomationsEnv, params: Record<string, string>, ctx?: ExecutionContext, now = Date.now()): Promise<Response> {
   const format = formatOf(request);
   const fail = (error: unknown) => errorResponse(toTriggerError(error, reconnectUrlOf(env)), format);
   try {
     const presented = presentedKey(request);
     if (!presented) throw new TriggerError(401, "missing_key", "Send the automation key as Authorization: Bearer <key>, X-Api-Key: <key>, or ?key=<key>.");
-    const key = await automationKeys.verify(env.DB, presented, now);
+    const key = await automationKeys.verify(env.DB, presented, now, ctx ? (work) => ctx.waitUntil(work) : undefined);
     if (!key) throw new TriggerError(401, "invalid_key", "This automation key is unknown or was revoked.");
     const limited = await env.KEY_LIMITER.limit({ key: key.id });
     if (!limited.success) throw new TriggerError(429, "rate_limited", "Too many calls with this key; wait a minute.", { retry_after_seconds: 60 }, { "retry-after": "60" });
@@ -36,8 +35,7 @@ export async function handleAction(action: Action, request: Request, env: Automa
     }
     const checked = checkInput(action.input, await readInput(request, action.input, params));
     if (!checked.ok) throw new TriggerError(400, "invalid_input", checked.issues.map((i) => (i.field ? `${i.field}: ${i.reason}` : i.reason)).join("; "), checked.issues);
-    const account = await accounts.get(env.DB, key.accountId);
-    if (!account) throw new TriggerError(409, "not_connected", `The account of this key is no longer connected. Connect it at ${reconnectUrlOf(env)}`);
+    const { account } = key;
 
     const idemKey = action.mutating ? idempotencyKeyOf(request) : null;
     if (idemKey) {

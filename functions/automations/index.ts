@@ -8,12 +8,12 @@ import { errorResponse, formatOf } from "./respond";
 import { TriggerError } from "./TriggerError";
 
 type Req = Request & { params: Record<string, string> };
-const router = Router<Req, [AutomationsEnv]>();
+const router = Router<Req, [AutomationsEnv, ExecutionContext | undefined]>();
 
 router.get("/healthz", () => Response.json({ ok: true, data: { status: "ok" } }));
 router.get("/openapi.json", (request: Req) => Response.json({ ...openApi, servers: [{ url: new URL(request.url).origin }] }, { headers: { "access-control-allow-origin": "*" } }));
 for (const action of ACTIONS) {
-  const handler = (request: Req, env: AutomationsEnv) => handleAction(action, request, env, request.params ?? {});
+  const handler = (request: Req, env: AutomationsEnv, ctx?: ExecutionContext) => handleAction(action, request, env, request.params ?? {}, ctx);
   router[action.method.toLowerCase() as "get" | "post" | "patch" | "delete"](action.path, handler);
   // Stream Deck's Website button can only open a URL: such actions answer a GET too (when the key allows).
   if (action.allowGet && action.method !== "GET") router.get(action.path, handler);
@@ -25,8 +25,8 @@ export default {
     await runAutomationsCron(env, controller.scheduledTime);
   },
 
-  async fetch(request, env) {
-    const response = await router.fetch(request as Req, env);
+  async fetch(request, env, ctx) {
+    const response = await router.fetch(request as Req, env, ctx);
     if (response) return response;
     const path = new URL(request.url).pathname;
     const known = ACTIONS.filter((a) => matches(a.path, path));

@@ -11,7 +11,7 @@ export interface Account {
   reconnectReason: string | null;
 }
 
-interface AccountRow {
+export interface AccountRow {
   id: number;
   username: string;
   role: "broadcaster" | "bot";
@@ -23,7 +23,7 @@ interface AccountRow {
   reconnect_reason: string | null;
 }
 
-const fromRow = (r: AccountRow): Account => ({
+export const accountFromRow = (r: AccountRow): Account => ({
   id: r.id,
   username: r.username,
   role: r.role,
@@ -51,12 +51,12 @@ export const accounts = {
 
   async get(db: D1Database, id: number): Promise<Account | null> {
     const row = await db.prepare("SELECT * FROM accounts WHERE id = ?").bind(id).first<AccountRow>();
-    return row ? fromRow(row) : null;
+    return row ? accountFromRow(row) : null;
   },
 
   async list(db: D1Database): Promise<Account[]> {
     const { results } = await db.prepare("SELECT * FROM accounts ORDER BY role, username").all<AccountRow>();
-    return results.map(fromRow);
+    return results.map(accountFromRow);
   },
 
   /** Removes the account, its keys and its token record (tokens are revoked at Kick first, by the caller). */

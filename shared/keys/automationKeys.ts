@@ -1,3 +1,4 @@
+import { accountFromRow, type Account, type AccountRow } from "../accounts/accounts";
 import { ALL_CAPABILITIES, isCapability, type Capability } from "../capabilities";
 import { sha256Hex } from "../crypto/sha256Hex";
 import { timingSafeEqualText } from "../crypto/timingSafeEqualText";
@@ -60,14 +61,26 @@ export const automationKeys = {
     return result.meta.changes === 1;
   },
 
-  /** The key's info when `presented` is a live key; compares the secret's hash in constant time. */
-  async verify(db: D1Database, presented: string, now: number): Promise<AutomationKeyInfo | null> {
+  /**
+   * The key's info (and its account) when `presented` is a live key, in one query; the secret's
+   * hash is compared in constant time. "Last used" is kept to the minute; hand `defer` a
+   * waitUntil so that write is off the hot path.
+   */
+  async verify(db: D1Database, presented: string, now: number, defer: (work: Promise<unknown>) => void = (w) => void w): Promise<(AutomationKeyInfo & { account: Account }) | null> {
     const parts = parseAutomationKey(presented);
     if (!parts) return null;
-    const row = await db.prepare("SELECT * FROM automation_keys WHERE id = ? AND revoked_at IS NULL").bind(parts.id).first<KeyRow>();
+    const row = await db
+      .prepare(
+        `SELECT a.*, k.id AS key_id, k.account_id, k.name AS key_name, k.secret_hash, k.capabilities, k.allow_get, k.created_at, k.last_used_at
+         FROM automation_keys k JOIN accounts a ON a.id = k.account_id WHERE k.id = ? AND k.revoked_at IS NULL`,
+      )
+      .bind(parts.id)
+      .first<AccountRow & { key_id: string; key_name: string } & Omit<KeyRow, "id" | "name">>();
     const presentedHash = await sha256Hex(parts.secret);
     if (!row || !timingSafeEqualText(presentedHash, row.secret_hash)) return null;
-    await db.prepare("UPDATE automation_keys SET last_used_at = ? WHERE id = ?").bind(now, row.id).run();
-    return { ...fromRow(row), lastUsedAt: now };
+    if (row.last_used_at === null || now - row.last_used_at >= 60_000) {
+      defer(db.prepare("UPDATE automation_keys SET last_used_at = ? WHERE id = ?").bind(now, row.key_id).run());
+    }
+    return { ...fromRow({ ...row, id: row.key_id, name: row.key_name }), lastUsedAt: now, account: accountFromRow(row) };
   },
 };
