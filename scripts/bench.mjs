@@ -60,6 +60,7 @@ ${row("through automations", t.worker)}
 function reportRefresh(r) {
   const limit = (k) => `${r.peak_per_invocation[k]} of ${r.free_plan_limits[k]}`;
   console.log(`
+Refresh scale run: every account due at once, the cron fanning out through the queue
   accounts due            ${r.accounts}
   refreshed               ${r.refreshed}
   refresh calls to Kick   ${r.refresh_calls} (distinct accounts ${r.distinct_accounts_called}; must equal accounts)

@@ -1,3 +1,4 @@
+import { TtlCache } from "../../shared/cache/ttlCache";
 import { automationKeys } from "../../shared/keys/automationKeys";
 import { presentedKey } from "../../shared/keys/presentedKey";
 import { createKickClient, kickConfigFromEnv } from "../../shared/kick/index";
@@ -11,6 +12,13 @@ import { errorResponse, formatOf, okResponse } from "./respond";
 import { toTriggerError } from "./toTriggerError";
 import { TriggerError } from "./TriggerError";
 
+/**
+ * Keys verified lately in this isolate, so a burst (a Stream Deck, a busy Zap) costs one D1
+ * read, not one per call. A revoked key or a changed account is seen within KEY_CACHE_MS.
+ */
+const KEY_CACHE_MS = 10_000;
+const verified = new TtlCache<NonNullable<Awaited<ReturnType<typeof automationKeys.verify>>>>();
+
 export const reconnectUrlOf = (env: AutomationsEnv) => `${(env.OAUTH_URL || "").replace(/\/$/, "")}/`;
 
 /**
@@ -23,8 +31,13 @@ export async function handleAction(action: Action, request: Request, env: Automa
   try {
     const presented = presentedKey(request);
     if (!presented) throw new TriggerError(401, "missing_key", "Send the automation key as Authorization: Bearer <key>, X-Api-Key: <key>, or ?key=<key>.");
-    const key = await automationKeys.verify(env.DB, presented, now, ctx ? (work) => ctx.waitUntil(work) : undefined);
-    if (!key) throw new TriggerError(401, "invalid_key", "This automation key is unknown or was revoked.");
+    let key = verified.get(presented, now);
+    if (!key) {
+      key = (await automationKeys.verify(env.DB, presented, now, ctx ? (work) => ctx.waitUntil(work) : undefined)) ?? undefined;
+      if (!key) throw new TriggerError(401, "invalid_key", "This automation key is unknown or was revoked.");
+      // Fixed, not sliding: a key in constant use is still re-checked every KEY_CACHE_MS.
+      verified.set(presented, key, now + KEY_CACHE_MS);
+    }
     const limited = await env.KEY_LIMITER.limit({ key: key.id });
     if (!limited.success) throw new TriggerError(429, "rate_limited", "Too many calls with this key; wait a minute.", { retry_after_seconds: 60 }, { "retry-after": "60" });
     if (action.capability && !key.capabilities.includes(action.capability)) {

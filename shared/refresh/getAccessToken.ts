@@ -4,6 +4,7 @@ import { readAuthoritativeTokenRecord, readTokenRecord, type TokenRecord, type T
 import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "./errors";
 import { refreshAccount } from "./refreshAccount";
 import { REFRESH_POLICY } from "./refreshPolicy";
+import { TtlCache } from "../cache/ttlCache";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,9 +55,20 @@ export async function refreshNewerThan(env: TokenStoreEnv, accountId: number, se
  */
 export function accountTokenSource(env: TokenStoreEnv, accountId: number, config: KickConfig): TokenSource {
   const versions = new Map<string, number>();
-  const remember = (record: TokenRecord) => (versions.set(record.accessToken, record.version), record.accessToken);
+  const remember = (record: TokenRecord) => {
+    versions.set(record.accessToken, record.version);
+    // Hot path: the next call in this isolate skips the KV read and the decrypt while the token is good.
+    recent.set(String(accountId), record, record.expiresAt - REFRESH_POLICY.triggerSkewMs);
+    return record.accessToken;
+  };
   return {
-    getToken: async () => remember(await getTokenRecord(env, accountId, config)),
-    refresh: async (rejected) => remember(await refreshNewerThan(env, accountId, versions.get(rejected) ?? 0, config)),
+    getToken: async () => remember(recent.get(String(accountId), Date.now()) ?? (await getTokenRecord(env, accountId, config))),
+    refresh: async (rejected) => {
+      recent.delete(String(accountId));
+      return remember(await refreshNewerThan(env, accountId, versions.get(rejected) ?? 0, config));
+    },
   };
 }
+
+/** Records this isolate read lately; a 401 drops the entry and goes through the coordinated refresh. */
+const recent = new TtlCache<TokenRecord>();

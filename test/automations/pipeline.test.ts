@@ -99,3 +99,18 @@ describe("every endpoint's pipeline", () => {
     expect(wrong.headers.get("allow")).toContain("POST");
   });
 });
+
+describe("hot-path caches", () => {
+  it("a revoked key stops working within 10 seconds (verified keys are cached that long per isolate)", async () => {
+    const { handleAction } = await import("../../functions/automations/handleAction");
+    const { whoami } = await import("../../functions/automations/actions/status");
+    const { automationKeys } = await import("../../shared/keys/automationKeys");
+    const ask = (now: number) => handleAction(whoami, new Request(`http://127.0.0.1:8788/v1/whoami?key=${key}`), E, {}, undefined, now);
+    const t0 = Date.now();
+    expect((await ask(t0)).status).toBe(200);
+    const [info] = await automationKeys.list(E.DB, 1001);
+    await automationKeys.revoke(E.DB, 1001, info!.id, t0);
+    expect((await ask(t0 + 1_000)).status).toBe(200);
+    expect((await ask(t0 + 10_001)).status).toBe(401);
+  });
+});
