@@ -39,6 +39,8 @@ export interface ActionSpec<S extends z.ZodMiniType, R> {
   run(ctx: ActionContext<z.output<S>>): Promise<R>;
   /** The one-line answer for `?format=text` (chat bots print it). */
   text?(data: R): string;
+  /** The answer as CSV for `?format=csv` (spreadsheets). */
+  csv?(data: R): string;
 }
 
 /** An action with its types erased, as the router and the OpenAPI document see it. */

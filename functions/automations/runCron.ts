@@ -4,6 +4,7 @@ import { accountTokenSource } from "../../shared/refresh/getAccessToken";
 import { getAppAccessToken } from "../../shared/tokens/getAppAccessToken";
 import type { KickContext } from "./Action";
 import { announceOnce } from "./actions/announce";
+import { takeSnapshot } from "../../shared/kicks/takeSnapshot";
 import type { AutomationsEnv } from "./AutomationsEnv";
 
 export interface CronSummary {
@@ -13,6 +14,7 @@ export interface CronSummary {
   went_live: number;
   announced: number;
   timers_posted: number;
+  snapshots: number;
   errors: number;
 }
 
@@ -25,11 +27,11 @@ async function liveStreams(env: AutomationsEnv, config: KickConfig, ids: number[
 }
 
 /**
- * The minute cron: the fallback go-live detector (webhooks are best-effort at Kick), and
- * timed messages, posted only while the channel is live.
+ * The minute cron: the fallback go-live detector (webhooks are best-effort at Kick), timed
+ * messages (posted only while the channel is live), and KICKs leaderboard snapshots.
  */
 export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()): Promise<CronSummary> {
-  const summary: CronSummary = { event: "automations_cron", channels: 0, live: 0, went_live: 0, announced: 0, timers_posted: 0, errors: 0 };
+  const summary: CronSummary = { event: "automations_cron", channels: 0, live: 0, went_live: 0, announced: 0, timers_posted: 0, snapshots: 0, errors: 0 };
   const channels = (await accounts.list(env.DB)).filter((a) => a.role === "broadcaster" && !a.needsReconnect);
   summary.channels = channels.length;
   if (channels.length === 0) return log(summary);
@@ -44,6 +46,10 @@ export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()):
       await env.DB.prepare("INSERT INTO live_state (account_id, live, started_at, checked_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (account_id) DO UPDATE SET live = ?2, started_at = ?3, checked_at = ?4")
         .bind(account.id, stream ? 1 : 0, stream?.started_at ?? null, now)
         .run();
+      if (await snapshotDue(env, account, Boolean(stream), now)) {
+        await takeSnapshot(env.DB, ctx.kick, account.id, now);
+        summary.snapshots++;
+      }
       if (!stream) continue;
       summary.live++;
       if (!previous || previous.live === 0 || previous.started_at !== stream.started_at) {
@@ -60,6 +66,14 @@ export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()):
     }
   }
   return log(summary);
+}
+
+/** KICKs snapshots every KICKS_SNAPSHOT_LIVE_MINUTES while live, KICKS_SNAPSHOT_MINUTES otherwise. */
+async function snapshotDue(env: AutomationsEnv, account: Account, live: boolean, now: number): Promise<boolean> {
+  if (!account.scopes.includes("kicks:read")) return false;
+  const minutes = Number(live ? env.KICKS_SNAPSHOT_LIVE_MINUTES : env.KICKS_SNAPSHOT_MINUTES) || (live ? 5 : 60);
+  const last = await env.DB.prepare("SELECT MAX(last_seen_at) AS at FROM kicks_snapshots WHERE account_id = ?").bind(account.id).first<{ at: number | null }>();
+  return last?.at == null || now - last.at >= minutes * 60_000;
 }
 
 /** Only channels whose announce rule says so are announced automatically. */

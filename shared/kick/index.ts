@@ -20,3 +20,4 @@ export { EVENT_TYPES, type EventType } from "./schemas/events";
 export { WEBHOOK_PAYLOADS, type WebhookPayload } from "./schemas/webhookPayloads";
 export type { Livestream } from "./schemas/livestreams";
 export type { Channel } from "./schemas/channels";
+export type { Leaderboard } from "./schemas/kicks";

@@ -6,6 +6,7 @@ import { ban, timeout, unban } from "./moderation";
 import { acceptRedemptions, createReward, deleteReward, listRedemptions, listRewards, rejectRedemptions, updateReward } from "./rewards";
 import { status, whoami } from "./status";
 import { deleteTimer, listTimers, setTimer } from "./timers";
+import { kicksGain, kicksHistory, kicksLeaderboard, kicksSnapshot, kicksTop } from "./kicks";
 
 /** Every trigger endpoint, in the order the OpenAPI document lists them. */
 export const ACTIONS: Action[] = [
@@ -29,4 +30,9 @@ export const ACTIONS: Action[] = [
   listTimers,
   setTimer,
   deleteTimer,
+  kicksSnapshot,
+  kicksLeaderboard,
+  kicksTop,
+  kicksHistory,
+  kicksGain,
 ];
