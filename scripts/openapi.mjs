@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run openapi: writes functions/automations/openapi.json from the action table and its
+// npm run openapi: writes functions/automations/public/openapi.json from the action table and its
 // zod schemas. Generated ahead of time so the Worker does not carry zod's JSON Schema code
 // (it would push it past its 32 KiB budget); a test fails when the file is out of date.
 import { build } from "esbuild";
@@ -18,5 +18,5 @@ const bundled = await build({
   logLevel: "error",
 });
 const module = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString("base64")}`);
-writeFileSync("functions/automations/openapi.json", JSON.stringify(module.default, null, 2) + "\n");
-console.log("wrote functions/automations/openapi.json");
+writeFileSync("functions/automations/public/openapi.json", JSON.stringify(module.default, null, 2) + "\n");
+console.log("wrote functions/automations/public/openapi.json");

@@ -2,7 +2,6 @@ import { Router } from "itty-router";
 import { ACTIONS } from "./actions/index";
 import type { AutomationsEnv } from "./AutomationsEnv";
 import { handleAction } from "./handleAction";
-import openApi from "./openapi.json";
 import { runAutomationsCron } from "./runCron";
 import { errorResponse, formatOf } from "./respond";
 import { TriggerError } from "./TriggerError";
@@ -11,7 +10,6 @@ type Req = Request & { params: Record<string, string> };
 const router = Router<Req, [AutomationsEnv, ExecutionContext | undefined]>();
 
 router.get("/healthz", () => Response.json({ ok: true, data: { status: "ok" } }));
-router.get("/openapi.json", (request: Req) => Response.json({ ...openApi, servers: [{ url: new URL(request.url).origin }] }, { headers: { "access-control-allow-origin": "*" } }));
 for (const action of ACTIONS) {
   const handler = (request: Req, env: AutomationsEnv, ctx?: ExecutionContext) => handleAction(action, request, env, request.params ?? {}, ctx);
   router[action.method.toLowerCase() as "get" | "post" | "patch" | "delete"](action.path, handler);
@@ -28,6 +26,9 @@ export default {
   async fetch(request, env, ctx) {
     const response = await router.fetch(request as Req, env, ctx);
     if (response) return response;
+    // Cloudflare serves assets before the Worker; where it does not (tests), ask the binding.
+    const asset = request.method === "GET" ? await env.ASSETS.fetch(request) : null;
+    if (asset && asset.status !== 404) return asset;
     const path = new URL(request.url).pathname;
     const known = ACTIONS.filter((a) => matches(a.path, path));
     const error = known.length

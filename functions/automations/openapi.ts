@@ -23,7 +23,7 @@ const errorShape = {
 /**
  * The trigger API as an OpenAPI 3.0 document, generated from the same action table and zod
  * schemas that route and validate the calls, so Postman and Insomnia see exactly what runs.
- * `npm run openapi` writes it to openapi.json; the Worker serves that file with its own URL.
+ * `npm run openapi` writes it to public/openapi.json, served as a static asset (servers: this origin).
  */
 export function openApiDocument(actions: Action[]) {
   const paths: Record<string, Record<string, unknown>> = {};

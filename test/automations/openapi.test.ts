@@ -9,8 +9,7 @@ it("describes every endpoint in OpenAPI 3.0, from the schemas that validate them
   const doc = await response.json<{ openapi: string; paths: Record<string, Record<string, { operationId: string; requestBody?: { content: Record<string, { schema: { properties: Record<string, { maxLength?: number; minimum?: number; maximum?: number }>; required?: string[] } }> }; parameters: { name: string; in: string }[] }>> }>();
   expect(doc.openapi).toBe("3.0.3");
   // The served file is what the schemas generate today (else: npm run openapi).
-  expect({ ...doc, servers: undefined }).toEqual({ ...JSON.parse(JSON.stringify(openApiDocument(ACTIONS))), servers: undefined });
-  expect((doc as unknown as { servers: { url: string }[] }).servers).toEqual([{ url: "http://127.0.0.1:8788" }]);
+  expect(doc).toEqual(JSON.parse(JSON.stringify(openApiDocument(ACTIONS))));
   const operations = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
   expect(operations.sort()).toEqual(ACTIONS.map((a) => a.name).sort());
   const timeout = doc.paths["/v1/timeout"]!.post!;
