@@ -40,6 +40,9 @@ export async function handleAction(action: Action, request: Request, env: Automa
     }
     const limited = await env.KEY_LIMITER.limit({ key: key.id });
     if (!limited.success) throw new TriggerError(429, "rate_limited", "Too many calls with this key; wait a minute.", { retry_after_seconds: 60 }, { "retry-after": "60" });
+    if (key.capabilities.includes("overlay") && action.capability !== "overlay") {
+      throw new TriggerError(403, "overlay_key", "This is a read-only overlay key: it only shows the leaderboard overlay.");
+    }
     if (action.capability && !key.capabilities.includes(action.capability)) {
       throw new TriggerError(403, "capability_not_allowed", `This key may not ${action.summary.toLowerCase()} (it needs the "${action.capability}" capability). Make a key that may, on the connect page.`, { capability: action.capability });
     }
@@ -60,6 +63,7 @@ export async function handleAction(action: Action, request: Request, env: Automa
     const run = async () => {
       try {
         const data = await action.run({ env, input: checked.data, account, key, kick: createKickClient(config, accountTokenSource(env, account.id, config)), config, params, now });
+        if (action.page) return await action.page(data as never, request);
         return okResponse(data, format, action.text?.(data as never), format === "csv" ? action.csv?.(data as never) : undefined);
       } catch (error) {
         return fail(error);

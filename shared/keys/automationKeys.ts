@@ -1,5 +1,5 @@
 import { accountFromRow, type Account, type AccountRow } from "../accounts/accounts";
-import { ALL_CAPABILITIES, isCapability, type Capability } from "../capabilities";
+import { CONNECT_CAPABILITIES, isCapability, type Capability } from "../capabilities";
 import { sha256Hex } from "../crypto/sha256Hex";
 import { timingSafeEqualText } from "../crypto/timingSafeEqualText";
 import { generateAutomationKey, parseAutomationKey } from "./automationKey";
@@ -42,7 +42,7 @@ export const automationKeys = {
   /** Makes a key; the returned `key` is the only time its secret exists outside the caller. */
   async create(db: D1Database, k: { accountId: number; name: string; capabilities: readonly Capability[]; allowGet?: boolean; now: number }) {
     const { id, secret, key } = generateAutomationKey();
-    const capabilities = k.capabilities.length ? [...new Set(k.capabilities)] : ALL_CAPABILITIES;
+    const capabilities = k.capabilities.length ? [...new Set(k.capabilities)] : CONNECT_CAPABILITIES;
     await db
       .prepare("INSERT INTO automation_keys (id, account_id, name, secret_hash, capabilities, allow_get, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .bind(id, k.accountId, k.name, await sha256Hex(secret), JSON.stringify(capabilities), k.allowGet ? 1 : 0, k.now)

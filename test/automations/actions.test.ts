@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { accounts } from "../../shared/accounts/accounts";
-import { ALL_CAPABILITIES } from "../../shared/capabilities";
+import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
 import { kickControl } from "../helpers/browser";
 import { call, chatLog, kickCalls, setUp } from "../helpers/automationsSetup";
 import { connectedAccount, grantsByUser } from "../helpers/connectedAccount";
@@ -9,7 +9,7 @@ import { connectedAccount, grantsByUser } from "../helpers/connectedAccount";
 const E = env as unknown as Cloudflare.AutomationsEnv;
 let key: string;
 beforeEach(async () => {
-  key = await setUp(E, [...ALL_CAPABILITIES]);
+  key = await setUp(E, [...CONNECT_CAPABILITIES]);
 });
 
 const goLive = (patch: Record<string, unknown> = {}) => kickControl("PATCH", "/channels/1001", { is_live: true, stream_title: "Ranked grind", category_id: 105, viewer_count: 42, ...patch });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runAutomationsCron } from "../../functions/automations/runCron";
-import { ALL_CAPABILITIES } from "../../shared/capabilities";
+import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
 import { kickControl } from "../helpers/browser";
 import { call, chatLog, setUp } from "../helpers/automationsSetup";
 
@@ -9,7 +9,7 @@ const E = env as unknown as Cloudflare.AutomationsEnv;
 const MIN = 60_000;
 let key: string;
 beforeEach(async () => {
-  key = await setUp(E, [...ALL_CAPABILITIES]);
+  key = await setUp(E, [...CONNECT_CAPABILITIES]);
 });
 
 const goLive = () => kickControl("PATCH", "/channels/1001", { is_live: true, stream_title: "Speedruns", category_id: 105 });

@@ -1,13 +1,13 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { ALL_CAPABILITIES } from "../../shared/capabilities";
+import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
 import { kickControl } from "../helpers/browser";
 import { call, chatLog, kickCalls, setUp } from "../helpers/automationsSetup";
 
 const E = env as unknown as Cloudflare.AutomationsEnv;
 let key: string;
 beforeEach(async () => {
-  key = await setUp(E, [...ALL_CAPABILITIES]);
+  key = await setUp(E, [...CONNECT_CAPABILITIES]);
 });
 
 describe("every endpoint's pipeline", () => {

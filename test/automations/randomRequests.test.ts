@@ -2,7 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import fc from "fast-check";
 import { expect, it } from "vitest";
 import { ACTIONS } from "../../functions/automations/actions/index";
-import { ALL_CAPABILITIES, type Capability } from "../../shared/capabilities";
+import { CONNECT_CAPABILITIES, type Capability } from "../../shared/capabilities";
 import { automationKeys } from "../../shared/keys/automationKeys";
 import { kickControl } from "../helpers/browser";
 import { setUp } from "../helpers/automationsSetup";
@@ -20,7 +20,7 @@ it(`survives ${RUNS} random requests: no 5xx, every error in the error shape, no
   // Many keys, so the per-key rate limit does not hide everything behind a 429.
   const keys: string[] = [];
   for (let i = 0; i < 200; i++) {
-    const caps = ALL_CAPABILITIES.filter((_, j) => (i >> j) % 2 === 0) as Capability[];
+    const caps = CONNECT_CAPABILITIES.filter((_, j) => (i >> j) % 2 === 0) as Capability[];
     keys.push((await automationKeys.create(E.DB, { accountId: 1001, name: `k${i}`, capabilities: caps.length ? caps : ["chat"], allowGet: i % 3 === 0, now: Date.now() })).key);
   }
   await kickControl("PATCH", "/settings", { chat_rate_max: 1_000_000 });

@@ -16,7 +16,7 @@ export interface NewKey {
 
 /** One account: what it may do, its keys, a new key (shown once), and disconnect. */
 export function accountPage(account: Account, keys: AutomationKeyInfo[], automationsUrl: string, newKey?: NewKey) {
-  const granted = capabilitiesGranted(account.scopes);
+  const granted = capabilitiesGranted(account.scopes, true);
   const keyRows = keys.map(
     (k) => html`<tr><td>${k.name}<br><code class="muted">ke_${k.id}_…</code></td><td>${k.capabilities.map((c) => CAPABILITIES[c].label).join(", ")}</td>
 <td>${when(k.createdAt)}</td><td>${when(k.lastUsedAt)}</td>
@@ -46,7 +46,7 @@ ${shown}
 <form class="card" method="post" action="/accounts/${account.id}/keys">
 <label>Key name <input type="text" name="name" maxlength="60" required placeholder="stream deck"></label>
 <p>What this key may do (limit each key to what its button or Zap needs):</p>
-${granted.map((c) => html`<label><input type="checkbox" name="capability" value="${c}" checked> ${CAPABILITIES[c].label}</label>`)}
+${granted.map((c) => html`<label><input type="checkbox" name="capability" value="${c}"${c === "overlay" ? "" : " checked"}> ${CAPABILITIES[c].label}</label>`)}
 ${ALL_CAPABILITIES.filter((c) => !granted.includes(c)).length ? html`<p class="muted">Other capabilities need a re-connect with more scopes.</p>` : ""}
 <label><input type="checkbox" name="allow_get"> Allow plain GET requests to trigger actions (only for Stream Deck's Website button; link previews could trigger them too)</label>
 <p><button id="create-key">Create key</button></p></form>

@@ -1,5 +1,5 @@
 import type { Account } from "../../../shared/accounts/accounts";
-import { CAPABILITIES, ALL_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
+import { CAPABILITIES, CONNECT_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
 import { html } from "../../../shared/http/html";
 import { layout } from "./layout";
 import { when } from "./when";
@@ -17,7 +17,7 @@ export function dashboardPage(accounts: Account[], notice?: string) {
 <td>${capabilitiesGranted(a.scopes).map((c) => CAPABILITIES[c].label).join(", ") || "identity only"}</td>
 <td>${when(a.tokenExpiresAt)}</td></tr>`,
   );
-  const boxes = ALL_CAPABILITIES.map(
+  const boxes = CONNECT_CAPABILITIES.map(
     (c) => html`<label><input type="checkbox" name="capability" value="${c}" checked> <strong>${CAPABILITIES[c].label}</strong> <span class="muted">— ${CAPABILITIES[c].why} (${CAPABILITIES[c].scopes.join(", ")})</span></label>`,
   );
   return layout(

@@ -37,12 +37,13 @@ export async function createKey(request: Request & { params: Params }, env: OAut
   const form = await request.formData();
   const name = String(form.get("name") ?? "").trim();
   const picked = form.getAll("capability").map(String);
-  const granted = capabilitiesGranted(account.scopes);
+  const granted = capabilitiesGranted(account.scopes, true);
   const problems = [
     name.length === 0 || name.length > 60 ? "name: give the key a name of 1 to 60 characters" : null,
     picked.length === 0 ? "capability: pick at least one thing the key may do" : null,
     ...picked.filter((c) => !isCapability(c)).map((c) => `capability: ${c} is not a capability`),
     ...picked.filter((c) => isCapability(c) && !granted.includes(c)).map((c) => `capability: ${isCapability(c) ? CAPABILITIES[c].label : c} was not granted to this account (re-connect to add it)`),
+    picked.includes("overlay") && picked.length > 1 ? "capability: an overlay key is read-only and can do nothing else; make it with only the overlay" : null,
   ].filter((p): p is string => p !== null);
   if (problems.length) return page(messagePage("Key not created", problems.join(". ") + ".", { signedIn: true, next: `/accounts/${account.id}` }), { status: 400 });
   const created = await automationKeys.create(env.DB, { accountId: account.id, name, capabilities: picked.filter(isCapability), allowGet: form.get("allow_get") === "on", now });

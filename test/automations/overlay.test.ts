@@ -1,0 +1,42 @@
+import { env } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { automationKeys } from "../../shared/keys/automationKeys";
+import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
+import { call, setUp } from "../helpers/automationsSetup";
+
+const E = env as unknown as Cloudflare.AutomationsEnv;
+let overlay: string;
+let full: string;
+beforeEach(async () => {
+  full = await setUp(E, [...CONNECT_CAPABILITIES]);
+  overlay = (await automationKeys.create(E.DB, { accountId: 1001, name: "obs", capabilities: ["overlay"], now: Date.now() })).key;
+  await call("POST", "/v1/kicks/snapshot", full);
+});
+
+describe("the leaderboard overlay", () => {
+  it("serves a transparent page with the top gifters, and its data for refreshes", async () => {
+    const page = await call("GET", `/overlay/leaderboard?key=${overlay}&period=lifetime&count=2`, null);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(page.text).toContain("background:transparent");
+    expect(page.text).toMatch(/viewer_alice<\/span><span class="amount">550/);
+    expect(page.headers.get("content-security-policy")).toContain("connect-src 'self'");
+    const data = await call("GET", `/overlay/leaderboard.json?key=${overlay}&period=lifetime&count=2`, null);
+    expect(data.json.data.entries.map((e: { username: string }) => e.username)).toEqual(["viewer_alice", "viewer_bob"]);
+  });
+
+  it("draws the history chart as inline SVG", async () => {
+    const page = await call("GET", `/overlay/history?key=${overlay}`, null);
+    expect(page.text).toContain("<svg");
+    expect(page.text).toContain("<polyline");
+    expect(page.text).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  it("an overlay key is refused everywhere else, and other keys cannot open the overlay", async () => {
+    for (const [method, path] of [["GET", "/v1/whoami"], ["GET", "/v1/status"], ["GET", "/v1/kicks/leaderboard"], ["POST", "/v1/chat?message=hi"], ["POST", "/v1/kicks/snapshot"]]) {
+      const answer = await call(method!, path!, overlay);
+      expect(answer.status, path).toBe(403);
+      expect(answer.json.error.code).toBe("overlay_key");
+    }
+    expect((await call("GET", `/overlay/leaderboard?key=${full}`, null)).status).toBe(403);
+  });
+});
