@@ -41,8 +41,6 @@ export interface ActionSpec<S extends z.ZodMiniType, R> {
   text?(data: R): string;
   /** The answer as CSV for `?format=csv` (spreadsheets). */
   csv?(data: R): string;
-  /** A page instead of JSON (the OBS overlay): the whole response. */
-  page?(data: R, request: Request): Response | Promise<Response>;
 }
 
 /** An action with its types erased, as the router and the OpenAPI document see it. */

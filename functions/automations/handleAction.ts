@@ -63,7 +63,6 @@ export async function handleAction(action: Action, request: Request, env: Automa
     const run = async () => {
       try {
         const data = await action.run({ env, input: checked.data, account, key, kick: createKickClient(config, accountTokenSource(env, account.id, config)), config, params, now });
-        if (action.page) return await action.page(data as never, request);
         return okResponse(data, format, action.text?.(data as never), format === "csv" ? action.csv?.(data as never) : undefined);
       } catch (error) {
         return fail(error);

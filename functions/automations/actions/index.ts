@@ -7,8 +7,7 @@ import { acceptRedemptions, createReward, deleteReward, listRedemptions, listRew
 import { status, whoami } from "./status";
 import { deleteTimer, listTimers, setTimer } from "./timers";
 import { kicksGain, kicksHistory, kicksLeaderboard, kicksSnapshot, kicksTop } from "./kicks";
-import { historyChart } from "../overlay/historyChart";
-import { leaderboardOverlay, overlayData } from "../overlay/leaderboardOverlay";
+import { historyData, overlayData } from "../overlay/leaderboardOverlay";
 
 /** Every trigger endpoint, in the order the OpenAPI document lists them. */
 export const ACTIONS: Action[] = [
@@ -37,7 +36,6 @@ export const ACTIONS: Action[] = [
   kicksTop,
   kicksHistory,
   kicksGain,
-  leaderboardOverlay,
   overlayData,
-  historyChart,
+  historyData,
 ];
