@@ -13,6 +13,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ["functions/*/public/**/*.js"],
+    languageOptions: { globals: { document: "readonly", location: "readonly", fetch: "readonly", URLSearchParams: "readonly", setInterval: "readonly" } },
+  },
+  {
     files: ["scripts/**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly", fetch: "readonly", setTimeout: "readonly", Buffer: "readonly" } },
   },
