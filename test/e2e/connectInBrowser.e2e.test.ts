@@ -74,3 +74,47 @@ it("a streamer signs in, connects on Kick's consent page, copies a key and uses 
   for (const secret of secrets) expect(raw).not.toContain(secret);
   await context.close();
 });
+
+it("the KICKs overlay renders in OBS-like Chromium, updates after a new snapshot, and asks only the Worker", async () => {
+  await fetch(`${emulator}/_emulator/reset`, { method: "POST" });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${oauth}/`);
+  await page.fill('input[name="passphrase"]', E2E_ADMIN_SECRET);
+  await page.click("#login");
+  await page.click("#connect");
+  await page.click("#approve");
+  const key = await page.inputValue("#key");
+  // A read-only overlay key, made on the account page: only the overlay box ticked.
+  for (const box of await page.locator('form[action$="/keys"] input[name="capability"]').all()) await box.uncheck();
+  await page.check('form[action$="/keys"] input[value="overlay"]');
+  await page.fill('input[name="name"]', "obs");
+  await page.click("#create-key");
+  const overlayKey = await page.inputValue("#key");
+  expect(overlayKey).not.toBe(key);
+  const snapshot = () => fetch(`${automations}/v1/kicks/snapshot`, { method: "POST", headers: { "x-api-key": key } }).then((r) => r.json());
+  expect(await snapshot()).toMatchObject({ ok: true });
+
+  const obs = await context.newPage();
+  obs.setDefaultTimeout(10_000);
+  await obs.setViewportSize({ width: 600, height: 400 });
+  const hosts = new Set<string>();
+  obs.on("request", (r) => hosts.add(new URL(r.url()).host));
+  await obs.goto(`${automations}/overlay/leaderboard?key=${overlayKey}&period=lifetime&count=3&refresh=2`);
+  await obs.waitForSelector("#list li");
+  expect(await obs.locator("#list li").first().textContent()).toBe("viewer_alice550");
+  await obs.screenshot({ path: join(tmpdir(), "kick-edge-overlay.png") });
+
+  await fetch(`${emulator}/_emulator/kicks`, { method: "POST", body: JSON.stringify({ broadcaster_user_id: 1001, user_id: 2004, amount: 1000 }) });
+  await snapshot();
+  await obs.waitForFunction(() => document.querySelector("#list li .name")?.textContent === "viewer_dave");
+  expect(await obs.locator("#list li").first().textContent()).toBe("viewer_dave1,000");
+
+  await obs.goto(`${automations}/overlay/history?key=${overlayKey}&count=3`);
+  await obs.waitForSelector("body[data-drawn]");
+  expect(await obs.locator("svg polyline").count()).toBe(3);
+  await obs.screenshot({ path: join(tmpdir(), "kick-edge-history.png"), fullPage: true });
+  expect([...hosts]).toEqual([new URL(automations).host]);
+  await context.close();
+});
