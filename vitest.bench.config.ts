@@ -6,11 +6,15 @@ const automations = worker("automations", [], true);
 
 /** Scale and load runs for `npm run bench` (not part of `npm test`): in workerd, with the emulator as Kick. */
 export default defineConfig({
-  define: { __BENCH_REFRESH_ACCOUNTS__: String(Number(process.env.BENCH_REFRESH_ACCOUNTS) || 10_000) },
+  define: {
+    __BENCH_REFRESH_ACCOUNTS__: String(Number(process.env.BENCH_REFRESH_ACCOUNTS) || 10_000),
+    __BENCH_HISTORY_DAYS__: String(Number(process.env.BENCH_HISTORY_DAYS) || 365),
+  },
   test: {
     projects: [
       { ...refresh, test: { ...refresh.test, name: "bench-refresh", include: ["bench/refreshScale.bench.ts"] } },
       { ...automations, test: { ...automations.test, name: "bench-trigger", include: ["bench/trigger.bench.ts"] } },
+      { ...automations, test: { ...automations.test, name: "bench-history", include: ["bench/kicksHistory.bench.ts"] } },
     ],
   },
 });
