@@ -7,7 +7,7 @@ import { acceptRedemptions, createReward, deleteReward, listRedemptions, listRew
 import { status, whoami } from "./status";
 import { deleteTimer, listTimers, setTimer } from "./timers";
 import { kicksGain, kicksHistory, kicksLeaderboard, kicksSnapshot, kicksTop } from "./kicks";
-import { historyData, overlayData } from "../overlay/leaderboardOverlay";
+import { historyData, overlayData } from "../overlay/overlayData";
 
 /** Every trigger endpoint, in the order the OpenAPI document lists them. */
 export const ACTIONS: Action[] = [
