@@ -70,7 +70,11 @@ export class KickState extends DurableObject<Cloudflare.KickEmulatorEnv> {
   /** Kick itself, with any armed fault applied first. */
   private async kick(ctx: Ctx): Promise<Response> {
     const fault = takeFault(this.state, ctx.request.method, ctx.url.pathname);
-    if (fault?.delay_ms) await new Promise((resolve) => setTimeout(resolve, fault.delay_ms));
+    if (fault?.delay_ms) {
+      await new Promise((resolve) => setTimeout(resolve, fault.delay_ms));
+      // Other requests ran meanwhile: this one is handled at the time it really is handled.
+      ctx.now = Date.now() + this.state.clock_offset_ms;
+    }
     if (fault && (fault.status !== null || fault.drop === "before")) return faultResponse(fault);
     const route = PAGE_ROUTES[`${ctx.request.method} ${ctx.url.pathname}`];
     const response = (route ? await route(ctx) : await apiRoute(ctx)) ?? Response.json({ data: null, message: "Not Found" }, { status: 404 });

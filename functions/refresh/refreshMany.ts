@@ -39,6 +39,7 @@ const TALLY: Record<RefreshOutcome["kind"], keyof RunSummary | null> = {
   recovered: "not_due",
   not_due: "not_due",
   leased: "skipped_leased",
+  backing_off: "not_due",
   dead: "marked_dead",
   transient: "failed_transient",
   missing: null,
@@ -51,7 +52,9 @@ export async function refreshMany(env: RefreshEnv, accountIds: number[], budget:
   const dueBefore = now + windowMs(env);
   const owner = `${summary.source}:${randomToken(9)}`;
   const outcomes = await mapWithConcurrency(accountIds, REFRESH_POLICY.concurrency, (accountId) =>
-    refreshAccount(metered, { accountId, owner, config, now, mode: { kind: "cron", dueBefore } }).catch((error: unknown) => {
+    // Each lease from the moment it is taken, not from the run's start: a slow Kick must not hand
+    // late accounts a lease that has already lapsed.
+    refreshAccount(metered, { accountId, owner, config, now: Date.now(), mode: { kind: "cron", dueBefore } }).catch((error: unknown) => {
       console.error(JSON.stringify({ event: "refresh_error", account: accountId, name: (error as Error).name, code: (error as { code?: string }).code }));
       return { kind: "transient", error: "internal", retryAt: now } as const;
     }),

@@ -4,8 +4,9 @@ import type { RefreshEnv, RefreshMessage } from "./RefreshEnv";
 
 /** What the run itself spends before any account: counting and selecting the due ones. */
 const OVERHEAD = { subrequests: 0, kvOps: 0, d1Queries: 2 };
-/** Queue sends per call (Queues' sendBatch limit). */
+/** Queue sends per call (Queues' sendBatch limit), and per run (each counts as a subrequest). */
 const SEND_BATCH = 100;
+const MAX_SENDS = 40;
 
 /**
  * The cron run: find the accounts due for a refresh. Do what fits in this invocation's
@@ -30,12 +31,13 @@ export async function runRefresh(env: RefreshEnv, budget = new InvocationBudget(
 
   if (queue && ids.length > perInvocation) {
     const messages: { body: RefreshMessage }[] = [];
-    for (let i = 0; i < ids.length; i += perInvocation) messages.push({ body: { accountIds: ids.slice(i, i + perInvocation) } });
+    for (let i = 0; i < ids.length && messages.length < MAX_SENDS * SEND_BATCH; i += perInvocation) messages.push({ body: { accountIds: ids.slice(i, i + perInvocation) } });
     for (let i = 0; i < messages.length; i += SEND_BATCH) {
       budget.used.subrequests++;
       await queue.sendBatch(messages.slice(i, i + SEND_BATCH));
     }
-    summary.enqueued = ids.length;
+    summary.enqueued = messages.reduce((n, m) => n + m.body.accountIds.length, 0);
+    summary.carried_over = summary.due - summary.enqueued;
     return log(summary);
   }
   await refreshMany(env, ids, budget, summary, now);

@@ -27,6 +27,7 @@ export async function getTokenRecord(env: TokenStoreEnv, accountId: number, conf
 export async function refreshNewerThan(env: TokenStoreEnv, accountId: number, seenVersion: number, config: KickConfig): Promise<TokenRecord> {
   const owner = `trigger:${randomToken(9)}`;
   const deadline = Date.now() + REFRESH_POLICY.waitForOthersMs;
+  let polls = 0;
   for (;;) {
     const now = Date.now();
     const outcome = await refreshAccount(env, { accountId, owner, config, now, mode: { kind: "trigger", seenVersion } });
@@ -40,10 +41,13 @@ export async function refreshNewerThan(env: TokenStoreEnv, accountId: number, se
         throw new NotConnectedError(accountId);
       case "transient":
         throw new TokenUnavailableError(accountId, `Kick could not refresh the token right now (${outcome.error})`, outcome.retryAt - now);
+      case "backing_off":
+        throw new TokenUnavailableError(accountId, "Kick refused a refresh of this account lately; waiting before the next try", outcome.retryAt - now);
     }
-    // Leased by someone else: their result will show up in D1 as a newer version.
+    // Leased by someone else: their result will show up in D1 as a newer version. Poll less
+    // and less often, so a long wait stays within an invocation's D1 query limit.
     if (Date.now() > deadline) throw new TokenUnavailableError(accountId, "another refresh of this account did not finish in time", REFRESH_POLICY.pollMs);
-    await sleep(REFRESH_POLICY.pollMs);
+    await sleep(Math.min(2_000, REFRESH_POLICY.pollMs * 2 ** polls++));
     const newest = await readAuthoritativeTokenRecord(env, accountId);
     if (newest && newest.version > seenVersion && newest.expiresAt - Date.now() > REFRESH_POLICY.triggerSkewMs) return newest;
   }

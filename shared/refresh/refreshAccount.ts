@@ -9,8 +9,10 @@ export type RefreshOutcome =
   | { kind: "recovered"; record: TokenRecord }
   /** Not due (any more): nothing to do. */
   | { kind: "not_due" }
-  /** Another refresher holds the lease (or the account is backing off): nothing was done. */
+  /** Another refresher holds the lease: nothing was done. */
   | { kind: "leased" }
+  /** Kick failed lately and asked for (or earned) a pause: nothing was done until `retryAt`. */
+  | { kind: "backing_off"; retryAt: number }
   | { kind: "dead"; reason: string }
   | { kind: "transient"; error: string; retryAt: number }
   | { kind: "missing" };
@@ -52,7 +54,8 @@ export async function refreshAccount(env: TokenStoreEnv, r: RefreshRequest): Pro
       `UPDATE token_records SET lease_owner = ?1, lease_until = ?2
        WHERE account_id = ?3 AND (lease_until IS NULL OR lease_until < ?4)
          AND NOT EXISTS (SELECT 1 FROM accounts WHERE id = ?3 AND needs_reconnect = 1)
-         AND (?5 IS NULL OR (expires_at < ?5 AND (next_attempt_at IS NULL OR next_attempt_at <= ?4)))
+         AND (next_attempt_at IS NULL OR next_attempt_at <= ?4)
+         AND (?5 IS NULL OR expires_at < ?5)
        RETURNING version, sealed, expires_at, failures, uncertain`,
     )
     .bind(r.owner, r.now + REFRESH_POLICY.leaseMs, r.accountId, r.now, cron?.dueBefore ?? null)
@@ -102,16 +105,33 @@ export async function refreshAccount(env: TokenStoreEnv, r: RefreshRequest): Pro
     version: current.version + 1,
   };
   const sealed = await sealTokenRecord(env, next);
-  const [written] = await db.batch([
-    db
-      .prepare(
-        `UPDATE token_records SET version = ?1, sealed = ?2, expires_at = ?3, lease_owner = NULL, lease_until = NULL, failures = 0, next_attempt_at = NULL, uncertain = 0
-         WHERE account_id = ?4 AND version = ?5`,
-      )
-      .bind(next.version, sealed, next.expiresAt, r.accountId, current.version),
-    db.prepare("UPDATE accounts SET token_expires_at = ?1, last_refresh_at = ?2, scopes = ?3 WHERE id = ?4").bind(next.expiresAt, r.now, next.scopes.join(" "), r.accountId),
-  ]);
-  if (written!.meta.changes !== 1) {
+  const write = () =>
+    db.batch([
+      db
+        .prepare(
+          `UPDATE token_records SET version = ?1, sealed = ?2, expires_at = ?3, lease_owner = NULL, lease_until = NULL, failures = 0, next_attempt_at = NULL, uncertain = 0
+           WHERE account_id = ?4 AND version = ?5`,
+        )
+        .bind(next.version, sealed, next.expiresAt, r.accountId, current.version),
+      db
+        .prepare("UPDATE accounts SET token_expires_at = ?1, last_refresh_at = ?2, scopes = ?3 WHERE id = ?4 AND EXISTS (SELECT 1 FROM token_records WHERE account_id = ?4 AND version = ?5)")
+        .bind(next.expiresAt, r.now, next.scopes.join(" "), r.accountId, next.version),
+    ]);
+  let written: D1Result | undefined;
+  // Kick has rotated: this write is the only copy of the new refresh token. Try hard before giving up.
+  for (let attempt = 0; !written; attempt++) {
+    try {
+      [written] = await write();
+    } catch (error) {
+      if (attempt < 2) {
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+        continue;
+      }
+      await db.prepare("UPDATE token_records SET uncertain = 1, lease_owner = NULL, lease_until = NULL WHERE account_id = ? AND lease_owner = ?").bind(r.accountId, r.owner).run().catch(() => undefined);
+      throw error;
+    }
+  }
+  if (written.meta.changes !== 1) {
     // A newer version landed meanwhile (this lease had lapsed): that one wins, never this stale write.
     console.error(JSON.stringify({ event: "refresh_fenced_out", account: r.accountId, version: current.version }));
     const newest = await readAuthoritativeTokenRecord(env, r.accountId);
@@ -132,25 +152,29 @@ async function whyNotLeased(env: TokenStoreEnv, r: RefreshRequest): Promise<Refr
   if (!row) return { kind: "missing" };
   if (row.needs_reconnect === 1) return { kind: "dead", reason: row.reconnect_reason ?? REASON_REVOKED };
   if (row.lease_until !== null && row.lease_until >= r.now) return { kind: "leased" };
+  if (row.next_attempt_at !== null && row.next_attempt_at > r.now) return { kind: "backing_off", retryAt: row.next_attempt_at };
   return { kind: "not_due" };
 }
 
 /** Records a failed refresh: invalid_grant marks the account for re-connect; the rest back off. */
 async function failed(env: TokenStoreEnv, r: RefreshRequest, leased: LeasedRow, error: unknown, uncertain: boolean): Promise<RefreshOutcome> {
   const db = env.DB;
+  // Only while this refresher still holds the lease on the version it started from: if its lease
+  // lapsed and someone else refreshed meanwhile, Kick's refusal of the old token means nothing.
+  const stillOurs = "SELECT 1 FROM token_records WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3";
   if (error instanceof KickInvalidGrantError) {
     const reason = uncertain ? REASON_LOST : REASON_REVOKED;
-    await db.batch([
-      db.prepare("UPDATE accounts SET needs_reconnect = 1, reconnect_reason = ? WHERE id = ?").bind(reason, r.accountId),
-      db.prepare("UPDATE token_records SET lease_owner = NULL, lease_until = NULL, uncertain = 0 WHERE account_id = ?").bind(r.accountId),
+    const [marked] = await db.batch([
+      db.prepare(`UPDATE accounts SET needs_reconnect = 1, reconnect_reason = ?4 WHERE id = ?1 AND EXISTS (${stillOurs})`).bind(r.accountId, r.owner, leased.version, reason),
+      db.prepare("UPDATE token_records SET lease_owner = NULL, lease_until = NULL, uncertain = 0 WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3").bind(r.accountId, r.owner, leased.version),
     ]);
-    return { kind: "dead", reason };
+    return marked!.meta.changes === 1 ? { kind: "dead", reason } : { kind: "not_due" };
   }
   const failures = leased.failures + 1;
   const retryAt = r.now + backoffAfter(failures, error instanceof KickRateLimitedError ? error.retryAfterMs : 0);
   await db
-    .prepare("UPDATE token_records SET lease_owner = NULL, lease_until = NULL, failures = ?, next_attempt_at = ?, uncertain = ? WHERE account_id = ?")
-    .bind(failures, retryAt, uncertain ? 1 : 0, r.accountId)
+    .prepare("UPDATE token_records SET lease_owner = NULL, lease_until = NULL, failures = ?4, next_attempt_at = ?5, uncertain = ?6 WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3")
+    .bind(r.accountId, r.owner, leased.version, failures, retryAt, uncertain ? 1 : 0)
     .run();
   if (!(error instanceof KickError)) throw error;
   return { kind: "transient", error: error.code, retryAt };

@@ -20,8 +20,9 @@ interface AppToken {
 export async function getAppAccessToken(env: EncryptionEnv & { TOKENS: KVNamespace }, config: KickConfig, now = Date.now()): Promise<string> {
   const ring = await keyRing(env);
   const sealed = await env.TOKENS.get(KEY);
-  if (sealed) {
-    const cached = JSON.parse(await unseal(ring, sealed, CONTEXT)) as AppToken;
+  // An entry that cannot be opened (its key left the ring) is simply replaced.
+  const cached = sealed ? await unseal(ring, sealed, CONTEXT).then((text) => JSON.parse(text) as AppToken, () => null) : null;
+  if (cached) {
     const renewAt = cached.expiresAt - Math.min(RENEW_BEFORE_MS, (cached.expiresAt - cached.obtainedAt) / 10);
     if (now < renewAt) return cached.accessToken;
   }

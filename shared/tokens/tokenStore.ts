@@ -55,10 +55,14 @@ export async function cacheSealedRecord(env: TokenStoreEnv, accountId: number, s
   await env.TOKENS.put(kvKey(accountId), sealed);
 }
 
-/** A fresh connection's tokens: replaces whatever was stored, one version up. */
+/**
+ * A fresh connection's tokens: replaces whatever was stored. Its version is the time (refreshes
+ * then count up from it), so a reconnect after a disconnect never reuses a number some
+ * isolate still remembers.
+ */
 export async function storeNewTokens(env: TokenStoreEnv, record: Omit<TokenRecord, "version">): Promise<TokenRecord> {
   const current = await env.DB.prepare("SELECT version FROM token_records WHERE account_id = ?").bind(record.accountId).first<{ version: number }>();
-  const full = { ...record, version: (current?.version ?? 0) + 1 };
+  const full = { ...record, version: Math.max((current?.version ?? 0) + 1, record.obtainedAt) };
   const sealed = await sealTokenRecord(env, full);
   await env.DB.prepare(
     `INSERT INTO token_records (account_id, version, sealed, expires_at) VALUES (?1, ?2, ?3, ?4)

@@ -125,6 +125,8 @@ describe("rewards and redemptions", () => {
 
 describe("Kick's failures, mapped", () => {
   it("401: refreshes once through the shared path and goes on", async () => {
+    expect((await call("POST", "/v1/chat", key, { json: { message: "before" } })).status).toBe(200);
+    // Kick now considers the token expired, though our record does not yet.
     await kickControl("POST", "/clock", { advance_seconds: 7300 });
     expect((await call("POST", "/v1/chat", key, { json: { message: "after a refresh" } })).status).toBe(200);
     expect((await grantsByUser()).get(1001)).toEqual([200]);

@@ -76,7 +76,8 @@ describe("the cron", () => {
 describe("one refresh per account, whoever asks", () => {
   it("two cron runs at once and 50 trigger-path reads during the refresh: one refresh call per account, no token lost", async () => {
     const ids = [1001, 1002, 2001, 2002];
-    for (const id of ids) await connectedAccount(E, id, -MIN);
+    const first = new Map<number, number>();
+    for (const id of ids) first.set(id, (await connectedAccount(E, id, -MIN)).version);
     // Slow Kick down so the readers arrive while the refreshes are in flight.
     await kickControl("POST", "/faults", { method: "POST", path: "/oauth/token", delay_ms: 300, times: 20 });
     const reads = Array.from({ length: 50 }, (_, i) => getTokenRecord(E, ids[i % ids.length]!, kick()));
@@ -87,7 +88,7 @@ describe("one refresh per account, whoever asks", () => {
     expect(ids.map((id) => grants.get(id))).toEqual(ids.map(() => [200]));
     for (const id of ids) {
       const stored = (await readAuthoritativeTokenRecord(E, id))!;
-      expect(stored.version).toBe(2);
+      expect(stored.version).toBe(first.get(id)! + 1);
       for (const r of records.filter((r) => r.accountId === id)) expect(r.accessToken).toBe(stored.accessToken);
       const live = await kickControl<{ refresh_tokens: string[] }>("GET", `/tokens?user_id=${id}`);
       expect(live.refresh_tokens).toContain(stored.refreshToken);
@@ -95,13 +96,13 @@ describe("one refresh per account, whoever asks", () => {
   });
 
   it("a stale KV copy is noticed by its version and replaced by D1's record, with no second refresh", async () => {
-    await connectedAccount(E, 1001, -MIN);
+    const original = await connectedAccount(E, 1001, -MIN);
     const staleCopy = await E.TOKENS.get("token:1001");
     await runRefresh(NO_QUEUE);
     // Another location's KV still serves the old (expired) record for up to a minute.
     await E.TOKENS.put("token:1001", staleCopy!);
     const record = await getTokenRecord(E, 1001, kick());
-    expect(record.version).toBe(2);
+    expect(record.version).toBe(original.version + 1);
     expect(record.accessToken).toBe((await readAuthoritativeTokenRecord(E, 1001))!.accessToken);
     expect((await grantsByUser()).get(1001)).toEqual([200]);
   });
@@ -123,7 +124,7 @@ describe("failures", () => {
     ["503", { status: 503 }, MIN],
     ["an HTML challenge", { status: 403, html: true }, MIN],
   ])("%s leaves the account healthy, backing off until the next run", async (_, fault, minimumWait) => {
-    await connectedAccount(E, 1001, MIN);
+    const original = await connectedAccount(E, 1001, MIN);
     await kickControl("POST", "/faults", { method: "POST", path: "/oauth/token", ...fault });
     const before = Date.now();
     expect(await runRefresh(NO_QUEUE)).toMatchObject({ failed_transient: 1, marked_dead: 0 });
@@ -136,7 +137,7 @@ describe("failures", () => {
     // ...and refreshed once the wait is over.
     await E.DB.prepare("UPDATE token_records SET next_attempt_at = 0").run();
     expect(await runRefresh(NO_QUEUE)).toMatchObject({ refreshed: 1 });
-    expect((await readTokenRecord(E, 1001))!.version).toBe(2);
+    expect((await readTokenRecord(E, 1001))!.version).toBe(original.version + 1);
   });
 
   it("a refresh whose answer was lost after Kick rotated is reported as needing re-connect, not retried forever", async () => {
@@ -157,5 +158,30 @@ describe("failures", () => {
     expect(await runRefresh(NO_QUEUE)).toMatchObject({ refreshed: 1 });
     const stored = (await readTokenRecord(E, 1001))!;
     await expect(refreshToken(kick(), stored.refreshToken)).resolves.toMatchObject({ token_type: "Bearer" });
+  });
+});
+
+describe("review findings", () => {
+  it("a refresher whose lease lapsed does not mark a healthy account dead when Kick refuses the spent token", async () => {
+    await connectedAccount(E, 1001, -MIN);
+    // The slow refresher's Kick call is held back; its lease (taken 31 s "ago") has already lapsed.
+    await kickControl("POST", "/faults", { method: "POST", path: "/oauth/token", delay_ms: 400 });
+    const { refreshAccount } = await import("../../shared/refresh/refreshAccount");
+    const slow = refreshAccount(E, { accountId: 1001, owner: "slow-cron", config: kick(), now: Date.now() - 31_000, mode: { kind: "cron", dueBefore: Date.now() } });
+    await new Promise((r) => setTimeout(r, 50));
+    const fresh = await getTokenRecord(E, 1001, kick());
+    expect(await slow).toMatchObject({ kind: "not_due" });
+    expect(await accounts.get(E.DB, 1001)).toMatchObject({ needsReconnect: false });
+    expect((await readAuthoritativeTokenRecord(E, 1001))!.accessToken).toBe(fresh.accessToken);
+    expect((await grantsByUser()).get(1001)!.sort()).toEqual([200, 400]);
+  });
+
+  it("a reconnect's version is above any earlier one, even after a disconnect", async () => {
+    const first = await connectedAccount(E, 1001, MIN);
+    await runRefresh(NO_QUEUE);
+    const { deleteTokenRecord } = await import("../../shared/tokens/tokenStore");
+    await deleteTokenRecord(E, 1001);
+    const again = await connectedAccount(E, 1001, 90 * MIN);
+    expect(again.version).toBeGreaterThan(first.version + 1);
   });
 });

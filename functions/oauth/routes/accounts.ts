@@ -2,7 +2,7 @@ import { accounts } from "../../../shared/accounts/accounts";
 import { capabilitiesGranted, CAPABILITIES, isCapability } from "../../../shared/capabilities";
 import { automationKeys } from "../../../shared/keys/automationKeys";
 import { revokeToken } from "../../../shared/kick/index";
-import { deleteTokenRecord, readTokenRecord } from "../../../shared/tokens/tokenStore";
+import { deleteTokenRecord, readAuthoritativeTokenRecord } from "../../../shared/tokens/tokenStore";
 import { guard } from "../guard";
 import { kickFor } from "../kickFor";
 import type { OAuthEnv } from "../OAuthEnv";
@@ -69,12 +69,14 @@ export async function disconnect(request: Request & { params: Params }, env: OAu
   if (stop) return stop;
   const account = await accountOr404(env, request.params);
   if (!account) return gone();
-  const record = await readTokenRecord(env, account.id).catch(() => null);
+  // D1 holds the newest tokens (KV may be a minute stale). Deleting its row first also fences out
+  // a refresh in flight: its write finds no row, so it never puts tokens back.
+  const record = await readAuthoritativeTokenRecord(env, account.id).catch(() => null);
+  await deleteTokenRecord(env, account.id);
   if (record) {
     const config = kickFor(env);
     await Promise.allSettled([revokeToken(config, record.refreshToken, "refresh_token"), revokeToken(config, record.accessToken, "access_token")]);
   }
-  await deleteTokenRecord(env, account.id);
   await accounts.remove(env.DB, account.id);
   return seeOther("/?done=disconnected");
 }
