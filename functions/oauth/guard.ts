@@ -1,5 +1,5 @@
 import { isAdmin } from "./adminSession";
-import { clientOf, loginBlockedFor, recordLoginFailure } from "./loginThrottle";
+import { clearLoginFailures, clientOf, loginBlockedFor } from "./loginThrottle";
 import type { OAuthEnv } from "./OAuthEnv";
 import { loginPage } from "./pages/loginPage";
 import { messagePage } from "./pages/messagePage";
@@ -30,9 +30,9 @@ export async function guard(request: Request, env: OAuthEnv, now: number): Promi
     const client = clientOf(request);
     const wait = await loginBlockedFor(env.DB, client, now);
     if (wait > 0) return page(loginPage("Too many wrong passphrases."), { status: 429, headers: { "retry-after": String(Math.ceil(wait / 1000)) } });
-    if (await isAdmin(request, env.ADMIN_SECRET, now)) return null;
-    await recordLoginFailure(env.DB, client, now);
-    return page(loginPage(), { status: 401 });
+    if (!(await isAdmin(request, env.ADMIN_SECRET, now))) return page(loginPage(), { status: 401 });
+    await clearLoginFailures(env.DB, client);
+    return null;
   }
   if (await isAdmin(request, env.ADMIN_SECRET, now)) return null;
   return page(loginPage(), { status: 401 });

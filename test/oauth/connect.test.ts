@@ -260,3 +260,19 @@ describe("cross-site forms", () => {
     expect((await post({ "sec-fetch-site": "same-origin", origin: "null" })).status).toBe(303);
   });
 });
+
+describe("guessing the passphrase", () => {
+  it("counts parallel guesses before checking them, and Bearer guesses too", async () => {
+    const guesses = await Promise.all(Array.from({ length: 8 }, () => new Browser().login("guess")));
+    expect(guesses.filter((r) => r.status === 429).length).toBe(3);
+    const tool = await SELF.fetch(`${OAUTH}/status`, { headers: { accept: "application/json", authorization: "Bearer correct horse battery staple" } });
+    expect(tool.status).toBe(429);
+  });
+
+  it("lets a monitoring tool with the right Bearer secret call /status again and again", async () => {
+    for (let i = 0; i < 8; i++) {
+      const tool = await SELF.fetch(`${OAUTH}/status`, { headers: { accept: "application/json", authorization: "Bearer correct horse battery staple" } });
+      expect(tool.status).toBe(200);
+    }
+  });
+});

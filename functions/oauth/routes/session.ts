@@ -2,7 +2,7 @@ import { timingSafeEqualText } from "../../../shared/crypto/timingSafeEqualText"
 import { accounts } from "../../../shared/accounts/accounts";
 import { adminCookie, clearAdminCookie } from "../adminSession";
 import { guard } from "../guard";
-import { clearLoginFailures, clientOf, loginBlockedFor, recordLoginFailure } from "../loginThrottle";
+import { clearLoginFailures, clientOf, loginBlockedFor } from "../loginThrottle";
 import type { OAuthEnv } from "../OAuthEnv";
 import { dashboardPage } from "../pages/dashboardPage";
 import { loginPage } from "../pages/loginPage";
@@ -31,7 +31,6 @@ export async function login(request: Request, env: OAuthEnv, now: number): Promi
   const form = await request.formData().catch(() => null);
   const passphrase = form?.get("passphrase");
   if (typeof passphrase !== "string" || !timingSafeEqualText(passphrase, env.ADMIN_SECRET)) {
-    await recordLoginFailure(env.DB, client, now);
     return page(loginPage("That passphrase is not right."), { status: 401 });
   }
   await clearLoginFailures(env.DB, client);
