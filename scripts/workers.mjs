@@ -1,5 +1,6 @@
 // The Workers of wrangler.toml: one [env.<name>] section each, with its own `main`.
 import { existsSync, readFileSync } from "node:fs";
+import { delimiter, resolve } from "node:path";
 
 /** Local ports the docs and tests rely on (design.md); a Worker not listed gets the next free one. */
 export const PORTS = { oauth: 8787, automations: 8788, webhooks: 8789, refresh: 8790, "kick-emulator": 8791 };
@@ -9,8 +10,16 @@ export const WRANGLER = "node_modules/.bin/wrangler";
 /**
  * No telemetry and no fetch of Cloudflare's `Request.cf` sample (local runs stay off the
  * network), and no local trace store (it would keep request URLs and storage keys on disk).
+ * node_modules/.bin goes first on PATH, as under `npm run`: wrangler then runs on the Node 24
+ * devDependency even when this script was started as `node scripts/...` with the system's Node 20.
  */
-export const QUIET_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", X_LOCAL_OBSERVABILITY: "false" };
+export const QUIET_ENV = {
+  ...process.env,
+  PATH: [resolve("node_modules/.bin"), process.env.PATH].filter(Boolean).join(delimiter),
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  X_LOCAL_OBSERVABILITY: "false",
+};
 
 /** Every `[env.<name>]` whose `main` file exists, in wrangler.toml order, with its port. */
 export function workers(configPath = "wrangler.toml") {
@@ -20,7 +29,7 @@ export function workers(configPath = "wrangler.toml") {
   for (const section of text.split(/^(?=\[)/m)) {
     const header = /^\[env\.([\w-]+)\]\s*$/m.exec(section.split("\n")[0]);
     if (!header) continue;
-    const main = /^main\s*=\s*"([^"]+)"/m.exec(section)?.[1];
+    const main = /^main\s*=\s*["']([^"']+)["']/m.exec(section)?.[1];
     if (!main || !existsSync(main)) continue;
     const name = header[1];
     found.push({ name, main, port: PORTS[name] ?? next++, usesD1: new RegExp(`\\[\\[env\\.${name}\\.d1_databases\\]\\]`).test(text) });
