@@ -50,7 +50,7 @@ function reportHistory(h) {
   console.log(`
 KICKs history run: ${h.days} days of 5-minute snapshots, top 100, synthetic gifts
   snapshot calls          ${h.snapshot_calls} (${h.write_ms_per_snapshot} ms each); rankings stored ${h.rankings_stored} (the rest unchanged)
-  rows                    ${h.rows.snapshots} snapshots, ${h.rows.entries} entries
+  rows                    ${h.rows.snapshots} snapshots, ${h.rows.changes} change rows; ${h.d1_rows_written_per_day} D1 rows written a day (Free plan: 100,000)
   D1 size                 ${mb(h.d1_size_bytes)} MiB; after retention (7 days all, hourly to 90, then daily) ${mb(h.d1_size_after_retention_bytes)} MiB
   heaviest query          ${h.heaviest_query.replace(/_ms$/, "").replace(/_/g, " ")}: ${h.heaviest_query_ms} ms = ${h.heaviest_ratio_to_latest}× a latest-snapshot query (${h.latest_query_ms} ms)
   D1 queries, 10 accounts ${h.d1_queries_for_10_accounts} in one snapshot invocation (Free plan: 50)`);

@@ -42,7 +42,8 @@ describe("KICKs snapshots", () => {
     const kick = createKickClient(config, accountTokenSource(E, 1001, config));
     await expect(takeSnapshot(failing, kick, 1001, Date.now())).rejects.toThrow();
     expect(await count("kicks_snapshots")).toBe(0);
-    expect(await count("kicks_entries")).toBe(0);
+    expect(await count("kicks_changes")).toBe(0);
+    expect(await count("kicks_current")).toBe(0);
   });
 
   it("are taken by the cron, more often while live", async () => {

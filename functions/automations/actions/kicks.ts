@@ -82,7 +82,7 @@ export const kicksHistory = defineAction({
     .check(z.refine((v) => (v.user === undefined) !== (v.user_id === undefined), { message: "give user (a username) or user_id, exactly one", path: ["user"] })),
   async run(ctx) {
     const rows = await kicksQueries.history(ctx.env.DB, ctx.account.id, ctx.input.period ?? "lifetime", { id: ctx.input.user_id, name: ctx.input.user?.replace(/^@/, "") });
-    return rows.map((r) => ({ at: iso(r.taken_at), until: iso(r.last_seen_at), rank: r.rank, amount: r.amount, username: r.username }));
+    return rows.map((r) => ({ at: iso(r.taken_at), until: iso(r.until), rank: r.rank, amount: r.amount, username: r.username }));
   },
   csv: (d) => toCsv(d, ["at", "until", "rank", "amount", "username"]),
 });
