@@ -17,8 +17,7 @@ export interface ActionContext<I> {
   now: number;
 }
 
-/** What code that talks to Kick for an account needs, from a trigger call or the cron alike. */
-export type KickContext = Pick<ActionContext<unknown>, "env" | "account" | "kick" | "config" | "now">;
+export type { KickContext } from "../../shared/announce/KickContext";
 
 /**
  * One trigger endpoint, as data: where it answers, what a key needs to call it, what input it

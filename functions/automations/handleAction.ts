@@ -10,7 +10,7 @@ import { claim, idempotencyKeyOf, settle } from "./idempotency";
 import { readInput } from "./readInput";
 import { errorResponse, formatOf, okResponse } from "./respond";
 import { toTriggerError } from "./toTriggerError";
-import { TriggerError } from "./TriggerError";
+import { TriggerError } from "../../shared/http/TriggerError";
 
 /**
  * Keys verified lately in this isolate, so a burst (a Stream Deck, a busy Zap) costs one D1

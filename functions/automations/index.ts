@@ -4,7 +4,7 @@ import type { AutomationsEnv } from "./AutomationsEnv";
 import { handleAction } from "./handleAction";
 import { runAutomationsCron } from "./runCron";
 import { errorResponse, formatOf } from "./respond";
-import { TriggerError } from "./TriggerError";
+import { TriggerError } from "../../shared/http/TriggerError";
 
 type Req = Request & { params: Record<string, string> };
 const router = Router<Req, [AutomationsEnv, ExecutionContext | undefined]>();

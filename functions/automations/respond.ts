@@ -1,4 +1,4 @@
-import type { TriggerError } from "./TriggerError";
+import type { TriggerError } from "../../shared/http/TriggerError";
 
 export type Format = "json" | "text" | "csv";
 

@@ -3,7 +3,7 @@ import { createKickClient, kickConfigFromEnv, type KickConfig, type Livestream }
 import { accountTokenSource } from "../../shared/refresh/getAccessToken";
 import { getAppAccessToken } from "../../shared/tokens/getAppAccessToken";
 import type { KickContext } from "./Action";
-import { announceOnce } from "./actions/announce";
+import { announceOnce } from "../../shared/announce/announceOnce";
 import { takeSnapshot } from "../../shared/kicks/takeSnapshot";
 import { thinSnapshots } from "../../shared/kicks/thinSnapshots";
 import type { AutomationsEnv } from "./AutomationsEnv";

@@ -11,7 +11,7 @@ import {
   KickValidationError,
 } from "../../shared/kick/index";
 import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "../../shared/refresh/errors";
-import { TriggerError } from "./TriggerError";
+import { TriggerError } from "../../shared/http/TriggerError";
 
 /** Any failure as what the caller should see: Kick's kinds mapped to clear codes, never a token. */
 export function toTriggerError(error: unknown, reconnectUrl: string): TriggerError {

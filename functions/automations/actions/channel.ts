@@ -4,7 +4,7 @@ import { STREAM_TITLE_MAX } from "../../../shared/kick/schemas/channels";
 import { nonEmptyText } from "../../../shared/kick/schemas/common";
 import type { KickClient } from "../../../shared/kick/index";
 import { defineAction } from "../Action";
-import { TriggerError } from "../TriggerError";
+import { TriggerError } from "../../../shared/http/TriggerError";
 
 /** A category by name through categories v2: an exact name wins; several near ones are a 400 listing them. */
 export async function resolveCategory(kick: KickClient, name: string): Promise<{ id: number; name: string }> {

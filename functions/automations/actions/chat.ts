@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import { KICK_LIMITS } from "../../../shared/kick/limits";
 import { MessageId, nonEmptyText } from "../../../shared/kick/schemas/common";
 import { defineAction } from "../Action";
-import { speaker } from "./speaker";
+import { speaker } from "../../../shared/announce/speaker";
 
 export const As = z.optional(z.enum(["broadcaster", "bot"]));
 

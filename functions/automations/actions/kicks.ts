@@ -4,8 +4,8 @@ import { PERIODS, takeSnapshot } from "../../../shared/kicks/takeSnapshot";
 import { toCsv } from "../../../shared/kicks/toCsv";
 import { intBetween } from "../../../shared/kick/schemas/common";
 import { defineAction } from "../Action";
-import { TriggerError } from "../TriggerError";
-import { liveStream } from "./liveStream";
+import { TriggerError } from "../../../shared/http/TriggerError";
+import { liveStream } from "../../../shared/announce/liveStream";
 
 const Period = z.optional(z.enum(PERIODS));
 const Top = z.optional(intBetween(1, 100));

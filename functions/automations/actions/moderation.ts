@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import { KICK_LIMITS } from "../../../shared/kick/limits";
 import { intBetween, maxText, UserId } from "../../../shared/kick/schemas/common";
 import { defineAction, type ActionContext } from "../Action";
-import { TriggerError } from "../TriggerError";
+import { TriggerError } from "../../../shared/http/TriggerError";
 
 /** The target: a Kick user id, or a username found through the channels lookup (slug). */
 const Target = z

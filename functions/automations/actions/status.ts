@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { defineAction } from "../Action";
-import { liveStream } from "./liveStream";
+import { liveStream } from "../../../shared/announce/liveStream";
 
 export const whoami = defineAction({
   name: "whoami",

@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import { KICK_LIMITS } from "../../../shared/kick/limits";
 import { intBetween, nonEmptyText } from "../../../shared/kick/schemas/common";
 import { defineAction } from "../Action";
-import { TriggerError } from "../TriggerError";
+import { TriggerError } from "../../../shared/http/TriggerError";
 
 const TimerName = z.string().check(z.regex(/^[A-Za-z0-9 _-]{1,40}$/, "must be 1 to 40 letters, digits, spaces, - or _"));
 

@@ -1,4 +1,4 @@
-import type { KickContext } from "../Action";
+import type { KickContext } from "./KickContext";
 
 export interface LiveStream {
   title: string;

@@ -1,8 +1,8 @@
-import { accounts } from "../../../shared/accounts/accounts";
-import { createKickClient, type KickClient } from "../../../shared/kick/index";
-import { accountTokenSource } from "../../../shared/refresh/getAccessToken";
-import type { KickContext } from "../Action";
-import { TriggerError } from "../TriggerError";
+import { accounts } from "../accounts/accounts";
+import { createKickClient, type KickClient } from "../kick/index";
+import { accountTokenSource } from "../refresh/getAccessToken";
+import type { KickContext } from "./KickContext";
+import { TriggerError } from "../http/TriggerError";
 
 /**
  * Who speaks in chat: the broadcaster, or the connected bot account posting into the
