@@ -2,7 +2,6 @@ import * as z from "zod/mini";
 import { KICK_LIMITS } from "../../../shared/kick/limits";
 import { nonEmptyText } from "../../../shared/kick/schemas/common";
 import { defineAction } from "../Action";
-import { TriggerError } from "../../../shared/http/TriggerError";
 import { As } from "./chat";
 import { announceOnce, PLACEHOLDERS } from "../../../shared/announce/announceOnce";
 
