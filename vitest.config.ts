@@ -54,6 +54,7 @@ export default defineConfig({
       worker("kick-emulator", ["test/kick-emulator/**/*.test.ts", "test/shared/**/*.test.ts"]),
       worker("oauth", ["test/oauth/**/*.test.ts"], true),
       worker("automations", ["test/automations/**/*.test.ts"], true),
+      worker("webhooks", ["test/webhooks/**/*.test.ts"], true),
       worker("refresh", ["test/refresh/**/*.test.ts"], true),
       // End to end: the Workers under `wrangler dev`, driven over real HTTP from Node.
       { test: { name: "e2e", include: ["test/e2e/**/*.e2e.test.ts"], environment: "node", globalSetup: ["test/e2e/globalSetup.ts"], testTimeout: 30_000, hookTimeout: 90_000 } },

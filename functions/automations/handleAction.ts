@@ -8,7 +8,7 @@ import type { Action } from "./Action";
 import type { AutomationsEnv } from "./AutomationsEnv";
 import { claim, idempotencyKeyOf, settle } from "./idempotency";
 import { readInput } from "./readInput";
-import { errorResponse, formatOf, okResponse } from "./respond";
+import { errorResponse, formatOf, okResponse } from "../../shared/http/respond";
 import { toTriggerError } from "./toTriggerError";
 import { TriggerError } from "../../shared/http/TriggerError";
 

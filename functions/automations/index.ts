@@ -3,7 +3,7 @@ import { ACTIONS } from "./actions/index";
 import type { AutomationsEnv } from "./AutomationsEnv";
 import { handleAction } from "./handleAction";
 import { runAutomationsCron } from "./runCron";
-import { errorResponse, formatOf } from "./respond";
+import { errorResponse, formatOf } from "../../shared/http/respond";
 import { TriggerError } from "../../shared/http/TriggerError";
 
 type Req = Request & { params: Record<string, string> };

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { CAPABILITIES } from "../../shared/capabilities";
+import { CAPABILITY_WORDS } from "../../shared/capabilityWords";
 import type { Action } from "./Action";
 
 type JsonSchema = { type?: string; properties?: Record<string, unknown>; required?: string[] } & Record<string, unknown>;
@@ -41,7 +41,7 @@ export function openApiDocument(actions: Action[]) {
     const operation = {
       operationId: action.name,
       summary: action.summary,
-      description: action.capability ? `Needs a key with the "${action.capability}" capability (${CAPABILITIES[action.capability].label}).` : "Any valid key.",
+      description: action.capability ? `Needs a key with the "${action.capability}" capability (${CAPABILITY_WORDS[action.capability].label}).` : "Any valid key.",
       parameters,
       ...(action.method === "POST" || action.method === "PATCH"
         ? { requestBody: { required: false, content: { "application/json": { schema: body }, "application/x-www-form-urlencoded": { schema: body } } } }

@@ -9,7 +9,7 @@ import { eventPayload, mergeOverrides } from "./eventPayloads";
 import { newFault } from "./faults";
 import { seed, defaultSettings, DEMO } from "./seed";
 import { signDelivery } from "./signing";
-import { BIG_COLLECTIONS, type Settings } from "./state";
+import { BIG_COLLECTIONS, type Inbox, type Settings } from "./state";
 import { clearStored } from "./storedMap";
 import { issueUserTokens } from "./tokens";
 
@@ -92,6 +92,9 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
         "GET /_emulator/requests/count (every Kick request ever served)",
         "GET /_emulator/grants (every token-endpoint call: grant, user, status)",
         "POST /_emulator/webhooks {type, to?, broadcaster_user_id?, overrides?}",
+        "GET /_emulator/subscriptions (every app's) · DELETE /_emulator/subscriptions/:id (Kick dropping one silently)",
+        "POST /_emulator/inbox/:name (a relay receiver: records, answers 200 or the armed failure)",
+        "GET|DELETE /_emulator/inbox/:name · PUT /_emulator/inbox/:name {fail_next, fail_status}",
       ],
     }),
   );
@@ -118,7 +121,7 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
     const fresh = seed(defaultSettings(env), Date.now());
     for (const prefix of Object.values(BIG_COLLECTIONS)) clearStored(ctx.storage, prefix);
     const clients = [...fresh.clients, ...ctx.state.clients.filter((c) => !fresh.clients.some((f) => f.client_id === c.client_id))];
-    Object.assign(ctx.state, fresh, { signing_key: ctx.state.signing_key, clients });
+    Object.assign(ctx.state, fresh, { signing_key: ctx.state.signing_key, clients, inboxes: {} });
     return Response.json({ ok: true });
   });
 
@@ -237,6 +240,31 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
   router.get("/requests/count", (_, ctx) => Response.json({ total: ctx.state.requests_total }));
   router.get("/grants", (_, ctx) => Response.json(Object.values(ctx.state.grants)));
   router.delete("/requests", (_, ctx) => ((ctx.state.requests = []), Response.json({ ok: true })));
+
+  router.get("/subscriptions", (_, ctx) => Response.json(ctx.state.subscriptions));
+  router.delete("/subscriptions/:id", (request, ctx) => {
+    const before = ctx.state.subscriptions.length;
+    ctx.state.subscriptions = ctx.state.subscriptions.filter((s) => s.id !== request.params.id);
+    return Response.json({ dropped: before - ctx.state.subscriptions.length });
+  });
+
+  const inbox = (ctx: Ctx, name: string): Inbox => ((ctx.state.inboxes ??= {})[name] ??= { fail_next: 0, fail_status: 500, total: 0, received: [] });
+  router.post("/inbox/:name", async (request, ctx) => {
+    const box = inbox(ctx, request.params.name!);
+    const answered = box.fail_next > 0 ? box.fail_status : 200;
+    if (box.fail_next > 0) box.fail_next--;
+    box.total++;
+    box.received = [...box.received, { at: isoAt(ctx.now), headers: Object.fromEntries(request.headers), body: await request.text(), answered }].slice(-100);
+    return Response.json({ ok: answered === 200 }, { status: answered });
+  });
+  router.get("/inbox/:name", (request, ctx) => Response.json(inbox(ctx, request.params.name!)));
+  router.delete("/inbox/:name", (request, ctx) => (delete ctx.state.inboxes?.[request.params.name!], Response.json({ ok: true })));
+  router.put("/inbox/:name", async (request, ctx) => {
+    const b = await body(ctx, z.object({ fail_next: z.int().check(z.nonnegative()), fail_status: z.optional(z.int().check(z.gte(100), z.lte(599))) }));
+    if (!b.ok) return b.response;
+    Object.assign(inbox(ctx, request.params.name!), { fail_next: b.value.fail_next, fail_status: b.value.fail_status ?? 500 });
+    return Response.json(inbox(ctx, request.params.name!));
+  });
 
   router.post("/webhooks", async (_, ctx) => {
     const b = await body(ctx, WebhookSend);

@@ -208,6 +208,17 @@ export interface EmulatorState {
   grant_seq: number;
   requests_since_prune: number;
   signing_key: { pkcs8: string; spki_pem: string } | null;
+  /** Stand-in receivers (a Zapier Catch Hook, Streamer.bot) for relays: /_emulator/inbox/:name. */
+  inboxes?: Record<string, Inbox>;
+}
+
+export interface Inbox {
+  /** Answer this many of the next requests with fail_status, then 200 again. */
+  fail_next: number;
+  fail_status: number;
+  total: number;
+  /** The last 100 requests, newest last. */
+  received: { at: string; headers: Record<string, string>; body: string; answered: number }[];
 }
 
 /** The collections that can grow to thousands of entries, and the storage prefix of each. */

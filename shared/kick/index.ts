@@ -17,7 +17,7 @@ export { getAppToken } from "./oauth/getAppToken";
 export { revokeToken } from "./oauth/revokeToken";
 export { introspectToken } from "./oauth/introspectToken";
 export { EVENT_TYPES, type EventType } from "./schemas/events";
-export { WEBHOOK_PAYLOADS, type WebhookPayload } from "./schemas/webhookPayloads";
+export type { WebhookPayload } from "./schemas/webhookPayloads";
 export type { Livestream } from "./schemas/livestreams";
 export type { Channel } from "./schemas/channels";
 export type { Leaderboard } from "./schemas/kicks";

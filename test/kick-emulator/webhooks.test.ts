@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import * as z from "zod/mini";
-import { createKickClient, EVENT_TYPES, WEBHOOK_PAYLOADS } from "../../shared/kick/index";
+import { createKickClient, EVENT_TYPES } from "../../shared/kick/index";
+import { WEBHOOK_PAYLOADS } from "../../shared/kick/schemas/webhookPayloads";
 import { importKickPublicKey } from "../../shared/webhooks/importKickPublicKey";
 import { signedDeliveryFrom, verifyKickSignature } from "../../shared/webhooks/verifyKickSignature";
 import { control, resetEmulator, testConfig } from "../helpers/emulator";

@@ -1,5 +1,6 @@
 import type { Account } from "../../../shared/accounts/accounts";
-import { ALL_CAPABILITIES, CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
+import { ALL_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
+import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html, SafeHtml } from "../../../shared/http/html";
 import { COPY_SCRIPT } from "./copyScript";
 import type { AutomationKeyInfo } from "../../../shared/keys/automationKeys";
@@ -18,7 +19,7 @@ export interface NewKey {
 export function accountPage(account: Account, keys: AutomationKeyInfo[], automationsUrl: string, newKey?: NewKey) {
   const granted = capabilitiesGranted(account.scopes, true);
   const keyRows = keys.map(
-    (k) => html`<tr><td>${k.name}<br><code class="muted">ke_${k.id}_…</code></td><td>${k.capabilities.map((c) => CAPABILITIES[c].label).join(", ")}</td>
+    (k) => html`<tr><td>${k.name}<br><code class="muted">ke_${k.id}_…</code></td><td>${k.capabilities.map((c) => CAPABILITY_WORDS[c].label).join(", ")}</td>
 <td>${when(k.createdAt)}</td><td>${when(k.lastUsedAt)}</td>
 <td><form class="inline" method="post" action="/accounts/${account.id}/keys/${k.id}/revoke"><button class="danger" aria-label="Revoke ${k.name}">Revoke</button></form></td></tr>`,
   );
@@ -46,7 +47,7 @@ ${shown}
 <form class="card" method="post" action="/accounts/${account.id}/keys">
 <label>Key name <input type="text" name="name" maxlength="60" required placeholder="stream deck"></label>
 <p>What this key may do (limit each key to what its button or Zap needs):</p>
-${granted.map((c) => html`<label><input type="checkbox" name="capability" value="${c}"${c === "overlay" ? "" : " checked"}> ${CAPABILITIES[c].label}</label>`)}
+${granted.map((c) => html`<label><input type="checkbox" name="capability" value="${c}"${c === "overlay" ? "" : " checked"}> ${CAPABILITY_WORDS[c].label}</label>`)}
 ${ALL_CAPABILITIES.filter((c) => !granted.includes(c)).length ? html`<p class="muted">Other capabilities need a re-connect with more scopes.</p>` : ""}
 <label><input type="checkbox" name="allow_get"> Allow plain GET requests to trigger actions (only for Stream Deck's Website button; link previews could trigger them too)</label>
 <p><button id="create-key">Create key</button></p></form>

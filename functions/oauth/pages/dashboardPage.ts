@@ -1,5 +1,6 @@
 import type { Account } from "../../../shared/accounts/accounts";
 import { CAPABILITIES, CONNECT_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
+import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html } from "../../../shared/http/html";
 import { layout } from "./layout";
 import { when } from "./when";
@@ -14,11 +15,11 @@ export function dashboardPage(accounts: Account[], notice?: string) {
   const rows = accounts.map(
     (a) => html`<tr><td><a href="/accounts/${a.id}">${a.username}</a><br><span class="muted">${a.role} · ${a.id}</span></td>
 <td class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
-<td>${capabilitiesGranted(a.scopes).map((c) => CAPABILITIES[c].label).join(", ") || "identity only"}</td>
+<td>${capabilitiesGranted(a.scopes).map((c) => CAPABILITY_WORDS[c].label).join(", ") || "identity only"}</td>
 <td>${when(a.tokenExpiresAt)}</td></tr>`,
   );
   const boxes = CONNECT_CAPABILITIES.map(
-    (c) => html`<label><input type="checkbox" name="capability" value="${c}" checked> <strong>${CAPABILITIES[c].label}</strong> <span class="muted">— ${CAPABILITIES[c].why} (${CAPABILITIES[c].scopes.join(", ")})</span></label>`,
+    (c) => html`<label><input type="checkbox" name="capability" value="${c}" checked> <strong>${CAPABILITY_WORDS[c].label}</strong> <span class="muted">— ${CAPABILITY_WORDS[c].why} (${CAPABILITIES[c].scopes.join(", ")})</span></label>`,
   );
   return layout(
     "Accounts",

@@ -1,5 +1,6 @@
 import { accounts } from "../../../shared/accounts/accounts";
-import { capabilitiesGranted, CAPABILITIES, isCapability } from "../../../shared/capabilities";
+import { capabilitiesGranted, isCapability } from "../../../shared/capabilities";
+import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { automationKeys } from "../../../shared/keys/automationKeys";
 import { revokeToken } from "../../../shared/kick/index";
 import { deleteTokenRecord, readAuthoritativeTokenRecord } from "../../../shared/tokens/tokenStore";
@@ -42,7 +43,7 @@ export async function createKey(request: Request & { params: Params }, env: OAut
     name.length === 0 || name.length > 60 ? "name: give the key a name of 1 to 60 characters" : null,
     picked.length === 0 ? "capability: pick at least one thing the key may do" : null,
     ...picked.filter((c) => !isCapability(c)).map((c) => `capability: ${c} is not a capability`),
-    ...picked.filter((c) => isCapability(c) && !granted.includes(c)).map((c) => `capability: ${isCapability(c) ? CAPABILITIES[c].label : c} was not granted to this account (re-connect to add it)`),
+    ...picked.filter((c) => isCapability(c) && !granted.includes(c)).map((c) => `capability: ${isCapability(c) ? CAPABILITY_WORDS[c].label : c} was not granted to this account (re-connect to add it)`),
     picked.includes("overlay") && picked.length > 1 ? "capability: an overlay key is read-only and can do nothing else; make it with only the overlay" : null,
   ].filter((p): p is string => p !== null);
   if (problems.length) return page(messagePage("Key not created", problems.join(". ") + ".", { signedIn: true, next: `/accounts/${account.id}` }), { status: 400 });

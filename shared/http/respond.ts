@@ -1,4 +1,4 @@
-import type { TriggerError } from "../../shared/http/TriggerError";
+import type { TriggerError } from "./TriggerError";
 
 export type Format = "json" | "text" | "csv";
 

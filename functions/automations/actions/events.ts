@@ -1,0 +1,214 @@
+import * as z from "zod/mini";
+import { KICK_LIMITS } from "../../../shared/kick/limits";
+import { intBetween, nonEmptyText } from "../../../shared/kick/schemas/common";
+import { EVENT_TYPES } from "../../../shared/kick/schemas/events";
+import { randomToken } from "../../../shared/encoding/randomToken";
+import { TriggerError } from "../../../shared/http/TriggerError";
+import { keyRing } from "../../../shared/tokens/encryptionKeys";
+import { seal } from "../../../shared/tokens/seal";
+import { desiredEvents, reconcileSubscriptions } from "../../../shared/webhooks/reconcileSubscriptions";
+import { newRelayId, relaySecretContext } from "../../../shared/webhooks/relayDeliveries";
+import { relayUrlProblem } from "../../../shared/webhooks/relayTarget";
+import { REPLY_EVENTS, REPLY_PLACEHOLDERS, type ReplyEvent } from "../../../shared/webhooks/replyToEvent";
+import { defineAction } from "../Action";
+import { As } from "./chat";
+
+// Rules for what Kick's events set off (the webhooks Worker runs them) and where they are relayed.
+
+const ReplyInput = z
+  .object({
+    event: z.enum(REPLY_EVENTS),
+    template: nonEmptyText(KICK_LIMITS.chatContentMax),
+    cooldown_seconds: z.optional(intBetween(0, 86_400)),
+    as: As,
+  })
+  .check(
+    z.refine(
+      (v) => [...v.template.matchAll(/\{(\w+)\}/g)].every((m) => (REPLY_PLACEHOLDERS[v.event] as readonly string[]).includes(m[1]!)),
+      { message: "uses a placeholder this event lacks (GET /v1/events/replies lists them)", path: ["template"] },
+    ),
+  );
+
+export const setEventReply = defineAction({
+  name: "setEventReply",
+  summary: "Set the chat reply to an event (follow, sub, gift, KICKs, redemption)",
+  method: "POST",
+  path: "/v1/events/replies",
+  capability: "events",
+  mutating: true,
+  input: ReplyInput,
+  async run(ctx) {
+    const { event, template, as } = ctx.input;
+    const cooldown = ctx.input.cooldown_seconds ?? 60;
+    await ctx.env.DB.prepare(
+      `INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+       ON CONFLICT (account_id, event) DO UPDATE SET template = ?3, cooldown_seconds = ?4, as_bot = ?5, updated_at = ?6`,
+    )
+      .bind(ctx.account.id, event, template, cooldown, as === "bot" ? 1 : 0, ctx.now)
+      .run();
+    return { event, template, cooldown_seconds: cooldown, as: as ?? "broadcaster" };
+  },
+});
+
+export const listEventReplies = defineAction({
+  name: "listEventReplies",
+  summary: "List the chat replies to events, and the placeholders each event offers",
+  method: "GET",
+  path: "/v1/events/replies",
+  capability: "events",
+  mutating: false,
+  input: z.object({}),
+  async run(ctx) {
+    const { results } = await ctx.env.DB.prepare("SELECT event, template, cooldown_seconds, as_bot FROM event_replies WHERE account_id = ? ORDER BY event")
+      .bind(ctx.account.id)
+      .all<{ event: ReplyEvent; template: string; cooldown_seconds: number; as_bot: number }>();
+    return {
+      replies: results.map((r) => ({ event: r.event, template: r.template, cooldown_seconds: r.cooldown_seconds, as: r.as_bot ? "bot" : "broadcaster" })),
+      placeholders: REPLY_PLACEHOLDERS,
+    };
+  },
+});
+
+export const deleteEventReply = defineAction({
+  name: "deleteEventReply",
+  summary: "Stop replying to an event",
+  method: "DELETE",
+  path: "/v1/events/replies/:event",
+  capability: "events",
+  mutating: true,
+  input: z.object({ event: z.enum(REPLY_EVENTS) }),
+  async run(ctx) {
+    const deleted = await ctx.env.DB.prepare("DELETE FROM event_replies WHERE account_id = ? AND event = ?").bind(ctx.account.id, ctx.input.event).run();
+    if (deleted.meta.changes === 0) throw new TriggerError(404, "reply_not_found", `There is no reply set for ${ctx.input.event}.`);
+    return { deleted: ctx.input.event };
+  },
+});
+
+const RelayEvents = z.array(z.enum([...EVENT_TYPES, "*"])).check(z.minLength(1, "name at least one event, or *"));
+
+export const createRelay = defineAction({
+  name: "createRelay",
+  summary: "Relay events, signed, to a URL (Zapier, IFTTT, Streamer.bot, Firebot)",
+  method: "POST",
+  path: "/v1/events/relays",
+  capability: "events",
+  mutating: true,
+  input: z.object({
+    name: z.string().check(z.regex(/^[\w .-]{1,40}$/, "1 to 40 letters, digits, spaces, dots, dashes or underscores")),
+    url: z.string().check(z.maxLength(2000)),
+    events: z.optional(RelayEvents),
+  }),
+  async run(ctx) {
+    const problem = relayUrlProblem(ctx.input.url, ctx.env.RELAY_HTTP_HOSTS ?? "localhost,127.0.0.1");
+    if (problem) throw new TriggerError(400, "invalid_input", `url ${problem}.`, [{ field: "url", reason: problem }]);
+    // Chat messages are many; a relay gets them only when asked by name (or *).
+    const events = ctx.input.events ?? EVENT_TYPES.filter((e) => e !== "chat.message.sent");
+    const id = newRelayId(ctx.now);
+    const secret = `whsec_${randomToken(24)}`;
+    const sealed = await seal(await keyRing(ctx.env), secret, relaySecretContext(id));
+    const inserted = await ctx.env.DB.prepare("INSERT INTO relays (id, account_id, name, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, name) DO NOTHING")
+      .bind(id, ctx.account.id, ctx.input.name, ctx.input.url, JSON.stringify(events), sealed, ctx.now)
+      .run();
+    if (inserted.meta.changes === 0) throw new TriggerError(409, "relay_exists", `A relay called "${ctx.input.name}" exists; delete it first or pick another name.`);
+    return { id, name: ctx.input.name, url: ctx.input.url, events, secret, note: "Shown once: receivers check X-Kick-Edge-Signature with it (docs/webhooks.md)." };
+  },
+});
+
+export const listRelays = defineAction({
+  name: "listRelays",
+  summary: "List event relays and how their deliveries went",
+  method: "GET",
+  path: "/v1/events/relays",
+  capability: "events",
+  mutating: false,
+  input: z.object({}),
+  async run(ctx) {
+    const { results } = await ctx.env.DB.prepare(
+      `SELECT r.id, r.name, r.url, r.events, r.created_at, COUNT(d.status = 'delivered' OR NULL) AS delivered, COUNT(d.status = 'pending' OR NULL) AS pending,
+         COUNT(d.status = 'dead' OR NULL) AS dead FROM relays r LEFT JOIN relay_deliveries d ON d.relay_id = r.id WHERE r.account_id = ? GROUP BY r.id ORDER BY r.name`,
+    )
+      .bind(ctx.account.id)
+      .all<{ id: string; name: string; url: string; events: string; created_at: number; delivered: number; pending: number; dead: number }>();
+    return results.map((r) => ({ ...r, events: JSON.parse(r.events) as string[], created_at: new Date(r.created_at).toISOString() }));
+  },
+});
+
+export const deleteRelay = defineAction({
+  name: "deleteRelay",
+  summary: "Delete an event relay (and its queued deliveries)",
+  method: "DELETE",
+  path: "/v1/events/relays/:id",
+  capability: "events",
+  mutating: true,
+  input: z.object({ id: z.string().check(z.minLength(1)) }),
+  async run(ctx) {
+    const deleted = await ctx.env.DB.prepare("DELETE FROM relays WHERE account_id = ? AND id = ?").bind(ctx.account.id, ctx.input.id).run();
+    if (deleted.meta.changes === 0) throw new TriggerError(404, "relay_not_found", `There is no relay ${ctx.input.id}.`);
+    return { deleted: ctx.input.id };
+  },
+});
+
+export const listRelayDeliveries = defineAction({
+  name: "listRelayDeliveries",
+  summary: "List relay deliveries (status=dead: the dead letters)",
+  method: "GET",
+  path: "/v1/events/deliveries",
+  capability: "events",
+  mutating: false,
+  input: z.object({ status: z.optional(z.enum(["pending", "delivered", "dead"])), limit: z.optional(intBetween(1, 100)) }),
+  async run(ctx) {
+    const { results } = await ctx.env.DB.prepare(
+      `SELECT d.id, r.name AS relay, d.message_id, d.status, d.attempts, d.last_status, d.last_error, d.next_attempt_at, d.updated_at, d.body ->> 'type' AS type
+       FROM relay_deliveries d JOIN relays r ON r.id = d.relay_id WHERE r.account_id = ?1 AND (?2 IS NULL OR d.status = ?2) ORDER BY d.updated_at DESC LIMIT ?3`,
+    )
+      .bind(ctx.account.id, ctx.input.status ?? null, ctx.input.limit ?? 50)
+      .all<Record<string, unknown>>();
+    return results;
+  },
+  });
+
+export const retryRelayDelivery = defineAction({
+  name: "retryRelayDelivery",
+  summary: "Send a dead relay delivery again",
+  method: "POST",
+  path: "/v1/events/deliveries/:id/retry",
+  capability: "events",
+  mutating: true,
+  input: z.object({ id: z.string().check(z.minLength(1)) }),
+  async run(ctx) {
+    const requeued = await ctx.env.DB.prepare(
+      "UPDATE relay_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1, updated_at = ?1 WHERE id = ?2 AND status = 'dead' AND relay_id IN (SELECT id FROM relays WHERE account_id = ?3)",
+    )
+      .bind(ctx.now, ctx.input.id, ctx.account.id)
+      .run();
+    if (requeued.meta.changes === 0) throw new TriggerError(404, "delivery_not_found", `There is no dead delivery ${ctx.input.id}.`);
+    return { id: ctx.input.id, status: "pending", note: "The webhooks Worker's minute cron sends it." };
+  },
+});
+
+export const eventSubscriptions = defineAction({
+  name: "eventSubscriptions",
+  summary: "Show which Kick events this channel needs and the last reconciliation",
+  method: "GET",
+  path: "/v1/events/subscriptions",
+  capability: "events",
+  mutating: false,
+  input: z.object({}),
+  async run(ctx) {
+    const last = await ctx.env.DB.prepare("SELECT synced_at, summary FROM subscription_syncs WHERE account_id = ?").bind(ctx.account.id).first<{ synced_at: number; summary: string }>();
+    return { desired: await desiredEvents(ctx.env.DB, ctx.account), last_sync: last ? { at: new Date(last.synced_at).toISOString(), ...JSON.parse(last.summary) } : null };
+  },
+});
+
+export const syncSubscriptions = defineAction({
+  name: "syncSubscriptions",
+  summary: "Reconcile Kick's event subscriptions now (create missing, remove duplicates)",
+  method: "POST",
+  path: "/v1/events/subscriptions/sync",
+  capability: "events",
+  mutating: true,
+  allowGet: true,
+  input: z.object({}),
+  run: (ctx) => reconcileSubscriptions(ctx.env, ctx.config, ctx.account, ctx.now),
+  text: (s) => `Subscriptions: ${s.kept + s.created.length} of ${s.desired.length}; created ${s.created.length}, removed ${s.removed_duplicates + s.removed_unwanted}.`,
+});

@@ -1,0 +1,28 @@
+import { Router } from "itty-router";
+import { TriggerError } from "../../shared/http/TriggerError";
+import { errorResponse } from "../../shared/http/respond";
+import { acceptDelivery } from "./acceptDelivery";
+import { processEvent } from "./processEvent";
+import { runWebhooksCron } from "./runWebhooksCron";
+import type { WebhooksEnv } from "./WebhooksEnv";
+
+const router = Router<Request, [WebhooksEnv, ExecutionContext]>();
+
+router.get("/healthz", () => Response.json({ ok: true, data: { status: "ok" } }));
+// The URL to give Kick as the app's webhook URL.
+router.post("/kick", (request, env, ctx) => acceptDelivery(request, env, (p) => ctx.waitUntil(p), (d) => processEvent(env, d)));
+
+/** Kick's signed events in; go-live announce, chat replies, KICKs snapshots and relays out. */
+export default {
+  async scheduled(controller, env) {
+    await runWebhooksCron(env, controller.scheduledTime);
+  },
+
+  async fetch(request, env, ctx) {
+    const response = await router.fetch(request, env, ctx);
+    if (response) return response;
+    const path = new URL(request.url).pathname;
+    const error = path === "/kick" ? new TriggerError(405, "method_not_allowed", "/kick takes POST (Kick's deliveries).", undefined, { allow: "POST" }) : new TriggerError(404, "not_found", `No endpoint ${request.method} ${path}. Kick delivers to POST /kick.`);
+    return errorResponse(error, "json");
+  },
+} satisfies ExportedHandler<WebhooksEnv>;

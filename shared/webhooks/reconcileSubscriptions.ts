@@ -1,0 +1,73 @@
+import type { Account } from "../accounts/accounts";
+import { createKickClient, type KickConfig } from "../kick/index";
+import { EVENT_TYPES, type EventType, type Subscription } from "../kick/schemas/events";
+import { getAppAccessToken } from "../tokens/getAppAccessToken";
+import type { TokenStoreEnv } from "../tokens/tokenStore";
+
+export interface SyncSummary {
+  account_id: number;
+  desired: EventType[];
+  kept: number;
+  created: EventType[];
+  removed_duplicates: number;
+  removed_unwanted: number;
+  errors: { event: string; error: string }[];
+}
+
+/**
+ * The events an account needs: what its relays and replies listen to, go-live when it
+ * announces automatically, kicks.gifted when it keeps the leaderboard.
+ */
+export async function desiredEvents(db: D1Database, account: Account): Promise<EventType[]> {
+  if (account.role !== "broadcaster") return [];
+  const [relays, replies, announce] = await db.batch<{ event: string }>([
+    db.prepare("SELECT DISTINCT value AS event FROM relays, json_each(relays.events) WHERE account_id = ?").bind(account.id),
+    db.prepare("SELECT event FROM event_replies WHERE account_id = ?").bind(account.id),
+    db.prepare("SELECT 'livestream.status.updated' AS event FROM announce_rules WHERE account_id = ? AND auto = 1").bind(account.id),
+  ]);
+  const wanted = new Set([...relays!.results, ...replies!.results, ...announce!.results].map((r) => r.event));
+  if (account.scopes.includes("kicks:read")) wanted.add("kicks.gifted");
+  return EVENT_TYPES.filter((t) => wanted.has("*") || wanted.has(t));
+}
+
+const oldestFirst = (a: Subscription, b: Subscription) => (a.created_at ?? "").localeCompare(b.created_at ?? "") || a.id.localeCompare(b.id);
+
+/**
+ * Makes Kick's subscriptions for one channel match what it needs (kick-api.md §4.1, §7):
+ * creates the missing ones (including those Kick dropped after failed deliveries, or never
+ * kept), deletes duplicates (a double POST makes two, and two mean every event twice) and
+ * ones no longer wanted. Uses the app token, which may subscribe any channel. Three Kick
+ * calls at most.
+ */
+export async function reconcileSubscriptions(env: TokenStoreEnv, config: KickConfig, account: Account, now: number): Promise<SyncSummary> {
+  const kick = createKickClient(config, { getToken: () => getAppAccessToken(env, config, now) });
+  const desired = await desiredEvents(env.DB, account);
+  const existing = (await kick.listSubscriptions({ broadcaster_user_id: account.id })).filter((s) => s.broadcaster_user_id === account.id).sort(oldestFirst);
+  const keep = new Map<string, Subscription>();
+  const duplicates: string[] = [];
+  const unwanted: string[] = [];
+  for (const s of existing) {
+    if (!(desired as string[]).includes(s.event) || s.version !== 1) unwanted.push(s.id);
+    else if (keep.has(s.event)) duplicates.push(s.id);
+    else keep.set(s.event, s);
+  }
+  const summary: SyncSummary = { account_id: account.id, desired, kept: keep.size, created: [], removed_duplicates: 0, removed_unwanted: 0, errors: [] };
+
+  const remove = [...duplicates, ...unwanted];
+  for (let i = 0; i < remove.length; i += 50) await kick.deleteSubscriptions({ id: remove.slice(i, i + 50) });
+  summary.removed_duplicates = duplicates.length;
+  summary.removed_unwanted = unwanted.length;
+
+  const missing = desired.filter((e) => !keep.has(e));
+  if (missing.length) {
+    const results = await kick.createSubscriptions({ broadcaster_user_id: account.id, events: missing.map((name) => ({ name, version: 1 })), method: "webhook" });
+    for (const r of results) {
+      if (r.error || !r.subscription_id) summary.errors.push({ event: r.name, error: r.error ?? "no subscription id returned" });
+      else summary.created.push(r.name as EventType);
+    }
+  }
+  await env.DB.prepare("INSERT INTO subscription_syncs (account_id, synced_at, summary) VALUES (?1, ?2, ?3) ON CONFLICT (account_id) DO UPDATE SET synced_at = ?2, summary = ?3")
+    .bind(account.id, now, JSON.stringify(summary))
+    .run();
+  return summary;
+}

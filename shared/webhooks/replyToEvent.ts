@@ -1,0 +1,55 @@
+import { speaker } from "../announce/speaker";
+import type { KickContext } from "../announce/KickContext";
+import { KICK_LIMITS } from "../kick/limits";
+import type { EventType } from "../kick/schemas/events";
+import { eventFacts } from "./eventFacts";
+import type { Delivery } from "./readDelivery";
+
+/** The events a chat reply can be set for, and the placeholders each one's template may use. */
+export const REPLY_PLACEHOLDERS = {
+  "channel.followed": ["user"],
+  "channel.subscription.new": ["user", "months"],
+  "channel.subscription.renewal": ["user", "months"],
+  "channel.subscription.gifts": ["user", "count"],
+  "kicks.gifted": ["user", "amount", "gift", "message"],
+  "channel.reward.redemption.updated": ["user", "reward", "cost", "input", "status"],
+} as const satisfies Partial<Record<EventType, readonly string[]>>;
+export type ReplyEvent = keyof typeof REPLY_PLACEHOLDERS;
+export const REPLY_EVENTS = Object.keys(REPLY_PLACEHOLDERS) as ReplyEvent[];
+
+export type ReplyOutcome = "posted" | "cooldown" | "no_rule" | "not_new";
+
+/** Fills `{user}` and friends; the result is cut to Kick's 500 code points. */
+export function renderReply(template: string, vars: Record<string, string | number>): string {
+  const text = template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return [...text].slice(0, KICK_LIMITS.chatContentMax).join("");
+}
+
+/**
+ * Posts the account's templated reply to an event, at most once per cooldown: the slot is
+ * claimed in D1 first (a conditional UPDATE), so a follow storm over many isolates posts
+ * once. A redemption is answered when it is made (status pending), not when it is settled.
+ */
+export async function replyToEvent(ctx: KickContext, d: Delivery): Promise<ReplyOutcome> {
+  if (!(d.type in REPLY_PLACEHOLDERS)) return "no_rule";
+  if (d.type === "channel.reward.redemption.updated" && (d.payload as { status: string }).status !== "pending") return "not_new";
+  const claimed = await ctx.env.DB.prepare(
+    `UPDATE event_replies SET last_sent_at = ?3 WHERE account_id = ?1 AND event = ?2 AND (last_sent_at IS NULL OR last_sent_at <= ?3 - cooldown_seconds * 1000)
+     RETURNING template, as_bot`,
+  )
+    .bind(ctx.account.id, d.type, ctx.now)
+    .first<{ template: string; as_bot: number }>();
+  if (!claimed) {
+    const rule = await ctx.env.DB.prepare("SELECT 1 FROM event_replies WHERE account_id = ? AND event = ?").bind(ctx.account.id, d.type).first();
+    return rule ? "cooldown" : "no_rule";
+  }
+  try {
+    const kick = await speaker({ ...ctx, input: { as: claimed.as_bot ? "bot" : "broadcaster" } });
+    await kick.sendChat({ type: "user", broadcaster_user_id: ctx.account.id, content: renderReply(claimed.template, eventFacts(d.type, d.payload).vars) });
+    return "posted";
+  } catch (error) {
+    // Not posted: give the slot back, so the next event can try.
+    await ctx.env.DB.prepare("UPDATE event_replies SET last_sent_at = NULL WHERE account_id = ? AND event = ? AND last_sent_at = ?").bind(ctx.account.id, d.type, ctx.now).run();
+    throw error;
+  }
+}

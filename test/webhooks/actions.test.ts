@@ -1,0 +1,193 @@
+import { env } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { runAutomationsCron } from "../../functions/automations/runCron";
+import { runWebhooksCron } from "../../functions/webhooks/runWebhooksCron";
+import { createKickClient, kickConfigFromEnv } from "../../shared/kick/index";
+import { getAppAccessToken } from "../../shared/tokens/getAppAccessToken";
+import { keyRing } from "../../shared/tokens/encryptionKeys";
+import { seal } from "../../shared/tokens/seal";
+import { relaySecretContext } from "../../shared/webhooks/relayDeliveries";
+import { chatLog } from "../helpers/automationsSetup";
+import { kickControl } from "../helpers/browser";
+import { connectedAccount } from "../helpers/connectedAccount";
+import { resetWorkerState } from "../helpers/resetWorkerState";
+import { deliver, eventRows, signedEvent } from "../helpers/webhookDelivery";
+
+const E = env as unknown as Cloudflare.WebhooksEnv;
+const MIN = 60_000;
+
+beforeEach(async () => {
+  await kickControl("POST", "/reset");
+  await resetWorkerState(E);
+  await connectedAccount(E, 1001, 90 * 60_000);
+});
+
+const outcomes = async () => (await eventRows(E)).map((r) => JSON.parse(r.outcome ?? "null") as Record<string, unknown>);
+const run = (sql: string, ...values: unknown[]) => E.DB.prepare(sql).bind(...values).run();
+
+describe("go-live", () => {
+  beforeEach(async () => {
+    await run("INSERT INTO announce_rules (account_id, template, auto, updated_at) VALUES (1001, 'Live: {title}', 1, 0)");
+    await kickControl("PATCH", "/channels/1001", { is_live: true, stream_title: "Speedruns" });
+  });
+
+  it("is announced once: by the webhook, then the cron detector finds it done", async () => {
+    await deliver(E, await signedEvent("livestream.status.updated", { overrides: { is_live: true } }));
+    expect((await outcomes())[0]).toMatchObject({ announce: "posted" });
+    expect(await runAutomationsCron(E as never)).toMatchObject({ went_live: 1, announced: 0 });
+    expect((await chatLog()).map((m) => m.content)).toEqual(["Live: Speedruns"]);
+  });
+
+  it("is announced once: by the cron detector, then the webhook finds it done", async () => {
+    expect(await runAutomationsCron(E as never)).toMatchObject({ went_live: 1, announced: 1 });
+    await deliver(E, await signedEvent("livestream.status.updated", { overrides: { is_live: true } }));
+    expect((await outcomes())[0]).toMatchObject({ announce: "already_announced" });
+    expect(await chatLog()).toHaveLength(1);
+  });
+
+  it("is not announced when the stream ends", async () => {
+    await deliver(E, await signedEvent("livestream.status.updated", { overrides: { is_live: false } }));
+    expect((await outcomes())[0]).toMatchObject({ announce: "not_go_live" });
+    expect(await chatLog()).toHaveLength(0);
+  });
+});
+
+describe("chat replies", () => {
+  it("fill the template and post once per cooldown, so a follow storm posts once", async () => {
+    await run("INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.followed', 'Thanks for the follow, {user}!', 60, 0, 0)");
+    for (let i = 0; i < 3; i++) await deliver(E, await signedEvent("channel.followed"));
+    expect((await outcomes()).map((o) => o.reply)).toEqual(["posted", "cooldown", "cooldown"]);
+    expect((await chatLog()).map((m) => m.content)).toEqual(["Thanks for the follow, viewer_alice!"]);
+
+    await run("UPDATE event_replies SET last_sent_at = last_sent_at - 61000");
+    await deliver(E, await signedEvent("channel.followed"));
+    expect(await chatLog()).toHaveLength(2);
+  });
+
+  it("answer a redemption when it is made, not when it is settled; nothing without a rule", async () => {
+    await run("INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.reward.redemption.updated', '{user} redeemed {reward}: {input}', 0, 0, 0)");
+    await deliver(E, await signedEvent("channel.reward.redemption.updated", { overrides: { status: "accepted" } }));
+    await deliver(E, await signedEvent("channel.reward.redemption.updated", { overrides: { status: "pending", user_input: "play Tetris" } }));
+    await deliver(E, await signedEvent("channel.subscription.new"));
+    expect((await outcomes()).map((o) => o.reply)).toEqual(["not_new", "posted", "no_rule"]);
+    expect((await chatLog()).map((m) => m.content)).toEqual([expect.stringMatching(/^viewer_alice redeemed .+: play Tetris$/)]);
+  });
+});
+
+describe("kicks.gifted", () => {
+  it("takes a leaderboard snapshot", async () => {
+    await deliver(E, await signedEvent("kicks.gifted"));
+    expect((await outcomes())[0]).toMatchObject({ snapshot: ["week", "month", "lifetime"] });
+    expect((await E.DB.prepare("SELECT COUNT(*) AS n FROM kicks_snapshots").first<{ n: number }>())!.n).toBe(3);
+  });
+});
+
+interface InboxEntry {
+  headers: Record<string, string>;
+  body: string;
+  answered: number;
+}
+const inbox = (name: string) => kickControl<{ total: number; received: InboxEntry[] }>("GET", `/inbox/${name}`);
+
+async function addRelay(name: string, events = ["*"]) {
+  const id = `relay-${name}`;
+  const secret = `whsec_test_${name}`;
+  const sealed = await seal(await keyRing(E), secret, relaySecretContext(id));
+  await run("INSERT INTO relays (id, account_id, name, url, events, secret, created_at) VALUES (?, 1001, ?, ?, ?, ?, 0)", id, name, `https://relay.test/_emulator/inbox/${name}`, JSON.stringify(events), sealed);
+  return secret;
+}
+
+/** Checks a relay signature the way a receiver would, from the documented scheme alone. */
+async function signatureHolds(secret: string, header: string, body: string) {
+  const { t, v1 } = Object.fromEntries(header.split(",").map((p) => p.split("=") as [string, string]));
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  const mac = Uint8Array.from(v1!.match(/../g)!.map((h) => parseInt(h, 16)));
+  return crypto.subtle.verify("HMAC", key, mac, new TextEncoder().encode(`${t}.${body}`));
+}
+
+const deliveries = async () => (await E.DB.prepare("SELECT status, attempts, last_status, next_attempt_at FROM relay_deliveries").all<{ status: string; attempts: number; last_status: number | null; next_attempt_at: number | null }>()).results;
+
+describe("relays", () => {
+  it("forward the normalized event, signed, to the relays that want its type", async () => {
+    const secret = await addRelay("zap", ["channel.followed"]);
+    await addRelay("other", ["kicks.gifted"]);
+    const event = await signedEvent("channel.followed");
+    await deliver(E, event);
+    const { received } = await inbox("zap");
+    expect(received).toHaveLength(1);
+    expect((await inbox("other")).total).toBe(0);
+    const got = received[0]!;
+    expect(await signatureHolds(secret, got.headers["x-kick-edge-signature"]!, got.body)).toBe(true);
+    expect(await signatureHolds(secret, got.headers["x-kick-edge-signature"]!, got.body.replace("followed", "unfollowed"))).toBe(false);
+    expect(got.headers["x-kick-edge-event"]).toBe("channel.followed");
+    expect(JSON.parse(got.body)).toMatchObject({
+      id: event.headers["kick-event-message-id"],
+      type: "channel.followed",
+      version: 1,
+      broadcaster: { user_id: 1001 },
+      actor: { user_id: 2001, username: "viewer_alice" },
+      text: "viewer_alice followed",
+      value1: "channel.followed",
+      value2: "viewer_alice",
+      data: JSON.parse(event.body),
+    });
+    expect(await deliveries()).toEqual([expect.objectContaining({ status: "delivered", attempts: 1, last_status: 200 })]);
+  });
+
+  it("retry a failing receiver with backoff from the cron until it answers", async () => {
+    await addRelay("flaky");
+    await kickControl("PUT", "/inbox/flaky", { fail_next: 2, fail_status: 503 });
+    await deliver(E, await signedEvent("channel.followed"));
+    const [first] = await deliveries();
+    expect(first).toMatchObject({ status: "pending", attempts: 1, last_status: 503 });
+    expect(await runWebhooksCron(E, first!.next_attempt_at! - 1)).toMatchObject({ relays_retried: 0 });
+    expect(await runWebhooksCron(E, first!.next_attempt_at!)).toMatchObject({ relays_retried: 1, relays_delivered: 0 });
+    const [second] = await deliveries();
+    expect(second!.next_attempt_at! - first!.next_attempt_at!).toBe(5 * MIN);
+    expect(await runWebhooksCron(E, second!.next_attempt_at!)).toMatchObject({ relays_retried: 1, relays_delivered: 1 });
+    expect((await inbox("flaky")).received.map((r) => r.answered)).toEqual([503, 503, 200]);
+  });
+
+  it("dead-letter a delivery after the last retry, and at once on a refusal that will not pass", async () => {
+    await addRelay("down");
+    await kickControl("PUT", "/inbox/down", { fail_next: 100, fail_status: 500 });
+    await deliver(E, await signedEvent("channel.followed"));
+    let attempts = 1;
+    for (let row = (await deliveries())[0]!; row.status === "pending"; row = (await deliveries())[0]!) {
+      await runWebhooksCron(E, row.next_attempt_at!);
+      attempts++;
+    }
+    expect(attempts).toBe(6);
+    expect(await deliveries()).toEqual([expect.objectContaining({ status: "dead", attempts: 6, last_status: 500, next_attempt_at: null })]);
+
+    await run("DELETE FROM relay_deliveries");
+    await kickControl("PUT", "/inbox/down", { fail_next: 1, fail_status: 410 });
+    await deliver(E, await signedEvent("channel.followed"));
+    expect(await deliveries()).toEqual([expect.objectContaining({ status: "dead", attempts: 1, last_status: 410 })]);
+  });
+});
+
+describe("subscription reconciliation", () => {
+  const app = () => createKickClient(kickConfigFromEnv(E), { getToken: () => getAppAccessToken(E, kickConfigFromEnv(E)) });
+  const kicksSubs = async () => (await kickControl<{ id: string; event: string; broadcaster_user_id: number }[]>("GET", "/subscriptions")).filter((s) => s.broadcaster_user_id === 1001);
+
+  it("creates the missing, removes duplicates and unwanted ones, and recreates what Kick dropped", async () => {
+    await addRelay("zap", ["channel.followed"]);
+    await run("INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.subscription.new', 'Welcome {user}', 60, 0, 0)");
+    // Kick's state: followed posted twice (two subscriptions), an event nobody wants.
+    await app().createSubscriptions({ broadcaster_user_id: 1001, events: [{ name: "channel.followed", version: 1 }], method: "webhook" });
+    await app().createSubscriptions({ broadcaster_user_id: 1001, events: [{ name: "channel.followed", version: 1 }, { name: "moderation.banned", version: 1 }], method: "webhook" });
+
+    const t0 = Date.now();
+    expect(await runWebhooksCron(E, t0)).toMatchObject({ subscriptions_synced: 1, sync_errors: 0 });
+    const events = (await kicksSubs()).map((s) => s.event).sort();
+    expect(events).toEqual(["channel.followed", "channel.subscription.new", "kicks.gifted"]);
+
+    // Kick drops one silently (a day of failed deliveries, or a phantom): the next sync brings it back.
+    const followed = (await kicksSubs()).find((s) => s.event === "channel.followed")!;
+    await kickControl("DELETE", `/subscriptions/${followed.id}`);
+    expect(await runWebhooksCron(E, t0 + MIN)).toMatchObject({ subscriptions_synced: 0 });
+    expect(await runWebhooksCron(E, t0 + 10 * MIN)).toMatchObject({ subscriptions_synced: 1 });
+    expect((await kicksSubs()).map((s) => s.event).sort()).toEqual(events);
+  });
+});
