@@ -3,6 +3,7 @@ import { worker } from "./vitest.config.ts";
 
 const refresh = worker("refresh", [], true);
 const automations = worker("automations", [], true);
+const webhooks = worker("webhooks", [], true);
 
 /** Scale and load runs for `npm run bench` (not part of `npm test`): in workerd, with the emulator as Kick. */
 export default defineConfig({
@@ -15,6 +16,7 @@ export default defineConfig({
       { ...refresh, test: { ...refresh.test, name: "bench-refresh", include: ["bench/refreshScale.bench.ts"] } },
       { ...automations, test: { ...automations.test, name: "bench-trigger", include: ["bench/trigger.bench.ts"] } },
       { ...automations, test: { ...automations.test, name: "bench-history", include: ["bench/kicksHistory.bench.ts"] } },
+      { ...webhooks, test: { ...webhooks.test, name: "bench-webhooks", include: ["bench/webhooks.bench.ts"] } },
     ],
   },
 });
