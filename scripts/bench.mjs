@@ -42,7 +42,23 @@ function scaleRuns() {
   reportRefresh(results.refresh);
   reportTrigger(results.trigger);
   if (results.history) reportHistory(results.history);
+  if (results.webhooks) reportWebhooks(results.webhooks);
   return results;
+}
+
+function reportWebhooks(w) {
+  const exact = w.accepted === w.unique_valid && w.duplicates_suppressed === w.duplicates_sent && w.rejected === w.forged_sent && w.actions_run === w.unique_valid;
+  console.log(`
+Webhook run: ${w.deliveries} signed deliveries at concurrency ${w.concurrency} (${w.duplicates_sent} sent twice, ${w.forged_sent} forged)
+  accepted                ${w.accepted} (unique valid events: ${w.unique_valid})
+  duplicates suppressed   ${w.duplicates_suppressed} of ${w.duplicates_sent}
+  rejected (forged)       ${w.rejected} of ${w.forged_sent}${Object.keys(w.other_statuses).length ? `; other statuses ${JSON.stringify(w.other_statuses)}` : ""}
+  actions run             ${w.actions_run} (must equal unique valid events); relayed ${w.relays_delivered}
+  intake                  ${w.intake.throughput_per_s}/s, p50 ${w.intake.p50_ms} ms, p99 ${w.intake.p99_ms} ms
+  bare 200 (same Worker)  ${w.bare_200.throughput_per_s}/s, p50 ${w.bare_200.p50_ms} ms, p99 ${w.bare_200.p99_ms} ms
+  p99 ratio               ${w.p99_ratio} (the steps after the answer share the same local workerd and D1)
+  counts                  ${exact ? "exact" : "NOT EXACT"}`);
+  if (!exact) process.exitCode = 1;
 }
 
 function reportHistory(h) {
