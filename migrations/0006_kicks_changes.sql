@@ -4,6 +4,10 @@
 -- Now: kicks_current holds each account's rankings as they stand, and kicks_changes records,
 -- per snapshot, only the gifters whose rank, amount or name changed (rank NULL: left the top
 -- 100). A ranking at any stored snapshot is each gifter's newest change at or before it.
+-- The newest snapshot of a ranking is MAX(id) for (account, period): one index seek, since
+-- the rowid follows the indexed columns (kicks_snapshots_at has taken_at in between).
+CREATE INDEX kicks_snapshots_newest ON kicks_snapshots (account_id, period);
+
 CREATE TABLE kicks_current (
   account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
   period TEXT NOT NULL,

@@ -28,7 +28,7 @@ export async function thinSnapshots(db: D1Database, now: number, r: Retention): 
          AND s.id < (SELECT MAX(id) FROM kicks_snapshots n WHERE n.account_id = s.account_id AND n.period = s.period)
          AND EXISTS (
            SELECT 1 FROM kicks_snapshots t WHERE t.account_id = s.account_id AND t.period = s.period AND t.id < s.id
-             AND t.taken_at / (CASE WHEN s.taken_at < ?2 THEN ${DAY} ELSE ${HOUR} END) = s.taken_at / (CASE WHEN s.taken_at < ?2 THEN ${DAY} ELSE ${HOUR} END))
+             AND t.taken_at <= s.taken_at AND t.taken_at >= s.taken_at / (CASE WHEN s.taken_at < ?2 THEN ${DAY} ELSE ${HOUR} END) * (CASE WHEN s.taken_at < ?2 THEN ${DAY} ELSE ${HOUR} END))
        LIMIT ?3`,
     )
     .bind(now - r.keepAllDays * DAY, now - r.keepHourlyDays * DAY, r.batch)

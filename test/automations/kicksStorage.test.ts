@@ -95,7 +95,7 @@ describe("migration 0006", () => {
   it("turns the stored full copies into changes that read back the same", async () => {
     const migration = E.TEST_MIGRATIONS.find((m) => m.name.startsWith("0006"))!;
     const createEntries = E.TEST_MIGRATIONS.find((m) => m.name.startsWith("0005"))!.queries.filter((q) => /kicks_entries/.test(q));
-    await E.DB.batch([E.DB.prepare("DROP TABLE kicks_changes"), E.DB.prepare("DROP TABLE kicks_current"), ...createEntries.map((q) => E.DB.prepare(q))]);
+    await E.DB.batch([E.DB.prepare("DROP TABLE kicks_changes"), E.DB.prepare("DROP TABLE kicks_current"), E.DB.prepare("DROP INDEX kicks_snapshots_newest"), ...createEntries.map((q) => E.DB.prepare(q))]);
 
     // Rankings as the old schema stored them: every entry of every changed ranking.
     const boards = [

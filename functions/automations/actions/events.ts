@@ -6,7 +6,7 @@ import { randomToken } from "../../../shared/encoding/randomToken";
 import { TriggerError } from "../../../shared/http/TriggerError";
 import { keyRing } from "../../../shared/tokens/encryptionKeys";
 import { seal } from "../../../shared/tokens/seal";
-import { desiredEvents, reconcileSubscriptions } from "../../../shared/webhooks/reconcileSubscriptions";
+import { reconcileSubscriptions } from "../../../shared/webhooks/reconcileSubscriptions";
 import { newRelayId, relaySecretContext } from "../../../shared/webhooks/relayDeliveries";
 import { relayUrlProblem } from "../../../shared/webhooks/relayTarget";
 import { REPLY_EVENTS, REPLY_PLACEHOLDERS, type ReplyEvent } from "../../../shared/webhooks/replyToEvent";
@@ -183,20 +183,6 @@ export const retryRelayDelivery = defineAction({
       .run();
     if (requeued.meta.changes === 0) throw new TriggerError(404, "delivery_not_found", `There is no dead delivery ${ctx.input.id}.`);
     return { id: ctx.input.id, status: "pending", note: "The webhooks Worker's minute cron sends it." };
-  },
-});
-
-export const eventSubscriptions = defineAction({
-  name: "eventSubscriptions",
-  summary: "Show which Kick events this channel needs and the last reconciliation",
-  method: "GET",
-  path: "/v1/events/subscriptions",
-  capability: "events",
-  mutating: false,
-  input: z.object({}),
-  async run(ctx) {
-    const last = await ctx.env.DB.prepare("SELECT synced_at, summary FROM subscription_syncs WHERE account_id = ?").bind(ctx.account.id).first<{ synced_at: number; summary: string }>();
-    return { desired: await desiredEvents(ctx.env.DB, ctx.account), last_sync: last ? { at: new Date(last.synced_at).toISOString(), ...JSON.parse(last.summary) } : null };
   },
 });
 

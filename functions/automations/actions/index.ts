@@ -8,7 +8,7 @@ import { status, whoami } from "./status";
 import { deleteTimer, listTimers, setTimer } from "./timers";
 import { kicksGain, kicksHistory, kicksLeaderboard, kicksSnapshot, kicksTop } from "./kicks";
 import { historyData, overlayData } from "../overlay/overlayData";
-import { createRelay, deleteEventReply, deleteRelay, eventSubscriptions, listEventReplies, listRelayDeliveries, listRelays, retryRelayDelivery, setEventReply, syncSubscriptions } from "./events";
+import { createRelay, deleteEventReply, deleteRelay, listEventReplies, listRelayDeliveries, listRelays, retryRelayDelivery, setEventReply, syncSubscriptions } from "./events";
 
 /** Every trigger endpoint, in the order the OpenAPI document lists them. */
 export const ACTIONS: Action[] = [
@@ -47,6 +47,5 @@ export const ACTIONS: Action[] = [
   deleteRelay,
   listRelayDeliveries,
   retryRelayDelivery,
-  eventSubscriptions,
   syncSubscriptions,
 ];
