@@ -34,18 +34,18 @@ CREATE INDEX kicks_changes_snapshot ON kicks_changes (snapshot_id);
 -- Existing full copies become changes: an entry that differs from the previous snapshot's,
 -- and a "left" row for each gifter the previous snapshot had and this one does not.
 WITH prev AS (SELECT id, account_id, period, LAG(id) OVER (PARTITION BY account_id, period ORDER BY id) AS prev_id FROM kicks_snapshots)
-INSERT INTO kicks_changes (account_id, period, user_id, snapshot_id, rank, username, amount)
+INSERT OR IGNORE INTO kicks_changes (account_id, period, user_id, snapshot_id, rank, username, amount)
 SELECT p.account_id, p.period, e.user_id, e.snapshot_id, e.rank, e.username, e.amount
 FROM kicks_entries e JOIN prev p ON p.id = e.snapshot_id
 WHERE NOT EXISTS (SELECT 1 FROM kicks_entries q WHERE q.snapshot_id = p.prev_id AND q.user_id = e.user_id AND q.rank = e.rank AND q.amount = e.amount AND q.username = e.username);
 
 WITH prev AS (SELECT id, account_id, period, LAG(id) OVER (PARTITION BY account_id, period ORDER BY id) AS prev_id FROM kicks_snapshots)
-INSERT INTO kicks_changes (account_id, period, user_id, snapshot_id, rank, username, amount)
+INSERT OR IGNORE INTO kicks_changes (account_id, period, user_id, snapshot_id, rank, username, amount)
 SELECT p.account_id, p.period, q.user_id, p.id, NULL, q.username, NULL
 FROM prev p JOIN kicks_entries q ON q.snapshot_id = p.prev_id
 WHERE NOT EXISTS (SELECT 1 FROM kicks_entries e WHERE e.snapshot_id = p.id AND e.user_id = q.user_id);
 
-INSERT INTO kicks_current (account_id, period, user_id, rank, username, amount)
+INSERT OR IGNORE INTO kicks_current (account_id, period, user_id, rank, username, amount)
 SELECT s.account_id, s.period, e.user_id, e.rank, e.username, e.amount
 FROM kicks_entries e JOIN kicks_snapshots s ON s.id = e.snapshot_id
 WHERE s.id IN (SELECT MAX(id) FROM kicks_snapshots GROUP BY account_id, period);

@@ -9,9 +9,13 @@ CREATE TABLE webhook_events (
   sent_at INTEGER NOT NULL,               -- ms; Kick-Event-Message-Timestamp
   received_at INTEGER NOT NULL,           -- ms
   processed_at INTEGER,                   -- ms; when its actions finished (NULL: not yet, or it failed)
-  outcome TEXT                            -- JSON: what each action did
+  outcome TEXT,                           -- JSON: what each action did
+  body TEXT,                              -- the raw body until processed: the cron re-runs what a lost waitUntil left
+  attempts INTEGER NOT NULL DEFAULT 0,    -- re-runs by the cron
+  lease_until INTEGER                     -- ms; a re-run in progress
 );
 CREATE INDEX webhook_events_received ON webhook_events (received_at);
+CREATE INDEX webhook_events_unprocessed ON webhook_events (processed_at, received_at);
 
 -- Templated chat replies to events, at most one per cooldown (a follow storm posts once).
 CREATE TABLE event_replies (
@@ -45,7 +49,8 @@ CREATE TABLE relay_deliveries (
   body TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
   attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at INTEGER,                -- ms; also the lease of an attempt in flight
+  next_attempt_at INTEGER,                -- ms; while an attempt is in flight, when its lease ends
+  lease_id TEXT,                          -- the attempt in flight: only it may record the result
   last_status INTEGER,
   last_error TEXT,
   created_at INTEGER NOT NULL,
@@ -53,10 +58,12 @@ CREATE TABLE relay_deliveries (
   UNIQUE (relay_id, message_id)
 );
 CREATE INDEX relay_deliveries_due ON relay_deliveries (status, next_attempt_at);
+CREATE INDEX relay_deliveries_updated ON relay_deliveries (status, updated_at);
 
 -- The last subscription reconciliation of each account, for the status endpoint.
 CREATE TABLE subscription_syncs (
   account_id INTEGER PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
-  synced_at INTEGER NOT NULL,
-  summary TEXT NOT NULL                   -- JSON
+  synced_at INTEGER NOT NULL,             -- ms; the last attempt, failed or not (a failing account waits its turn)
+  summary TEXT NOT NULL,                  -- JSON: what it did, or the error
+  lease_until INTEGER                     -- ms; a sync in progress (the cron and the endpoint never overlap)
 );

@@ -31,7 +31,8 @@ export async function settle(db: D1Database, keyId: string, idemKey: string, res
     await db.prepare("DELETE FROM idempotency WHERE key_id = ? AND idem_key = ?").bind(keyId, idemKey).run();
     return response;
   }
-  const body = await response.clone().text();
+  // A secret shown once (a relay's signing secret) is never kept: a replay says so instead.
+  const body = (await response.clone().text()).replace(/"secret":"[^"]*"/g, '"secret":"(shown once, not replayed)"');
   await db.prepare("UPDATE idempotency SET status = ?, body = ?, content_type = ? WHERE key_id = ? AND idem_key = ?").bind(response.status, body, response.headers.get("content-type"), keyId, idemKey).run();
   return response;
 }

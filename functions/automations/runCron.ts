@@ -5,7 +5,6 @@ import { getAppAccessToken } from "../../shared/tokens/getAppAccessToken";
 import type { KickContext } from "./Action";
 import { announceOnce } from "../../shared/announce/announceOnce";
 import { NEWEST_SNAPSHOTS, takeSnapshot } from "../../shared/kicks/takeSnapshot";
-import { thinSnapshots } from "../../shared/kicks/thinSnapshots";
 import type { AutomationsEnv } from "./AutomationsEnv";
 
 export interface CronSummary {
@@ -16,7 +15,6 @@ export interface CronSummary {
   announced: number;
   timers_posted: number;
   snapshots: number;
-  thinned: number;
   errors: number;
 }
 
@@ -33,11 +31,7 @@ async function liveStreams(env: AutomationsEnv, config: KickConfig, ids: number[
  * messages (posted only while the channel is live), and KICKs leaderboard snapshots.
  */
 export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()): Promise<CronSummary> {
-  const summary: CronSummary = { event: "automations_cron", channels: 0, live: 0, went_live: 0, announced: 0, timers_posted: 0, snapshots: 0, thinned: 0, errors: 0 };
-  // Hourly: finding what to thin reads every snapshot older than a week, too many D1 rows to read each minute.
-  if (Math.floor(now / 60_000) % 60 === 0) {
-    summary.thinned = await thinSnapshots(env.DB, now, { keepAllDays: Number(env.KICKS_KEEP_ALL_DAYS) || 7, keepHourlyDays: Number(env.KICKS_KEEP_HOURLY_DAYS) || 90, batch: 500 });
-  }
+  const summary: CronSummary = { event: "automations_cron", channels: 0, live: 0, went_live: 0, announced: 0, timers_posted: 0, snapshots: 0, errors: 0 };
   const channels = (await accounts.list(env.DB)).filter((a) => a.role === "broadcaster" && !a.needsReconnect);
   summary.channels = channels.length;
   if (channels.length === 0) return log(summary);

@@ -1,11 +1,13 @@
 import { consumeRefreshBatch, runRefresh } from "./runRefresh";
+import { HOUSEKEEPING_CRON, runHousekeeping } from "./runHousekeeping";
 import type { RefreshEnv, RefreshMessage } from "./RefreshEnv";
 
-/** Keeps every connected account's tokens fresh: a cron run, and a queue consumer for fan-out. */
+/** Keeps every connected account's tokens fresh (a cron run, and a queue consumer for fan-out); hourly D1 housekeeping. */
 export default {
-  async scheduled(_controller, env, _ctx) {
+  async scheduled(controller, env, _ctx) {
     // Awaited, not waitUntil: the run is the whole job, and its summary is the log line that matters.
-    await runRefresh(env);
+    if (controller.cron === HOUSEKEEPING_CRON) await runHousekeeping(env, controller.scheduledTime);
+    else await runRefresh(env);
   },
 
   async queue(batch, env, _ctx) {

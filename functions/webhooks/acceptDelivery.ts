@@ -1,28 +1,32 @@
-import { kickConfigFromEnv } from "../../shared/kick/index";
 import { TriggerError } from "../../shared/http/TriggerError";
 import { errorResponse, okResponse } from "../../shared/http/respond";
+import { kickConfigFromEnv } from "../../shared/kick/index";
+import { broadcasterOf } from "../../shared/webhooks/eventFacts";
 import { kickPublicKey } from "../../shared/webhooks/kickPublicKey";
 import { readDelivery, type Delivery } from "../../shared/webhooks/readDelivery";
-import { broadcasterOf } from "../../shared/webhooks/eventFacts";
 import type { WebhooksEnv } from "./WebhooksEnv";
 
 /** Kick's bodies are a few KiB; anything far larger is not Kick. */
 const MAX_BODY_BYTES = 64 * 1024;
+/** Message ids are remembered 7 days; a wider window than this would let an old delivery replay. */
+const MAX_WINDOW_SECONDS = 3600;
 
 /**
  * Kick's delivery endpoint. Reads the raw body once, verifies it (a signature failure gets one
- * fresh look at Kick's key, in case Kick rotated it), records the message id in D1 (the
- * insert decides exactly once), answers 200 at once and leaves the work to `process`
- * (handed to waitUntil), so Kick never waits on chat posts or relays.
+ * fresh look at Kick's key, in case Kick rotated it), records the message id with the body in
+ * D1 (the insert decides exactly once; the body lets the cron re-run an event whose work was
+ * lost), answers 200 at once and leaves the work to `process` (handed to waitUntil), so Kick
+ * never waits on chat posts or relays.
  */
 export async function acceptDelivery(request: Request, env: WebhooksEnv, waitUntil: (p: Promise<unknown>) => void, process: (d: Delivery) => Promise<unknown>): Promise<Response> {
   const now = Date.now();
   try {
-    if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw new TriggerError(413, "too_large", `Kick's deliveries are under ${MAX_BODY_BYTES / 1024} KiB.`);
+    const tooLarge = new TriggerError(413, "too_large", `Kick's deliveries are under ${MAX_BODY_BYTES / 1024} KiB.`);
+    if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge;
     const rawBody = await request.text();
-    if (rawBody.length > MAX_BODY_BYTES) throw new TriggerError(413, "too_large", `Kick's deliveries are under ${MAX_BODY_BYTES / 1024} KiB.`);
+    if (rawBody.length > MAX_BODY_BYTES) throw tooLarge;
     const config = kickConfigFromEnv(env);
-    const check = { now, maxAgeMs: (Number(env.WEBHOOK_MAX_AGE_SECONDS) || 300) * 1000 };
+    const check = { now, maxAgeMs: Math.min(Number(env.WEBHOOK_MAX_AGE_SECONDS) || 300, MAX_WINDOW_SECONDS) * 1000 };
     const key = await kickPublicKey(env, config, now);
     let delivery: Delivery;
     try {
@@ -35,16 +39,32 @@ export async function acceptDelivery(request: Request, env: WebhooksEnv, waitUnt
     }
 
     const inserted = await env.DB.prepare(
-      "INSERT INTO webhook_events (message_id, type, broadcaster_user_id, subscription_id, sent_at, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+      "INSERT INTO webhook_events (message_id, type, broadcaster_user_id, subscription_id, sent_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
     )
-      .bind(delivery.messageId, delivery.type, broadcasterOf(delivery.payload), delivery.subscriptionId, delivery.sentAt, now)
+      .bind(delivery.messageId, delivery.type, broadcasterOf(delivery.payload), delivery.subscriptionId, delivery.sentAt, now, rawBody)
       .run();
     const duplicate = inserted.meta.changes === 0;
     if (!duplicate) waitUntil(process(delivery));
     return okResponse({ accepted: true, duplicate, message_id: delivery.messageId }, "json");
   } catch (error) {
     if (!(error instanceof TriggerError)) throw error;
+    if (error.code === "invalid_payload") return keepUnreadable(request.headers, env, now, error);
     console.warn(JSON.stringify({ event: "webhook_refused", code: error.code, type: request.headers.get("kick-event-type") }));
     return errorResponse(error, "json");
   }
+}
+
+/**
+ * A delivery signed by Kick whose body our schema does not accept: Kick changed a payload.
+ * Refusing it would have Kick retry, then unsubscribe us after a day; so it is recorded (with
+ * what did not match, for whoever updates the schema), logged loudly, and answered 200.
+ */
+async function keepUnreadable(headers: Headers, env: WebhooksEnv, now: number, error: TriggerError): Promise<Response> {
+  const messageId = headers.get("kick-event-message-id")!;
+  const type = headers.get("kick-event-type")!;
+  await env.DB.prepare("INSERT INTO webhook_events (message_id, type, sent_at, received_at, processed_at, outcome) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING")
+    .bind(messageId, type, Date.parse(headers.get("kick-event-message-timestamp")!), now, now, JSON.stringify({ invalid_payload: error.details ?? error.message }))
+    .run();
+  console.error(JSON.stringify({ event: "webhook_payload_not_understood", type, message_id: messageId, details: error.details }));
+  return okResponse({ accepted: false, duplicate: false, message_id: messageId, reason: "invalid_payload", details: error.details }, "json");
 }

@@ -1,18 +1,26 @@
-import { accounts } from "../../shared/accounts/accounts";
+import { accountFromRow, type AccountRow } from "../../shared/accounts/accounts";
 import { announceOnce } from "../../shared/announce/announceOnce";
 import type { KickContext } from "../../shared/announce/KickContext";
 import { createKickClient, kickConfigFromEnv } from "../../shared/kick/index";
-import { takeSnapshot } from "../../shared/kicks/takeSnapshot";
+import { NEWEST_SNAPSHOTS, takeSnapshot } from "../../shared/kicks/takeSnapshot";
 import { accountTokenSource } from "../../shared/refresh/getAccessToken";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { broadcasterOf } from "../../shared/webhooks/eventFacts";
 import { normalizeEvent } from "../../shared/webhooks/normalizeEvent";
 import type { Delivery } from "../../shared/webhooks/readDelivery";
-import { attemptRelay, enqueueRelays } from "../../shared/webhooks/relayDeliveries";
+import { enqueueRelays, recordRelayResults, sendRelay, type ClaimedRelay } from "../../shared/webhooks/relayDeliveries";
 import { replyToEvent } from "../../shared/webhooks/replyToEvent";
 import type { WebhooksEnv } from "./WebhooksEnv";
 
-type Step = (ctx: KickContext, d: Delivery) => Promise<unknown>;
+/** A burst of gifts takes one leaderboard snapshot, not one per gift (the cron covers the rest). */
+const SNAPSHOT_DEBOUNCE_MS = 30_000;
+
+interface Rules {
+  reply: boolean;
+  announce: boolean;
+}
+
+type Step = (ctx: KickContext, d: Delivery, rules: Rules, rerun: boolean) => Promise<unknown>;
 
 /**
  * What an accepted event sets off, as a table: each step decides for itself whether the
@@ -20,45 +28,64 @@ type Step = (ctx: KickContext, d: Delivery) => Promise<unknown>;
  */
 const STEPS: Record<string, Step> = {
   // Go-live: the same once-per-stream claim as the cron detector and the button.
-  async announce(ctx, d) {
+  async announce(ctx, d, rules) {
     if (d.type !== "livestream.status.updated" || !(d.payload as { is_live: boolean }).is_live || ctx.account.role !== "broadcaster") return "not_go_live";
-    const rule = await ctx.env.DB.prepare("SELECT auto FROM announce_rules WHERE account_id = ?").bind(ctx.account.id).first<{ auto: number }>();
-    if (rule?.auto !== 1) return "no_rule";
+    if (!rules.announce) return "no_rule";
     const result = await announceOnce({ ...ctx, input: {} }, "webhook");
     return result.posted ? "posted" : result.reason;
   },
   async snapshot(ctx, d) {
     if (d.type !== "kicks.gifted") return "not_kicks";
     if (!ctx.account.scopes.includes("kicks:read")) return "no_scope";
+    const last = await ctx.env.DB.prepare(`SELECT MAX(last_seen_at) AS at FROM kicks_snapshots WHERE id IN (${NEWEST_SNAPSHOTS})`).bind(ctx.account.id).first<{ at: number | null }>();
+    if (last?.at != null && ctx.now - last.at < SNAPSHOT_DEBOUNCE_MS) return "recent";
     return (await takeSnapshot(ctx.env.DB, ctx.kick, ctx.account.id, ctx.now)).changed;
   },
-  reply: replyToEvent,
-  async relays(ctx, d) {
-    const ids = await enqueueRelays(ctx.env.DB, ctx.account.id, d.messageId, d.type, JSON.stringify(normalizeEvent(d)), ctx.now);
-    if (ids.length === 0) return [];
-    const ring = await keyRing(ctx.env);
-    return Promise.all(ids.map(async (id) => (await attemptRelay(ctx.env.DB, ring, id, ctx.now)).status));
-  },
+  // A re-run comes minutes late, and may follow a reply already posted: replies are not repeated.
+  reply: (ctx, d, rules, rerun) => (!rules.reply ? Promise.resolve("no_rule") : rerun ? Promise.resolve("skipped_on_rerun") : replyToEvent(ctx, d)),
 };
 
-/** Runs an accepted event's steps and records what each did on its webhook_events row. */
-export async function processEvent(env: WebhooksEnv, d: Delivery, now = Date.now()): Promise<Record<string, unknown>> {
-  const broadcasterId = broadcasterOf(d.payload);
-  const account = broadcasterId === null ? null : await accounts.get(env.DB, broadcasterId);
+/**
+ * Runs an accepted event: one D1 round trip reads the account and its rules and queues the
+ * relay deliveries (claimed for their first attempt, so the cron sends them if this
+ * invocation dies); then the steps; then the relays, sent at once; finally the outcome is
+ * recorded with the relay results. `rerun`: the cron re-running an event a lost waitUntil left.
+ */
+export async function processEvent(env: WebhooksEnv, d: Delivery, rerun = false): Promise<Record<string, unknown>> {
+  const now = Date.now();
+  const broadcasterId = broadcasterOf(d.payload) ?? -1;
+  const leaseId = crypto.randomUUID();
+  const [accountRows, replyRows, announceRows, queued] = await env.DB.batch<unknown>([
+    env.DB.prepare("SELECT * FROM accounts WHERE id = ?").bind(broadcasterId),
+    env.DB.prepare("SELECT 1 FROM event_replies WHERE account_id = ? AND event = ?").bind(broadcasterId, d.type),
+    env.DB.prepare("SELECT 1 FROM announce_rules WHERE account_id = ? AND auto = 1").bind(broadcasterId),
+    enqueueRelays(env.DB, broadcasterId, d.messageId, d.type, JSON.stringify(normalizeEvent(d)), leaseId, now),
+  ]);
+  const row = accountRows!.results[0] as AccountRow | undefined;
   const outcome: Record<string, unknown> = {};
-  if (!account) outcome.account = "not_connected";
+  if (!row) outcome.account = "not_connected";
   else {
+    const account = accountFromRow(row);
     const config = kickConfigFromEnv(env);
     const ctx: KickContext = { env, account, config, now, kick: createKickClient(config, accountTokenSource(env, account.id, config)) };
+    const rules = { reply: replyRows!.results.length > 0, announce: announceRows!.results.length > 0 };
     for (const [name, step] of Object.entries(STEPS)) {
       try {
-        outcome[name] = await step(ctx, d);
+        outcome[name] = await step(ctx, d, rules, rerun);
       } catch (error) {
         outcome[name] = { error: (error as { code?: string }).code ?? (error as Error).name };
       }
     }
   }
-  await env.DB.prepare("UPDATE webhook_events SET processed_at = ?, outcome = ? WHERE message_id = ?").bind(Date.now(), JSON.stringify(outcome), d.messageId).run();
-  console.log(JSON.stringify({ event: "webhook_processed", type: d.type, message_id: d.messageId, outcome }));
+
+  const claimed = queued!.results as ClaimedRelay[];
+  const ring = claimed.length ? await keyRing(env) : null;
+  const results = await Promise.all(claimed.map((c) => sendRelay(ring!, c)));
+  outcome.relays = results.map((r) => r.status);
+  await env.DB.batch([
+    ...(results.length ? [recordRelayResults(env.DB, results, Date.now())] : []),
+    env.DB.prepare("UPDATE webhook_events SET processed_at = ?, outcome = ?, body = NULL, lease_until = NULL WHERE message_id = ?").bind(Date.now(), JSON.stringify(outcome), d.messageId),
+  ]);
+  console.log(JSON.stringify({ event: "webhook_processed", type: d.type, message_id: d.messageId, rerun, outcome }));
   return outcome;
 }

@@ -1,13 +1,28 @@
+import * as z from "zod/mini";
 import { accountFromRow, type AccountRow } from "../../shared/accounts/accounts";
 import { kickConfigFromEnv } from "../../shared/kick/index";
+import type { EventType } from "../../shared/kick/schemas/events";
+import { WEBHOOK_PAYLOADS } from "../../shared/kick/schemas/webhookPayloads";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { reconcileSubscriptions } from "../../shared/webhooks/reconcileSubscriptions";
 import { retryDueRelays } from "../../shared/webhooks/relayDeliveries";
+import { processEvent } from "./processEvent";
 import type { WebhooksEnv } from "./WebhooksEnv";
 
-const DAY = 86_400_000;
-/** Subscription syncs per run: 3 Kick calls each, beside up to 25 relay retries, inside the Free plan's 50 subrequests. */
-const SYNCS_PER_RUN = 8;
+const MIN = 60_000;
+const DAY = 1440 * MIN;
+
+/**
+ * Per run, within the Free plan's 50 D1 queries and 50 subrequests: relays every minute (20
+ * sends: 20 subrequests, 2 queries); then on even minutes subscription syncs (4 accounts, 3
+ * Kick calls and 5 queries each), on odd minutes re-runs of lost events (3, each at most ~8
+ * queries and ~6 Kick calls); retention once an hour.
+ */
+const SYNCS_PER_RUN = 4;
+const RERUNS_PER_RUN = 3;
+/** An event still unprocessed this long after it arrived lost its waitUntil (which ends 30 s after the answer). */
+const LOST_AFTER_MS = 2 * MIN;
+const MAX_RERUNS = 3;
 
 export interface WebhooksCronSummary {
   event: "webhooks_cron";
@@ -16,21 +31,29 @@ export interface WebhooksCronSummary {
   relays_dead: number;
   subscriptions_synced: number;
   sync_errors: number;
+  events_rerun: number;
   events_forgotten: number;
 }
 
-/**
- * The minute cron: relay retries that are due, then the subscription reconciliation of the
- * accounts least recently synced (every SUBSCRIPTION_SYNC_MINUTES), then retention.
- */
+/** The minute cron: relay retries, then subscription syncs or lost-event re-runs, and hourly retention. */
 export async function runWebhooksCron(env: WebhooksEnv, now = Date.now()): Promise<WebhooksCronSummary> {
-  const summary: WebhooksCronSummary = { event: "webhooks_cron", relays_retried: 0, relays_delivered: 0, relays_dead: 0, subscriptions_synced: 0, sync_errors: 0, events_forgotten: 0 };
-  const attempts = await retryDueRelays(env.DB, await keyRing(env), now);
-  summary.relays_retried = attempts.filter((a) => a.status !== "skipped").length;
-  summary.relays_delivered = attempts.filter((a) => a.status === "delivered").length;
-  summary.relays_dead = attempts.filter((a) => a.status === "dead").length;
+  const summary: WebhooksCronSummary = { event: "webhooks_cron", relays_retried: 0, relays_delivered: 0, relays_dead: 0, subscriptions_synced: 0, sync_errors: 0, events_rerun: 0, events_forgotten: 0 };
+  const results = await retryDueRelays(env.DB, await keyRing(env), now);
+  summary.relays_retried = results.length;
+  summary.relays_delivered = results.filter((r) => r.status === "delivered").length;
+  summary.relays_dead = results.filter((r) => r.status === "dead").length;
 
-  const every = (Number(env.SUBSCRIPTION_SYNC_MINUTES) || 10) * 60_000;
+  const minute = Math.floor(now / MIN);
+  if (minute % 2 === 0) await syncSubscriptions(env, now, summary);
+  else summary.events_rerun = await rerunLostEvents(env, now);
+  if (minute % 60 === 0) summary.events_forgotten = await forgetOld(env, now);
+  console.log(JSON.stringify(summary));
+  return summary;
+}
+
+/** The accounts least recently synced (failed attempts count, so a failing account waits its turn). */
+async function syncSubscriptions(env: WebhooksEnv, now: number, summary: WebhooksCronSummary) {
+  const every = (Number(env.SUBSCRIPTION_SYNC_MINUTES) || 10) * MIN;
   const { results } = await env.DB.prepare(
     `SELECT a.* FROM accounts a LEFT JOIN subscription_syncs s ON s.account_id = a.id
      WHERE a.role = 'broadcaster' AND a.needs_reconnect = 0 AND (s.synced_at IS NULL OR s.synced_at <= ?) ORDER BY s.synced_at IS NOT NULL, s.synced_at LIMIT ?`,
@@ -48,15 +71,36 @@ export async function runWebhooksCron(env: WebhooksEnv, now = Date.now()): Promi
       console.error(JSON.stringify({ event: "subscription_sync_error", account: row.id, name: (error as Error).name, code: (error as { code?: string }).code }));
     }
   }
+}
 
+/**
+ * Events accepted but never processed (the isolate died, waitUntil ran out): claimed with a
+ * lease, parsed again from the stored body, and run again, at most MAX_RERUNS times.
+ */
+async function rerunLostEvents(env: WebhooksEnv, now: number): Promise<number> {
+  const { results } = await env.DB.prepare(
+    `UPDATE webhook_events SET attempts = attempts + 1, lease_until = ?1 + ${5 * MIN} WHERE message_id IN (
+       SELECT message_id FROM webhook_events WHERE processed_at IS NULL AND received_at < ?1 - ${LOST_AFTER_MS} AND body IS NOT NULL AND attempts < ${MAX_RERUNS}
+         AND (lease_until IS NULL OR lease_until < ?1) LIMIT ?2)
+     RETURNING message_id, type, subscription_id, sent_at, body`,
+  )
+    .bind(now, RERUNS_PER_RUN)
+    .all<{ message_id: string; type: EventType; subscription_id: string | null; sent_at: number; body: string }>();
+  for (const e of results) {
+    const parsed = z.safeParse(WEBHOOK_PAYLOADS[e.type], JSON.parse(e.body));
+    if (!parsed.success) continue;
+    await processEvent(env, { messageId: e.message_id, subscriptionId: e.subscription_id, type: e.type, version: 1, sentAt: e.sent_at, rawBody: e.body, payload: parsed.data }, true);
+  }
+  return results.length;
+}
+
+/** Message ids after 7 days, delivered relays after 7 days, dead ones after 30 (bounded batches). */
+async function forgetOld(env: WebhooksEnv, now: number): Promise<number> {
   const [events] = await env.DB.batch([
     env.DB.prepare("DELETE FROM webhook_events WHERE rowid IN (SELECT rowid FROM webhook_events WHERE received_at < ? LIMIT 1000)").bind(now - 7 * DAY),
-    env.DB.prepare("DELETE FROM relay_deliveries WHERE rowid IN (SELECT rowid FROM relay_deliveries WHERE updated_at < ? AND (status = 'delivered' OR updated_at < ?) LIMIT 1000)").bind(
-      now - 7 * DAY,
-      now - 30 * DAY,
-    ),
+    env.DB.prepare(
+      "DELETE FROM relay_deliveries WHERE rowid IN (SELECT rowid FROM relay_deliveries WHERE (status = 'delivered' AND updated_at < ?1) OR (status = 'dead' AND updated_at < ?2) LIMIT 1000)",
+    ).bind(now - 7 * DAY, now - 30 * DAY),
   ]);
-  summary.events_forgotten = events!.meta.changes;
-  console.log(JSON.stringify(summary));
-  return summary;
+  return events!.meta.changes;
 }

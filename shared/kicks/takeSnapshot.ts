@@ -56,7 +56,7 @@ export async function takeSnapshot(db: D1Database, kick: KickClient, accountId: 
       .prepare(
         `INSERT INTO kicks_snapshots (id, account_id, period, taken_at, last_seen_at, digest)
          SELECT value ->> 'id', ?1, value ->> 'period', ?2, ?2, value ->> 'digest' FROM json_each(?3) WHERE true
-         ON CONFLICT (id) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
+         ON CONFLICT (id) DO UPDATE SET last_seen_at = MAX(last_seen_at, excluded.last_seen_at)`,
       )
       .bind(accountId, now, JSON.stringify(snapshots)),
   ];
@@ -66,7 +66,7 @@ export async function takeSnapshot(db: D1Database, kick: KickClient, accountId: 
     statements.push(
       db
         .prepare(
-          `INSERT INTO kicks_changes (account_id, period, user_id, snapshot_id, rank, username, amount)
+          `INSERT OR IGNORE INTO kicks_changes (account_id, period, user_id, snapshot_id, rank, username, amount)
            SELECT ?1, n.period, n.user_id, ${NEWEST}, n.rank, n.username, n.amount FROM ${NEW} AS n
              LEFT JOIN kicks_current AS c ON c.account_id = ?1 AND c.period = n.period AND c.user_id = n.user_id
              WHERE c.user_id IS NULL OR c.rank IS NOT n.rank OR c.amount IS NOT n.amount OR c.username IS NOT n.username

@@ -1,4 +1,4 @@
-import { createKickClient, type KickConfig } from "../kick/index";
+import type { KickConfig } from "../kick/index";
 import { importKickPublicKey } from "./importKickPublicKey";
 import { KICK_DOCS_PUBLIC_KEY } from "./kickDocsPublicKey";
 
@@ -10,6 +10,7 @@ const MEMORY_MS = 3_600_000;
 const REFETCH_AFTER_MS = 60_000;
 /** After a failed fetch the documented key stands in; try Kick again after this. */
 const FALLBACK_MS = 300_000;
+const FETCH_TIMEOUT_MS = 3_000;
 
 export interface KickKey {
   key: CryptoKey;
@@ -31,12 +32,16 @@ export async function kickPublicKey(env: { TOKENS: KVNamespace }, config: KickCo
     if (cached) return remember({ key: await importKickPublicKey(cached), source: "cache" }, now, MEMORY_MS);
   }
   try {
-    const { public_key } = await createKickClient(config, null).getPublicKey();
-    const key = await importKickPublicKey(public_key);
-    await env.TOKENS.put(KV_KEY, public_key, { expirationTtl: KV_TTL_SECONDS });
+    // Kick is waiting on this answer: one short try, no retries (the docs' key stands in).
+    const response = await fetch(`${config.apiBase}/public/v1/public-key`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: "application/json" } });
+    const publicKey = response.ok ? ((await response.json()) as { data?: { public_key?: string } }).data?.public_key : undefined;
+    if (!publicKey) throw new Error(`public key answer ${response.status}`);
+    const key = await importKickPublicKey(publicKey);
+    // Written only when it changed: forged deliveries (which cause refetches) cost no KV writes.
+    if ((await env.TOKENS.get(KV_KEY)) !== publicKey) await env.TOKENS.put(KV_KEY, publicKey, { expirationTtl: KV_TTL_SECONDS });
     return remember({ key, source: "kick" }, now, MEMORY_MS);
   } catch (error) {
-    console.warn(JSON.stringify({ event: "kick_public_key_fallback", name: (error as Error).name, code: (error as { code?: string }).code }));
+    console.warn(JSON.stringify({ event: "kick_public_key_fallback", name: (error as Error).name }));
     return remember({ key: await importKickPublicKey(KICK_DOCS_PUBLIC_KEY), source: "docs" }, now, FALLBACK_MS);
   }
 }

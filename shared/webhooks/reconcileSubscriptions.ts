@@ -3,6 +3,7 @@ import { createKickClient, type KickConfig } from "../kick/index";
 import { EVENT_TYPES, type EventType, type Subscription } from "../kick/schemas/events";
 import { getAppAccessToken } from "../tokens/getAppAccessToken";
 import type { TokenStoreEnv } from "../tokens/tokenStore";
+import { TriggerError } from "../http/TriggerError";
 
 export interface SyncSummary {
   account_id: number;
@@ -40,6 +41,28 @@ const oldestFirst = (a: Subscription, b: Subscription) => (a.created_at ?? "").l
  * calls at most.
  */
 export async function reconcileSubscriptions(env: TokenStoreEnv, config: KickConfig, account: Account, now: number): Promise<SyncSummary> {
+  // One sync per account at a time: two at once would both create what is missing (duplicates).
+  const leased = await env.DB.prepare(
+    `INSERT INTO subscription_syncs (account_id, synced_at, summary, lease_until) VALUES (?1, ?2, '{}', ?2 + 60000)
+     ON CONFLICT (account_id) DO UPDATE SET lease_until = excluded.lease_until WHERE lease_until IS NULL OR lease_until < ?2`,
+  )
+    .bind(account.id, now)
+    .run();
+  if (leased.meta.changes === 0) throw new TriggerError(409, "sync_in_progress", "A subscription sync for this channel is running; try again in a minute.");
+  let summary: SyncSummary | { error: string };
+  try {
+    summary = await sync(env, config, account, now);
+    return summary;
+  } catch (error) {
+    summary = { error: (error as { code?: string }).code ?? (error as Error).name };
+    throw error;
+  } finally {
+    // Failed or not, the attempt is recorded: a failing account waits its turn instead of blocking the rest.
+    await env.DB.prepare("UPDATE subscription_syncs SET synced_at = ?2, summary = ?3, lease_until = NULL WHERE account_id = ?1").bind(account.id, now, JSON.stringify(summary!)).run();
+  }
+}
+
+async function sync(env: TokenStoreEnv, config: KickConfig, account: Account, now: number): Promise<SyncSummary> {
   const kick = createKickClient(config, { getToken: () => getAppAccessToken(env, config, now) });
   const desired = await desiredEvents(env.DB, account);
   const existing = (await kick.listSubscriptions({ broadcaster_user_id: account.id })).filter((s) => s.broadcaster_user_id === account.id).sort(oldestFirst);
@@ -66,8 +89,6 @@ export async function reconcileSubscriptions(env: TokenStoreEnv, config: KickCon
       else summary.created.push(r.name as EventType);
     }
   }
-  await env.DB.prepare("INSERT INTO subscription_syncs (account_id, synced_at, summary) VALUES (?1, ?2, ?3) ON CONFLICT (account_id) DO UPDATE SET synced_at = ?2, summary = ?3")
-    .bind(account.id, now, JSON.stringify(summary))
-    .run();
+  if (summary.errors.length) console.warn(JSON.stringify({ event: "subscription_sync_refused", account: account.id, errors: summary.errors }));
   return summary;
 }

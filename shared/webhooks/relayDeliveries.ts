@@ -1,65 +1,89 @@
 import { ulid } from "../encoding/ulid";
 import type { KeyRing } from "../tokens/encryptionKeys";
 import { unseal } from "../tokens/seal";
-import type { EventType } from "../kick/schemas/events";
 import { RELAY_POLICY } from "./relayPolicy";
 import { signRelayBody } from "./signRelayBody";
 
-export interface RelayAttempt {
+/** A delivery claimed for one attempt: only the holder of `lease_id` may record its result. */
+export interface ClaimedRelay {
   id: string;
-  status: "delivered" | "pending" | "dead" | "skipped";
-  http_status?: number;
-  error?: string;
+  relay_id: string;
+  lease_id: string;
+  attempts: number;
+  body: string;
+  url: string | null;
+  secret: string | null;
+}
+
+export interface RelayResult {
+  id: string;
+  lease_id: string;
+  status: "delivered" | "pending" | "dead";
+  http_status: number | null;
+  error: string | null;
+  next_attempt_at: number | null;
 }
 
 /** The context a relay secret is sealed under: a sealed secret copied to another relay does not open. */
 export const relaySecretContext = (relayId: string) => `relay:${relayId}`;
 
-/** Queues one delivery per relay of the account that wants this event type; returns their ids. */
-export async function enqueueRelays(db: D1Database, accountId: number, messageId: string, type: EventType, body: string, now: number): Promise<string[]> {
-  const { results } = await db
-    .prepare(
-      `INSERT INTO relay_deliveries (id, relay_id, message_id, body, status, attempts, next_attempt_at, created_at, updated_at)
-       SELECT ?1 || '-' || r.id, r.id, ?1, ?2, 'pending', 0, ?3, ?3, ?3 FROM relays r
-       WHERE r.account_id = ?4 AND EXISTS (SELECT 1 FROM json_each(r.events) WHERE value IN ('*', ?5))
-       ON CONFLICT (relay_id, message_id) DO NOTHING RETURNING id`,
-    )
-    .bind(messageId, body, now, accountId, type)
-    .all<{ id: string }>();
-  return results.map((r) => r.id);
-}
+export const newRelayId = (now: number) => ulid(now).toLowerCase();
+
+const RELAY_COLUMNS = "id, relay_id, lease_id, attempts, body, (SELECT url FROM relays WHERE relays.id = relay_id) AS url, (SELECT secret FROM relays WHERE relays.id = relay_id) AS secret";
+
+/** How long a claim holds: every attempt of the batch may take the whole timeout, one after another. */
+const leaseEnd = (claimedAt: number, count: number) => claimedAt + count * RELAY_POLICY.timeoutMs + 5_000;
 
 /**
- * One attempt at one delivery. The claim (a conditional UPDATE that pushes next_attempt_at
- * past the attempt's timeout) makes sure the intake's waitUntil and the cron never send the
- * same delivery at once. The outcome decides: delivered, retried later, or dead.
+ * Queues one delivery per relay of the account that wants this event type, already claimed
+ * for its first attempt by the caller (lease `leaseId`); returns them, ready to send.
  */
-export async function attemptRelay(db: D1Database, ring: KeyRing, id: string, now: number): Promise<RelayAttempt> {
-  const claimed = await db
+export function enqueueRelays(db: D1Database, accountId: number, messageId: string, type: string, body: string, leaseId: string, now: number): D1PreparedStatement {
+  return db
     .prepare(
-      `UPDATE relay_deliveries SET attempts = attempts + 1, next_attempt_at = ?2, updated_at = ?3
-       WHERE id = ?1 AND status = 'pending' AND next_attempt_at <= ?3
-       RETURNING attempts, body, (SELECT url FROM relays WHERE id = relay_id) AS url, (SELECT secret FROM relays WHERE id = relay_id) AS secret, relay_id`,
+      `INSERT INTO relay_deliveries (id, relay_id, message_id, body, status, attempts, next_attempt_at, lease_id, created_at, updated_at)
+       SELECT ?1 || '-' || r.id, r.id, ?1, ?2, 'pending', 1, ?3, ?6, ?7, ?7 FROM relays r
+       WHERE r.account_id = ?4 AND EXISTS (SELECT 1 FROM json_each(r.events) WHERE value IN ('*', ?5))
+       ON CONFLICT (relay_id, message_id) DO NOTHING RETURNING ${RELAY_COLUMNS}`,
     )
-    .bind(id, now + RELAY_POLICY.timeoutMs + 5_000, now)
-    .first<{ attempts: number; body: string; url: string | null; secret: string | null; relay_id: string }>();
-  if (!claimed?.url || !claimed.secret) return { id, status: "skipped" };
+    .bind(messageId, body, leaseEnd(now, 4), accountId, type, leaseId, now);
+}
 
-  let httpStatus: number | undefined;
-  let error: string | undefined;
+/** Claims up to `limit` deliveries whose retry time has come (one statement), for the cron. */
+export async function claimDueRelays(db: D1Database, limit: number, claimedAt: number): Promise<ClaimedRelay[]> {
+  const { results } = await db
+    .prepare(
+      `UPDATE relay_deliveries SET attempts = attempts + 1, next_attempt_at = ?2, lease_id = ?3, updated_at = ?1
+       WHERE id IN (SELECT id FROM relay_deliveries WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?4)
+       RETURNING ${RELAY_COLUMNS}`,
+    )
+    .bind(claimedAt, leaseEnd(claimedAt, limit), crypto.randomUUID(), limit)
+    .all<ClaimedRelay>();
+  return results;
+}
+
+/** A clock: the time now, as the caller counts it. */
+export type Clock = () => number;
+
+/** One attempt: POST the body, signed, and decide from the answer (nothing is written here). */
+export async function sendRelay(ring: KeyRing, claimed: ClaimedRelay, clock: Clock = Date.now): Promise<RelayResult> {
+  let httpStatus: number | null = null;
+  let error: string | null = null;
   try {
+    if (!claimed.url || !claimed.secret) throw new Error("relay deleted");
     const secret = await unseal(ring, claimed.secret, relaySecretContext(claimed.relay_id));
     const response = await fetch(claimed.url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
         "user-agent": "kick-edge-relay/1",
-        "x-kick-edge-event": JSON.parse(claimed.body).type,
-        "x-kick-edge-delivery": id,
-        "x-kick-edge-signature": await signRelayBody(secret, claimed.body, now),
+        "x-kick-edge-event": (JSON.parse(claimed.body) as { type: string }).type,
+        "x-kick-edge-delivery": claimed.id,
+        "x-kick-edge-signature": await signRelayBody(secret, claimed.body, clock()),
       },
       body: claimed.body,
       signal: AbortSignal.timeout(RELAY_POLICY.timeoutMs),
+      // A redirect could point anywhere; the receiver's URL is the one that was configured.
       redirect: "manual",
     });
     await response.body?.cancel();
@@ -69,27 +93,35 @@ export async function attemptRelay(db: D1Database, ring: KeyRing, id: string, no
     // Only the error's kind: a message could echo the URL, which may carry a Zap's secret path.
     error = (e as Error).name === "TimeoutError" ? "timed out" : `could not connect (${(e as Error).name})`;
   }
-
-  const delivered = httpStatus !== undefined && httpStatus >= 200 && httpStatus < 300;
-  const retryable = !delivered && (httpStatus === undefined || RELAY_POLICY.retryable(httpStatus));
+  const now = clock();
+  const delivered = httpStatus !== null && httpStatus >= 200 && httpStatus < 300;
+  const retryable = !delivered && (httpStatus === null || RELAY_POLICY.retryable(httpStatus));
   const wait = RELAY_POLICY.delaysMs[claimed.attempts];
-  const status = delivered ? "delivered" : retryable && wait !== undefined ? "pending" : "dead";
-  await db
-    .prepare("UPDATE relay_deliveries SET status = ?2, next_attempt_at = ?3, last_status = ?4, last_error = ?5, updated_at = ?6 WHERE id = ?1")
-    .bind(id, status, status === "pending" ? now + wait! : null, httpStatus ?? null, error ?? null, now)
-    .run();
-  return { id, status, http_status: httpStatus, error };
+  const status = delivered ? "delivered" : retryable && wait !== undefined && claimed.url ? "pending" : "dead";
+  return { id: claimed.id, lease_id: claimed.lease_id, status, http_status: httpStatus, error, next_attempt_at: status === "pending" ? now + wait! : null };
 }
 
-/** The cron's share: deliveries whose retry time has come, oldest first, a bounded number a run. */
-export async function retryDueRelays(db: D1Database, ring: KeyRing, now: number): Promise<RelayAttempt[]> {
-  const { results } = await db
-    .prepare("SELECT id FROM relay_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?")
-    .bind(now, RELAY_POLICY.perRun)
-    .all<{ id: string }>();
-  const attempts: RelayAttempt[] = [];
-  for (const { id } of results) attempts.push(await attemptRelay(db, ring, id, now));
-  return attempts;
+/** Records results in one statement, each only if its lease still holds (a late answer never overwrites a newer attempt). */
+export function recordRelayResults(db: D1Database, results: RelayResult[], now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE relay_deliveries SET status = r.value ->> 'status', next_attempt_at = r.value ->> 'next_attempt_at', last_status = r.value ->> 'http_status',
+         last_error = r.value ->> 'error', lease_id = NULL, updated_at = ?2
+       FROM json_each(?1) AS r WHERE relay_deliveries.id = r.value ->> 'id' AND relay_deliveries.lease_id = r.value ->> 'lease_id'`,
+    )
+    .bind(JSON.stringify(results), now);
 }
 
-export const newRelayId = (now: number) => ulid(now).toLowerCase();
+/**
+ * The cron's share: claim what is due at `now` (its scheduled time, running on in real time),
+ * send at most six at a time (Workers' open-connection limit), record in one statement.
+ */
+export async function retryDueRelays(db: D1Database, ring: KeyRing, now: number): Promise<RelayResult[]> {
+  const offset = now - Date.now();
+  const clock = () => Date.now() + offset;
+  const claimed = await claimDueRelays(db, RELAY_POLICY.perRun, clock());
+  const results: RelayResult[] = [];
+  for (let i = 0; i < claimed.length; i += 6) results.push(...(await Promise.all(claimed.slice(i, i + 6).map((c) => sendRelay(ring, c, clock)))));
+  if (results.length) await recordRelayResults(db, results, clock()).run();
+  return results;
+}

@@ -9,6 +9,6 @@ export const RELAY_POLICY = {
   timeoutMs: 10_000,
   /** 408 and 429 and 5xx may pass; any other 4xx will not (a deleted Zap answers 410). */
   retryable: (status: number) => status === 408 || status === 429 || status >= 500,
-  /** Deliveries one cron run retries at most (each is one subrequest; the Free plan allows 50). */
-  perRun: 25,
+  /** Deliveries one cron run retries at most: one subrequest each, one claim and one batch of results in D1. */
+  perRun: 20,
 } as const;

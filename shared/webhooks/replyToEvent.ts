@@ -19,9 +19,13 @@ export const REPLY_EVENTS = Object.keys(REPLY_PLACEHOLDERS) as ReplyEvent[];
 
 export type ReplyOutcome = "posted" | "cooldown" | "no_rule" | "not_new";
 
-/** Fills `{user}` and friends; the result is cut to Kick's 500 code points. */
+/**
+ * Fills `{user}` and friends; the result is cut to Kick's 500 code points. Values come from
+ * viewers (a redemption's input, a gift message): a leading `!` or `/` is dropped, so a
+ * viewer cannot make the broadcaster's reply a command other chat bots obey.
+ */
 export function renderReply(template: string, vars: Record<string, string | number>): string {
-  const text = template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  const text = template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]).replace(/^[\s!/]+/, "") : whole));
   return [...text].slice(0, KICK_LIMITS.chatContentMax).join("");
 }
 
@@ -39,10 +43,8 @@ export async function replyToEvent(ctx: KickContext, d: Delivery): Promise<Reply
   )
     .bind(ctx.account.id, d.type, ctx.now)
     .first<{ template: string; as_bot: number }>();
-  if (!claimed) {
-    const rule = await ctx.env.DB.prepare("SELECT 1 FROM event_replies WHERE account_id = ? AND event = ?").bind(ctx.account.id, d.type).first();
-    return rule ? "cooldown" : "no_rule";
-  }
+  // The caller saw a rule for this event: no slot means the cooldown is running.
+  if (!claimed) return "cooldown";
   try {
     const kick = await speaker({ ...ctx, input: { as: claimed.as_bot ? "bot" : "broadcaster" } });
     await kick.sendChat({ type: "user", broadcaster_user_id: ctx.account.id, content: renderReply(claimed.template, eventFacts(d.type, d.payload).vars) });

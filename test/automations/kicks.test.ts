@@ -103,19 +103,6 @@ describe("KICKs queries", () => {
 });
 
 describe("retention", () => {
-  it("is applied by the cron once an hour", async () => {
-    const HOUR = 3_600_000;
-    const topOfHour = Math.floor(Date.now() / HOUR) * HOUR;
-    const old = topOfHour - 30 * 24 * HOUR;
-    // Three rankings in one old hour: retention keeps the first of the hour (and the newest ranking).
-    for (const [i, t] of [old, old + 60_000, old + 120_000].entries()) {
-      await E.DB.prepare("INSERT INTO kicks_snapshots (account_id, period, taken_at, last_seen_at, digest) VALUES (1001, 'week', ?, ?, ?)").bind(t, t, `d${i}`).run();
-    }
-    await E.DB.prepare("INSERT INTO kicks_snapshots (account_id, period, taken_at, last_seen_at, digest) VALUES (1001, 'week', ?, ?, 'now')").bind(topOfHour, topOfHour).run();
-    expect(await runAutomationsCron(E, topOfHour + 5 * MIN)).toMatchObject({ thinned: 0 });
-    expect(await runAutomationsCron(E, topOfHour + HOUR)).toMatchObject({ thinned: 2 });
-  });
-
   it("keeps every snapshot for 7 days, then one an hour, then one a day, thinning in bounded batches", { timeout: 60_000 }, async () => {
     const { thinSnapshots } = await import("../../shared/kicks/thinSnapshots");
     const now = Date.UTC(2026, 10, 25, 12);

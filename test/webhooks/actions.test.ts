@@ -143,7 +143,9 @@ describe("relays", () => {
     expect(await runWebhooksCron(E, first!.next_attempt_at! - 1)).toMatchObject({ relays_retried: 0 });
     expect(await runWebhooksCron(E, first!.next_attempt_at!)).toMatchObject({ relays_retried: 1, relays_delivered: 0 });
     const [second] = await deliveries();
-    expect(second!.next_attempt_at! - first!.next_attempt_at!).toBe(5 * MIN);
+    // The second wait is 5 minutes from that attempt (which ran a moment after its due time).
+    expect(second!.next_attempt_at! - first!.next_attempt_at!).toBeGreaterThanOrEqual(5 * MIN);
+    expect(second!.next_attempt_at! - first!.next_attempt_at!).toBeLessThan(5 * MIN + 10_000);
     expect(await runWebhooksCron(E, second!.next_attempt_at!)).toMatchObject({ relays_retried: 1, relays_delivered: 1 });
     expect((await inbox("flaky")).received.map((r) => r.answered)).toEqual([503, 503, 200]);
   });
@@ -178,7 +180,8 @@ describe("subscription reconciliation", () => {
     await app().createSubscriptions({ broadcaster_user_id: 1001, events: [{ name: "channel.followed", version: 1 }], method: "webhook" });
     await app().createSubscriptions({ broadcaster_user_id: 1001, events: [{ name: "channel.followed", version: 1 }, { name: "moderation.banned", version: 1 }], method: "webhook" });
 
-    const t0 = Date.now();
+    // Syncs run on even minutes (odd ones re-run lost events).
+    const t0 = Math.ceil(Date.now() / (2 * MIN)) * 2 * MIN;
     expect(await runWebhooksCron(E, t0)).toMatchObject({ subscriptions_synced: 1, sync_errors: 0 });
     const events = (await kicksSubs()).map((s) => s.event).sort();
     expect(events).toEqual(["channel.followed", "channel.subscription.new", "kicks.gifted"]);
@@ -189,5 +192,50 @@ describe("subscription reconciliation", () => {
     expect(await runWebhooksCron(E, t0 + MIN)).toMatchObject({ subscriptions_synced: 0 });
     expect(await runWebhooksCron(E, t0 + 10 * MIN)).toMatchObject({ subscriptions_synced: 1 });
     expect((await kicksSubs()).map((s) => s.event).sort()).toEqual(events);
+  });
+});
+
+describe("resilience", () => {
+  const odd = () => Math.ceil(Date.now() / (2 * MIN)) * 2 * MIN + MIN;
+
+  it("re-runs an event whose work was lost (the isolate died after the answer), once, without repeating replies", async () => {
+    await run("INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.followed', 'Thanks {user}', 0, 0, 0)");
+    await addRelay("zap");
+    const event = await signedEvent("channel.followed");
+    const id = event.headers["kick-event-message-id"];
+    // What the intake leaves before handing the work to waitUntil.
+    await run("INSERT INTO webhook_events (message_id, type, broadcaster_user_id, sent_at, received_at, body) VALUES (?, 'channel.followed', 1001, ?, ?, ?)", id, Date.now(), Date.now() - 3 * MIN, event.body);
+    expect(await runWebhooksCron(E, odd())).toMatchObject({ events_rerun: 1 });
+    expect((await outcomes())[0]).toMatchObject({ reply: "skipped_on_rerun", relays: ["delivered"] });
+    expect((await inbox("zap")).total).toBe(1);
+    expect(await chatLog()).toHaveLength(0);
+    expect(await runWebhooksCron(E, odd() + 2 * MIN)).toMatchObject({ events_rerun: 0 });
+    expect((await E.DB.prepare("SELECT body FROM webhook_events").first<{ body: string | null }>())!.body).toBeNull();
+  });
+
+  it("keeps a late relay result from overwriting a newer attempt's", async () => {
+    await addRelay("zap");
+    await deliver(E, await signedEvent("channel.followed"));
+    const { recordRelayResults } = await import("../../shared/webhooks/relayDeliveries");
+    const [row] = (await E.DB.prepare("SELECT id FROM relay_deliveries").all<{ id: string }>()).results;
+    await recordRelayResults(E.DB, [{ id: row!.id, lease_id: "an-expired-lease", status: "dead", http_status: 500, error: "late", next_attempt_at: null }], Date.now()).run();
+    expect(await deliveries()).toEqual([expect.objectContaining({ status: "delivered", last_status: 200 })]);
+  });
+
+  it("stays within the Free plan's 50 D1 queries a run with a backlog of relays, syncs and lost events", async () => {
+    const { InvocationBudget } = await import("../../shared/refresh/invocationBudget");
+    await addRelay("zap");
+    await run("INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.followed', 'Thanks {user}', 0, 0, 0)");
+    for (let user = 3100; user < 3110; user++) await run("INSERT INTO accounts (id, username, role, scopes, connected_at) VALUES (?, ?, 'broadcaster', 'user:read', 0)", user, `streamer${user}`);
+    const event = await signedEvent("channel.followed");
+    for (let i = 0; i < 40; i++) {
+      await run("INSERT INTO relay_deliveries (id, relay_id, message_id, body, status, attempts, next_attempt_at, created_at, updated_at) VALUES (?, 'relay-zap', ?, ?, 'pending', 1, 0, 0, 0)", `d${i}`, `m${i}`, JSON.stringify({ type: "channel.followed" }));
+      await run("INSERT INTO webhook_events (message_id, type, broadcaster_user_id, sent_at, received_at, body) VALUES (?, 'channel.followed', 1001, 0, 0, ?)", `lost${i}`, event.body);
+    }
+    for (const at of [odd() - MIN, odd()]) {
+      const budget = new InvocationBudget();
+      await runWebhooksCron(budget.meter(E), at);
+      expect(budget.used.d1Queries, new Date(at).toISOString()).toBeLessThanOrEqual(50);
+    }
   });
 });

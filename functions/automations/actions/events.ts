@@ -177,7 +177,7 @@ export const retryRelayDelivery = defineAction({
   input: z.object({ id: z.string().check(z.minLength(1)) }),
   async run(ctx) {
     const requeued = await ctx.env.DB.prepare(
-      "UPDATE relay_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1, updated_at = ?1 WHERE id = ?2 AND status = 'dead' AND relay_id IN (SELECT id FROM relays WHERE account_id = ?3)",
+      "UPDATE relay_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1, lease_id = NULL, updated_at = ?1 WHERE id = ?2 AND status = 'dead' AND relay_id IN (SELECT id FROM relays WHERE account_id = ?3)",
     )
       .bind(ctx.now, ctx.input.id, ctx.account.id)
       .run();
