@@ -80,6 +80,24 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
   const processed = async () => (await E.DB.prepare("SELECT COUNT(*) AS n FROM webhook_events WHERE processed_at IS NOT NULL").first<{ n: number }>())!.n;
   for (let waited = 0; (await processed()) < unique && waited < 120_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
   const relayed = (await E.DB.prepare("SELECT COUNT(*) AS n FROM relay_deliveries WHERE status = 'delivered'").first<{ n: number }>())!.n;
+  const actionsRun = await processed();
+
+  // The same, one at a time (no queue behind the steps of other events): what the intake itself costs.
+  const serial = async (send: () => Promise<Response>, n = 100) => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await (await send()).arrayBuffer();
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    return Number(times[Math.floor(n / 2)]!.toFixed(2));
+  };
+  const fresh: SignedEvent[] = [];
+  for (let i = 0; i < 100; i++) fresh.push(await signedEvent("channel.followed"));
+  let k = 0;
+  const serialIntake = await serial(() => post(fresh[k++]!)());
+  const serialBare = await serial(() => SELF.fetch("http://127.0.0.1:8789/healthz"));
 
   const result = {
     deliveries: DELIVERIES,
@@ -91,11 +109,12 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
     forged_sent: forged,
     rejected: intake.statuses.get(401) ?? 0,
     other_statuses: Object.fromEntries([...intake.statuses].filter(([s]) => ![200, 208, 401].includes(s))),
-    actions_run: await processed(),
+    actions_run: actionsRun,
     relays_delivered: relayed,
     intake: { throughput_per_s: intake.throughput_per_s, p50_ms: intake.p50_ms, p99_ms: intake.p99_ms },
     bare_200: { throughput_per_s: bare.throughput_per_s, p50_ms: bare.p50_ms, p99_ms: bare.p99_ms },
     p99_ratio: Number((intake.p99_ms / bare.p99_ms).toFixed(2)),
+    one_at_a_time_p50_ms: { intake: serialIntake, bare_200: serialBare, ratio: Number((serialIntake / serialBare).toFixed(2)) },
   };
   console.log(`BENCH_RESULT ${JSON.stringify({ webhooks: result })}`);
   expect(result.accepted).toBe(unique);
