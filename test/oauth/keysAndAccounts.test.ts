@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { accounts } from "../../shared/accounts/accounts";
 import { automationKeys } from "../../shared/keys/automationKeys";
 import { readTokenRecord } from "../../shared/tokens/tokenStore";
-import { introspectToken, refreshToken, KickInvalidGrantError } from "../../shared/kick/index";
+import { createKickClient, introspectToken, refreshToken, KickInvalidGrantError } from "../../shared/kick/index";
+import { getAppAccessToken } from "../../shared/tokens/getAppAccessToken";
 import { Browser, keyOnPage, kickControl, OAUTH, PASSPHRASE } from "../helpers/browser";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 
@@ -67,8 +68,11 @@ describe("automation keys", () => {
 });
 
 describe("disconnecting", () => {
-  it("revokes both tokens at Kick, deletes the record, the account and its keys", async () => {
+  it("revokes both tokens at Kick, deletes the channel's event subscriptions, the record, the account and its keys", async () => {
     const record = (await readTokenRecord(E, 1001))!;
+    const app = createKickClient(kick, { getToken: () => getAppAccessToken(E, kick) });
+    await app.createSubscriptions({ broadcaster_user_id: 1001, events: [{ name: "channel.followed", version: 1 }], method: "webhook" });
+    await app.createSubscriptions({ broadcaster_user_id: 3001, events: [{ name: "channel.followed", version: 1 }], method: "webhook" });
     const response = await browser.post(`${OAUTH}/accounts/1001/disconnect`, {});
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe("/?done=disconnected");
@@ -77,6 +81,8 @@ describe("disconnecting", () => {
     expect(await readTokenRecord(E, 1001)).toBeNull();
     expect(await accounts.get(E.DB, 1001)).toBeNull();
     expect(await automationKeys.verify(E.DB, firstKey, Date.now())).toBeNull();
+    // Another channel of the same app keeps its subscription.
+    expect((await kickControl<{ broadcaster_user_id: number }[]>("GET", "/subscriptions")).map((s) => s.broadcaster_user_id)).toEqual([3001]);
     expect(await (await browser.get(`${OAUTH}/?done=disconnected`)).text()).toContain("Disconnected");
   });
 

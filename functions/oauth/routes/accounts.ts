@@ -4,6 +4,7 @@ import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { automationKeys } from "../../../shared/keys/automationKeys";
 import { revokeToken } from "../../../shared/kick/index";
 import { deleteTokenRecord, readAuthoritativeTokenRecord } from "../../../shared/tokens/tokenStore";
+import { unsubscribeChannel } from "../../../shared/webhooks/unsubscribeChannel";
 import { guard } from "../guard";
 import { kickFor } from "../kickFor";
 import type { OAuthEnv } from "../OAuthEnv";
@@ -62,8 +63,8 @@ export async function revokeKey(request: Request & { params: Params }, env: OAut
 }
 
 /**
- * POST /accounts/:id/disconnect: revoke both tokens at Kick, then forget them, the account
- * and its keys. Forgetting happens even when Kick cannot be reached: the user asked to leave.
+ * POST /accounts/:id/disconnect: revoke both tokens at Kick and delete the channel's event
+ * subscriptions, then forget the tokens, the account and its keys. Forgetting happens even when Kick cannot be reached: the user asked to leave.
  */
 export async function disconnect(request: Request & { params: Params }, env: OAuthEnv, now: number): Promise<Response> {
   const stop = await guard(request, env, now);
@@ -74,10 +75,12 @@ export async function disconnect(request: Request & { params: Params }, env: OAu
   // a refresh in flight: its write finds no row, so it never puts tokens back.
   const record = await readAuthoritativeTokenRecord(env, account.id).catch(() => null);
   await deleteTokenRecord(env, account.id);
-  if (record) {
-    const config = kickFor(env);
-    await Promise.allSettled([revokeToken(config, record.refreshToken, "refresh_token"), revokeToken(config, record.accessToken, "access_token")]);
-  }
+  const config = kickFor(env);
+  await Promise.allSettled([
+    ...(record ? [revokeToken(config, record.refreshToken, "refresh_token"), revokeToken(config, record.accessToken, "access_token")] : []),
+    // Its events must stop arriving at the webhooks Worker (the subscriptions belong to the app).
+    ...(account.role === "broadcaster" ? [unsubscribeChannel(env, config, account.id, now)] : []),
+  ]);
   await accounts.remove(env.DB, account.id);
   return seeOther("/?done=disconnected");
 }
