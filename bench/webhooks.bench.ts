@@ -83,15 +83,11 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
   const actionsRun = await processed();
 
   // The same, one at a time (no queue behind the steps of other events): what the intake itself costs.
+  // The mean over the run: workerd's clock moves only across I/O, too coarse for one quick call.
   const serial = async (send: () => Promise<Response>, n = 100) => {
-    const times: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const t = performance.now();
-      await (await send()).arrayBuffer();
-      times.push(performance.now() - t);
-    }
-    times.sort((a, b) => a - b);
-    return Number(times[Math.floor(n / 2)]!.toFixed(2));
+    const t = performance.now();
+    for (let i = 0; i < n; i++) await (await send()).arrayBuffer();
+    return Number(((performance.now() - t) / n).toFixed(2));
   };
   const fresh: SignedEvent[] = [];
   for (let i = 0; i < 100; i++) fresh.push(await signedEvent("channel.followed"));
@@ -114,7 +110,7 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
     intake: { throughput_per_s: intake.throughput_per_s, p50_ms: intake.p50_ms, p99_ms: intake.p99_ms },
     bare_200: { throughput_per_s: bare.throughput_per_s, p50_ms: bare.p50_ms, p99_ms: bare.p99_ms },
     p99_ratio: Number((intake.p99_ms / bare.p99_ms).toFixed(2)),
-    one_at_a_time_p50_ms: { intake: serialIntake, bare_200: serialBare, ratio: Number((serialIntake / serialBare).toFixed(2)) },
+    one_at_a_time_mean_ms: { intake: serialIntake, bare_200: serialBare, ratio: Number((serialIntake / serialBare).toFixed(2)) },
   };
   console.log(`BENCH_RESULT ${JSON.stringify({ webhooks: result })}`);
   expect(result.accepted).toBe(unique);
