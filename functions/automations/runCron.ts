@@ -1,7 +1,7 @@
 import { accounts, type Account } from "../../shared/accounts/accounts";
 import { createKickClient, kickConfigFromEnv, type KickConfig, type Livestream } from "../../shared/kick/index";
 import { accountTokenSource } from "../../shared/refresh/getAccessToken";
-import { getAppAccessToken } from "../../shared/tokens/getAppAccessToken";
+import { appTokenSource } from "../../shared/tokens/getAppAccessToken";
 import type { KickContext } from "./Action";
 import { announceOnce } from "../../shared/announce/announceOnce";
 import { NEWEST_SNAPSHOTS, takeSnapshot } from "../../shared/kicks/takeSnapshot";
@@ -20,7 +20,7 @@ export interface CronSummary {
 
 /** Live streams of up to 100 channels a call, with the app token (live status needs no user). */
 async function liveStreams(env: AutomationsEnv, config: KickConfig, ids: number[], now: number): Promise<Map<number, Livestream>> {
-  const app = createKickClient(config, { getToken: () => getAppAccessToken(env, config, now) });
+  const app = createKickClient(config, appTokenSource(env, config, now));
   const live = new Map<number, Livestream>();
   for (let i = 0; i < ids.length; i += 100) for (const s of await app.getUsersLivestreams({ user_id: ids.slice(i, i + 100) })) live.set(s.broadcaster_user.id, s);
   return live;

@@ -1,7 +1,7 @@
 import type { Account } from "../accounts/accounts";
 import { createKickClient, type KickConfig } from "../kick/index";
 import { EVENT_TYPES, type EventType, type Subscription } from "../kick/schemas/events";
-import { getAppAccessToken } from "../tokens/getAppAccessToken";
+import { appTokenSource } from "../tokens/getAppAccessToken";
 import type { TokenStoreEnv } from "../tokens/tokenStore";
 import { TriggerError } from "../http/TriggerError";
 
@@ -63,7 +63,7 @@ export async function reconcileSubscriptions(env: TokenStoreEnv, config: KickCon
 }
 
 async function sync(env: TokenStoreEnv, config: KickConfig, account: Account, now: number): Promise<SyncSummary> {
-  const kick = createKickClient(config, { getToken: () => getAppAccessToken(env, config, now) });
+  const kick = createKickClient(config, appTokenSource(env, config, now));
   const desired = await desiredEvents(env.DB, account);
   const existing = (await kick.listSubscriptions({ broadcaster_user_id: account.id })).filter((s) => s.broadcaster_user_id === account.id).sort(oldestFirst);
   const keep = new Map<string, Subscription>();

@@ -195,6 +195,19 @@ describe("subscription reconciliation", () => {
   });
 });
 
+describe("the app token", () => {
+  it("is replaced when Kick refuses it (revoked), and the sync goes on", async () => {
+    const { revokeToken } = await import("../../shared/kick/index");
+    const config = kickConfigFromEnv(E);
+    const before = await getAppAccessToken(E, config);
+    await revokeToken(config, before, "access_token");
+    await addRelay("zap", ["channel.followed"]);
+    const t0 = Math.ceil(Date.now() / (2 * MIN)) * 2 * MIN;
+    expect(await runWebhooksCron(E, t0)).toMatchObject({ subscriptions_synced: 1, sync_errors: 0 });
+    expect(await getAppAccessToken(E, config)).not.toBe(before);
+  });
+});
+
 describe("resilience", () => {
   const odd = () => Math.ceil(Date.now() / (2 * MIN)) * 2 * MIN + MIN;
 
