@@ -20,6 +20,9 @@ export const TEST_SECRETS = {
  * where `SELF` is the emulated Kick. Every other Worker runs with the emulator beside it:
  * all its outbound fetches (to `http://kick.test`) reach the emulator, and nothing else.
  */
+/** The emulator's own tests: it delivers events to no one (there is no webhooks Worker beside it). */
+const EMULATOR_ALONE: { bindings: Record<string, string> } = { bindings: { EMULATOR_WEBHOOK_URL: "" } };
+
 export const worker = (environment: string, include: string[], withKick = false) => ({
   plugins: [
     cloudflareTest(async () => {
@@ -41,7 +44,7 @@ export const worker = (environment: string, include: string[], withKick = false)
                 },
               ],
             }
-          : {},
+          : EMULATOR_ALONE,
       };
     }),
   ],

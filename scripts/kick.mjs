@@ -3,7 +3,10 @@
 // Like Twitch CLI's `event trigger`: the emulator builds a realistic Kick event, signs it
 // exactly as Kick does (its own RSA key, served at /public/v1/public-key), and POSTs it to
 // any receiver: the local webhooks Worker by default, or your own endpoint.
+/* global AbortSignal, URL */
 
+// Kept in step with shared/kick/schemas/events.ts by test/e2e/kickCli.e2e.test.ts: a plain
+// .mjs cannot import that module, and the list must work without the emulator running.
 const TYPES = [
   "chat.message.sent",
   "channel.followed",
@@ -16,6 +19,10 @@ const TYPES = [
   "moderation.banned",
   "kicks.gifted",
 ];
+
+// The emulator waits for the receiver with no time limit of its own: a receiver that never
+// answers would otherwise hang the command.
+const WAIT_MS = 20_000;
 
 const USAGE = `Send a signed Kick webhook event (signed by the local emulator, as Kick signs them).
 
@@ -31,89 +38,142 @@ Options:
   --dry-run           print the signed headers and body, send nothing
   --json              print the emulator's whole answer
 
-Any other --a.b value sets that payload field: --gift.amount 500, --is_live true,
---follower.username bob. Numbers, true, false and null are read as such.
-Your receiver verifies with the emulator's key: GET <emulator>/public/v1/public-key.`;
-
-/** `--gift.amount 500` → { gift: { amount: 500 } } (the emulator merges it deeply into its payload). */
-function setPath(target, path, raw) {
-  const keys = path.split(".");
-  let node = target;
-  for (const key of keys.slice(0, -1)) node = node[key] ??= {};
-  node[keys.at(-1)] = raw === "true" ? true : raw === "false" ? false : raw === "null" ? null : raw !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
-}
-
-function parse(argv) {
-  const options = { to: "http://127.0.0.1:8789/kick", emulator: process.env.KICK_EMULATOR_URL || "http://127.0.0.1:8791", overrides: {}, flags: new Set(), positional: [] };
-  const named = { "--to": "to", "--emulator": "emulator", "--broadcaster": "broadcaster", "--message-id": "messageId", "--timestamp": "timestamp" };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (["--dry-run", "--json", "--list", "--help", "-h"].includes(arg)) options.flags.add(arg);
-    else if (arg in named) options[named[arg]] = argv[++i];
-    else if (arg.startsWith("--")) {
-      const [name, inline] = arg.slice(2).split(/=(.*)/s);
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      setPath(options.overrides, name, value);
-    } else options.positional.push(arg);
-  }
-  return options;
-}
+Any other --a.b value sets that payload field, keeping the fields beside it:
+--gift.amount 500, --is_live true, --follower.username bob. Numbers, true, false and null
+are read as such, a JSON list or object as JSON (lists are set whole: --giftees '[]'),
+anything else is a string (--gift.message=--wow for one starting with --).
+Your receiver verifies with the emulator's key: GET <emulator>/public/v1/public-key.
+Exit code: 0 when the receiver answered 2xx (or --dry-run), 1 when not, 2 on bad usage.`;
 
 class UsageError extends Error {}
 
+const FLAGS = ["dry-run", "json", "list", "help"];
+const NAMED = { to: "to", emulator: "emulator", broadcaster: "broadcaster", "message-id": "messageId", timestamp: "timestamp" };
+
+/** What a value on the command line means in the payload (JSON's grammar, so `007` stays a string). */
+function parseValue(raw) {
+  if (raw === "true" || raw === "false" || raw === "null") return JSON.parse(raw);
+  if (/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(raw)) return Number(raw);
+  if (/^\s*[[{]/.test(raw)) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      // Not JSON after all (say "[emote:37226:KEKW] hi"): the text itself.
+    }
+  }
+  return raw;
+}
+
+/**
+ * `--gift.amount 500` → { gift: { amount: 500 } }; the emulator merges objects deeply, so the
+ * other gift fields stay. Lists it replaces whole, so `--giftees.0.username` would turn a list
+ * into an object: refused, with the way to set a list instead. Null-prototype objects, so a
+ * `--__proto__.x` stays a plain field name.
+ */
+function setPath(target, path, raw) {
+  const keys = path.split(".");
+  if (keys.some((k) => k === "")) throw new UsageError(`--${path}: a field name is empty`);
+  const index = keys.findIndex((k) => /^\d+$/.test(k));
+  if (index >= 0) throw new UsageError(`--${path}: list items cannot be set one by one; set the whole list as JSON: --${keys.slice(0, index).join(".")} '[...]'`);
+  let node = target;
+  keys.slice(0, -1).forEach((key, i) => {
+    if (!(key in node)) node[key] = Object.create(null);
+    else if (typeof node[key] !== "object" || node[key] === null || Array.isArray(node[key])) throw new UsageError(`--${path} and --${keys.slice(0, i + 1).join(".")} both set ${keys.slice(0, i + 1).join(".")}`);
+    node = node[key];
+  });
+  node[keys.at(-1)] = parseValue(raw);
+}
+
+function httpUrl(option, value) {
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (!url || !["http:", "https:"].includes(url.protocol)) throw new UsageError(`--${option} must be an http(s) URL, not "${value}"`);
+  return value;
+}
+
+function parse(argv) {
+  const o = { to: "http://127.0.0.1:8789/kick", emulator: process.env.KICK_EMULATOR_URL || "http://127.0.0.1:8791", overrides: Object.create(null), flags: new Set(), positional: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "-h") o.flags.add("help");
+    else if (arg.startsWith("--") && arg.length > 2) {
+      const [name, inline] = arg.slice(2).split(/=(.*)/s);
+      if (FLAGS.includes(name)) {
+        if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
+        o.flags.add(name);
+        continue;
+      }
+      // `--to --json` is a forgotten value, not a URL called "--json".
+      const value = inline ?? (argv[i + 1]?.startsWith("--") ? undefined : argv[++i]);
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      if (name in NAMED) o[NAMED[name]] = value;
+      else setPath(o.overrides, name, value);
+    } else o.positional.push(arg);
+  }
+  httpUrl("to", o.to);
+  httpUrl("emulator", o.emulator);
+  if (o.broadcaster !== undefined && !/^[1-9]\d{0,15}$/.test(o.broadcaster)) throw new UsageError(`--broadcaster is a Kick user id (a number), not "${o.broadcaster}"`);
+  return o;
+}
+
+/** The receiver's address as printed: a password in it (https://user:pass@…) is not echoed. */
+function shown(url) {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.href;
+}
+
 async function sendEvent(o) {
-  const type = o.positional[1];
+  const [, type, ...extra] = o.positional;
   if (!type) throw new UsageError("name an event type (npm run kick -- event --list)");
+  if (extra.length) throw new UsageError(`unexpected "${extra.join(" ")}" (fields are set as --field.path value)`);
   if (!TYPES.includes(type)) throw new UsageError(`unknown event type "${type}"; the types are:\n  ${TYPES.join("\n  ")}`);
+  const dry = o.flags.has("dry-run");
   const body = {
     type,
-    ...(o.flags.has("--dry-run") ? {} : { to: o.to }),
+    ...(dry ? {} : { to: o.to }),
     ...(o.broadcaster ? { broadcaster_user_id: Number(o.broadcaster) } : {}),
     ...(o.messageId ? { message_id: o.messageId } : {}),
     ...(o.timestamp ? { timestamp: o.timestamp } : {}),
     ...(Object.keys(o.overrides).length ? { overrides: o.overrides } : {}),
   };
+  const endpoint = `${o.emulator.replace(/\/+$/, "")}/_emulator/webhooks`;
   let response;
   try {
-    response = await fetch(`${o.emulator.replace(/\/$/, "")}/_emulator/webhooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  } catch {
-    console.error(`The emulator is not answering at ${o.emulator}. Start it with: npm start`);
+    response = await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(WAIT_MS) });
+  } catch (error) {
+    if (error?.name === "TimeoutError") console.error(`No answer within ${WAIT_MS / 1000} s: ${dry ? `the emulator at ${o.emulator} is stuck` : `the receiver at ${shown(o.to)} is not answering the event`}.`);
+    else console.error(`The Kick emulator is not answering at ${o.emulator}. Start it with: npm start (or point --emulator or KICK_EMULATOR_URL at yours)`);
     return 1;
   }
   const answer = await response.json().catch(() => null);
-  if (!response.ok || !answer?.headers) {
-    console.error(`The emulator refused: ${JSON.stringify(answer?.error ?? answer)}`);
+  if (response.status === 400 && answer?.error) {
+    console.error(`The emulator refused the event: ${answer.error.message ?? JSON.stringify(answer.error)}`);
     return 2;
   }
-  if (o.flags.has("--json") || o.flags.has("--dry-run")) console.log(JSON.stringify(o.flags.has("--json") ? answer : { headers: answer.headers, body: answer.body }, null, 2));
-  if (o.flags.has("--dry-run")) return 0;
+  if (!response.ok || !answer?.headers) {
+    console.error(`Something answered at ${o.emulator} (HTTP ${response.status}), but not as the Kick emulator does. Is npm start running, and is --emulator right?`);
+    return 1;
+  }
+  if (o.flags.has("json") || dry) console.log(JSON.stringify(o.flags.has("json") ? answer : { headers: answer.headers, body: answer.body }, null, 2));
+  if (dry) return 0;
   const id = answer.headers["kick-event-message-id"];
   const d = answer.delivered;
   const ok = d && "status" in d && d.status >= 200 && d.status < 300;
   // With --json the output is the JSON alone (for scripts); the exit code still tells.
-  if (!o.flags.has("--json")) {
-    console.log(d && "status" in d ? `${type} ${id} → ${o.to}: HTTP ${d.status}${ok ? "" : " (not accepted)"}` : `${type} ${id} → ${o.to}: not delivered (${d?.error ?? "no answer"})`);
+  if (!o.flags.has("json")) {
+    const where = `${type} ${id} → ${shown(o.to)}`;
+    console.log(d && "status" in d ? `${where}: HTTP ${d.status}${ok ? "" : " (not accepted)"}` : `${where}: not delivered (${d?.error ?? "no answer"})`);
   }
   return ok ? 0 : 1;
 }
 
 async function main(argv) {
-  let o;
   try {
-    o = parse(argv);
-  } catch (error) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  const command = o.positional[0];
-  if (!command || command === "help" || o.flags.has("--help") || o.flags.has("-h")) return console.log(USAGE), command || o.flags.size ? 0 : 2;
-  if (command === "events" || (command === "event" && o.flags.has("--list"))) return console.log(TYPES.join("\n")), 0;
-  if (command !== "event") {
-    console.error(`unknown command "${command}"\n\n${USAGE}`);
-    return 2;
-  }
-  try {
+    const o = parse(argv);
+    const command = o.positional[0];
+    if (command === "help" || o.flags.has("help")) return console.log(USAGE), 0;
+    if (command === "events" || (command === "event" && o.flags.has("list"))) return console.log(TYPES.join("\n")), 0;
+    if (command !== "event") throw new UsageError(command ? `unknown command "${command}"\n\n${USAGE}` : USAGE);
     return await sendEvent(o);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

@@ -5,10 +5,9 @@ import { checkInput, issuesText } from "../../shared/validation/checkInput";
 import { EVENT_TYPES } from "../../shared/kick/schemas/events";
 import { ALL_KICK_SCOPES } from "../../shared/kick/scopes";
 import { isoAt, type Ctx } from "./context";
-import { eventPayload, mergeOverrides } from "./eventPayloads";
 import { newFault } from "./faults";
 import { seed, defaultSettings, DEMO } from "./seed";
-import { signDelivery } from "./signing";
+import { pushEvent, signedDelivery } from "./signedDelivery";
 import { BIG_COLLECTIONS, type Inbox, type Settings } from "./state";
 import { clearStored } from "./storedMap";
 import { issueUserTokens } from "./tokens";
@@ -43,6 +42,7 @@ const SettingsPatch = z.partial(
     chat_rate_window: z.int().check(z.positive()),
     subscription_limit: z.int().check(z.nonnegative()),
     chat_subscription_limit: z.int().check(z.nonnegative()),
+    webhook_url: z.nullable(z.url()),
   }),
 );
 
@@ -192,9 +192,19 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
     if (!b.ok) return b.response;
     const wasLive = channel.is_live;
     Object.assign(channel, b.value);
+    const startedAt = channel.started_at;
     if (b.value.is_live === true && !wasLive) channel.started_at = isoAt(ctx.now);
     if (b.value.is_live === false) channel.started_at = null;
-    return Response.json(channel);
+    const webhooks =
+      b.value.is_live !== undefined && b.value.is_live !== wasLive
+        ? await pushEvent(ctx, "livestream.status.updated", channel.broadcaster_user_id, {
+            is_live: channel.is_live,
+            title: channel.stream_title,
+            started_at: channel.started_at ?? startedAt,
+            ended_at: channel.is_live ? null : isoAt(ctx.now),
+          })
+        : [];
+    return Response.json({ ...channel, webhooks });
   });
 
   router.post("/redemptions", async (_, ctx) => {
@@ -212,14 +222,25 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
       redeemed_at: isoAt(ctx.now),
     };
     ctx.state.redemptions.push(redemption);
-    return Response.json(redemption);
+    const redeemer = ctx.state.users.find((u) => u.user_id === redemption.redeemer_user_id);
+    const webhooks = await pushEvent(ctx, "channel.reward.redemption.updated", reward.broadcaster_user_id, {
+      id: redemption.id,
+      user_input: redemption.user_input,
+      status: redemption.status,
+      redeemed_at: redemption.redeemed_at,
+      reward: { id: reward.id, title: reward.title, cost: reward.cost, description: reward.description },
+      ...(redeemer ? { redeemer: { user_id: redeemer.user_id, username: redeemer.name } } : {}),
+    });
+    return Response.json({ ...redemption, webhooks });
   });
 
   router.post("/kicks", async (_, ctx) => {
     const b = await body(ctx, z.object({ broadcaster_user_id: z.int(), user_id: z.int(), amount: z.int().check(z.positive()) }));
     if (!b.ok) return b.response;
     ctx.state.kicks.push({ ...b.value, at: ctx.now });
-    return Response.json({ ok: true });
+    const sender = ctx.state.users.find((u) => u.user_id === b.value.user_id);
+    const webhooks = await pushEvent(ctx, "kicks.gifted", b.value.broadcaster_user_id, { gift: { amount: b.value.amount }, ...(sender ? { sender: { user_id: sender.user_id, username: sender.name } } : {}) });
+    return Response.json({ ok: true, webhooks });
   });
 
   router.post("/faults", async (_, ctx) => {
@@ -269,21 +290,8 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
   router.post("/webhooks", async (_, ctx) => {
     const b = await body(ctx, WebhookSend);
     if (!b.ok) return b.response;
-    const { type, to, overrides } = b.value;
-    const broadcaster = b.value.broadcaster_user_id ?? DEMO.broadcaster;
-    const rawBody = JSON.stringify(mergeOverrides(eventPayload(ctx, type, broadcaster), overrides));
-    const messageId = b.value.message_id ?? ulid(ctx.now);
-    const timestamp = b.value.timestamp ?? isoAt(ctx.now);
-    const subscription = ctx.state.subscriptions.find((s) => s.event === type && s.broadcaster_user_id === broadcaster);
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      "kick-event-message-id": messageId,
-      "kick-event-subscription-id": b.value.subscription_id ?? subscription?.id ?? ulid(ctx.now),
-      "kick-event-signature": await signDelivery(ctx.state, messageId, timestamp, rawBody),
-      "kick-event-message-timestamp": timestamp,
-      "kick-event-type": type,
-      "kick-event-version": "1",
-    };
+    const { type, to } = b.value;
+    const { headers, body: rawBody } = await signedDelivery(ctx, type, b.value.broadcaster_user_id ?? DEMO.broadcaster, b.value);
     let delivered: { status: number } | { error: string } | null = null;
     if (to) {
       try {

@@ -16,6 +16,7 @@ export interface SettingsEnv {
   EMULATOR_ACCESS_TOKEN_TTL?: string;
   EMULATOR_REFRESH_GRACE?: string;
   EMULATOR_AUTO_APPROVE?: string;
+  EMULATOR_WEBHOOK_URL?: string;
 }
 
 export function defaultSettings(env: SettingsEnv): Settings {
@@ -31,6 +32,7 @@ export function defaultSettings(env: SettingsEnv): Settings {
     chat_rate_window: 30,
     subscription_limit: 10_000,
     chat_subscription_limit: 1_000,
+    webhook_url: env.EMULATOR_WEBHOOK_URL || null,
   };
 }
 

@@ -165,6 +165,8 @@ export interface Settings {
   chat_rate_window: number;
   subscription_limit: number;
   chat_subscription_limit: number;
+  /** The app's webhook URL: channel changes made through the control API are delivered here. */
+  webhook_url: string | null;
 }
 
 export interface LoggedRequest {

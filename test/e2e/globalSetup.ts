@@ -25,7 +25,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const persist = mkdtempSync(join(tmpdir(), "kick-edge-e2e-"));
   applyLocalMigrations("oauth", persist);
-  const emulator = await wranglerDev("kick-emulator", E2E_PORTS.emulator, persist);
+  const emulator = await wranglerDev("kick-emulator", E2E_PORTS.emulator, persist, { EMULATOR_WEBHOOK_URL: `http://127.0.0.1:${E2E_PORTS.webhooks}/kick` });
   const oauthUrl = `http://127.0.0.1:${E2E_PORTS.oauth}`;
   const automationsUrl = `http://127.0.0.1:${E2E_PORTS.automations}`;
   const kick = {

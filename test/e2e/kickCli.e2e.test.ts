@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createKickClient, getAppToken, staticToken } from "../../shared/kick/index";
 import { EVENT_TYPES } from "../../shared/kick/schemas/events";
 
 const EMULATOR = inject("emulatorUrl");
@@ -86,5 +87,18 @@ describe("npm run kick -- event", () => {
 
   it("lists the event types the project knows", async () => {
     expect((await kick("event", "--list")).stdout.trim().split("\n")).toEqual([...EVENT_TYPES]);
+  });
+});
+
+describe("the emulator as Kick", () => {
+  it("delivers going live, signed, to the webhooks Worker for each subscription (twice when subscribed twice, as Kick)", async () => {
+    const config = { idBase: EMULATOR, apiBase: EMULATOR, clientId: "e2e-client", clientSecret: "e2e-secret" };
+    const app = createKickClient(config, staticToken((await getAppToken(config)).access_token));
+    for (let i = 0; i < 2; i++) await app.createSubscriptions({ broadcaster_user_id: 1001, events: [{ name: "livestream.status.updated", version: 1 }], method: "webhook" });
+    const live = await fetch(`${EMULATOR}/_emulator/channels/1001`, { method: "PATCH", body: JSON.stringify({ is_live: true }) });
+    expect(((await live.json()) as { webhooks: number[] }).webhooks).toEqual([200, 200]);
+    const still = await fetch(`${EMULATOR}/_emulator/channels/1001`, { method: "PATCH", body: JSON.stringify({ viewer_count: 5 }) });
+    expect(((await still.json()) as { webhooks: number[] }).webhooks).toEqual([]);
+    for (const s of await app.listSubscriptions({ broadcaster_user_id: 1001 })) await app.deleteSubscriptions({ id: [s.id] });
   });
 });
