@@ -295,7 +295,7 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
     let delivered: { status: number } | { error: string } | null = null;
     if (to) {
       try {
-        const response = await fetch(to, { method: "POST", headers, body: rawBody });
+        const response = await fetch(to, { method: "POST", headers, body: rawBody, signal: AbortSignal.timeout(15_000) });
         await response.body?.cancel();
         delivered = { status: response.status };
       } catch (error) {

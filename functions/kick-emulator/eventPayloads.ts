@@ -90,6 +90,7 @@ export function mergeOverrides(base: Record<string, unknown>, overrides: unknown
   if (typeof overrides !== "object" || overrides === null) return base;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(overrides)) {
+    if (k === "__proto__") continue;
     const current = out[k];
     out[k] = typeof v === "object" && v !== null && !Array.isArray(v) && typeof current === "object" && current !== null && !Array.isArray(current) ? mergeOverrides(current as Record<string, unknown>, v) : v;
   }

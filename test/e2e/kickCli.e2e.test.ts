@@ -9,10 +9,14 @@ import { EVENT_TYPES } from "../../shared/kick/schemas/events";
 const EMULATOR = inject("emulatorUrl");
 const WEBHOOKS = inject("webhooksUrl");
 
-/** Runs `npm run kick -- …` as a user would (the script itself, with this Node). */
+/** Runs `npm run kick -- …` as a user would (the script itself, with this Node: vitest runs on the Node 24 devDependency). */
 async function kick(...args: string[]) {
+  return kickWith({ KICK_EMULATOR_URL: EMULATOR }, ...args);
+}
+
+async function kickWith(env: NodeJS.ProcessEnv, ...args: string[]) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["scripts/kick.mjs", ...args], { env: { ...process.env, KICK_EMULATOR_URL: EMULATOR } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["scripts/kick.mjs", ...args], { env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -21,20 +25,26 @@ async function kick(...args: string[]) {
 }
 
 // "The user's own receiver": records what it gets and answers with `status`.
-const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+const received: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }[] = [];
 let status = 200;
 const receiver = createServer((request, response) => {
   let body = "";
   request.on("data", (chunk: Buffer) => (body += chunk.toString()));
   request.on("end", () => {
-    received.push({ headers: request.headers, body });
+    received.push({ method: request.method, url: request.url, headers: request.headers, body });
     response.writeHead(status).end();
   });
 });
 let receiverUrl: string;
+/** A loopback port nothing listens on: where "the emulator is not running". */
+let deadUrl: string;
 beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
 });
 afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
@@ -50,14 +60,28 @@ async function verifies(headers: IncomingHttpHeaders, body: string) {
 describe("npm run kick -- event", () => {
   it("sends a correctly signed event, with the fields asked for, to any receiver", async () => {
     received.length = 0;
-    const run = await kick("event", "kicks.gifted", "--to", receiverUrl, "--gift.amount", "500", "--gift.message", "gg");
+    // --emulator wins over KICK_EMULATOR_URL (here pointing nowhere).
+    const run = await kickWith({ KICK_EMULATOR_URL: deadUrl }, "event", "kicks.gifted", "--emulator", EMULATOR, "--to", receiverUrl, "--gift.amount", "500", "--gift.message", "gg");
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain("HTTP 200");
     expect(received).toHaveLength(1);
     const [got] = received;
-    expect(got!.headers["kick-event-type"]).toBe("kicks.gifted");
+    expect(got).toMatchObject({ method: "POST", url: "/hook" });
+    expect(got!.headers).toMatchObject({
+      "content-type": "application/json",
+      "kick-event-type": "kicks.gifted",
+      "kick-event-version": "1",
+      "kick-event-message-id": expect.stringMatching(/^[0-9A-Z]{26}$/),
+      "kick-event-subscription-id": expect.any(String),
+      "kick-event-message-timestamp": expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      "kick-event-signature": expect.any(String),
+    });
+    expect(run.stdout).toBe(`kicks.gifted ${got!.headers["kick-event-message-id"]} → ${receiverUrl}: HTTP 200\n`);
     expect(await verifies(got!.headers, got!.body)).toBe(true);
-    expect(JSON.parse(got!.body).gift).toMatchObject({ amount: 500, message: "gg", name: expect.any(String), tier: expect.any(String) });
+    expect(await verifies(got!.headers, got!.body.replace('"amount":500', '"amount":501'))).toBe(false);
+    const body = JSON.parse(got!.body);
+    // The emulator merges deeply: the gift fields not asked for are still there.
+    expect(body.gift).toEqual({ amount: 500, message: "gg", name: "Full Send", type: "LEVEL_UP", tier: "MID", pinned_time_seconds: 60 });
+    expect(body.sender).toMatchObject({ user_id: 2001 });
   });
 
   it("goes to the local webhooks Worker, which verifies and accepts it, and answers a replay as a duplicate", async () => {
@@ -78,11 +102,52 @@ describe("npm run kick -- event", () => {
     status = 200;
     const unknown = await kick("event", "channel.raided");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("kicks.gifted");
+    for (const type of EVENT_TYPES) expect(unknown.stderr).toContain(type);
     const dry = await kick("event", "channel.followed", "--to", receiverUrl, "--dry-run");
     expect(dry.code).toBe(0);
-    expect(JSON.parse(dry.stdout).headers["kick-event-signature"]).toBeTruthy();
+    const printed = JSON.parse(dry.stdout) as { headers: Record<string, string>; body: string };
+    expect(await verifies(printed.headers, printed.body)).toBe(true);
+    expect(JSON.parse(printed.body).follower).toBeTruthy();
     expect(received).toHaveLength(1);
+  });
+
+  it("says so when the emulator is not running, or the receiver cannot be reached", async () => {
+    const down = await kick("event", "channel.followed", "--emulator", deadUrl);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain("npm start");
+    const nowhere = await kick("event", "channel.followed", "--to", `${deadUrl}/hook`);
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stdout).toContain("not delivered");
+  });
+
+  it("reads --name=value, JSON lists, and refuses what it cannot send faithfully", async () => {
+    received.length = 0;
+    const inline = await kick("event", "channel.subscription.gifts", `--to=${receiverUrl}`, "--giftees", '[{"user_id":2004,"username":"viewer_dan"}]', "--gifter.username=null", "--gifter.user_id", "007");
+    expect(inline.code, inline.stderr).toBe(0);
+    const gifts = JSON.parse(received[0]!.body);
+    expect(gifts.giftees).toEqual([{ user_id: 2004, username: "viewer_dan" }]);
+    expect(gifts.gifter).toMatchObject({ username: null, user_id: "007", channel_slug: expect.any(String) });
+    expect(gifts).not.toHaveProperty("to");
+    const bad = [
+      ["event", "kicks.gifted", "--to"],
+      ["event", "kicks.gifted", "--to", "--json"],
+      ["event", "kicks.gifted", "--to", "ftp://example.com/"],
+      ["event", "kicks.gifted", "--broadcaster", "demo_streamer"],
+      ["event", "channel.subscription.gifts", "--giftees.0.username", "bob"],
+      ["event", "kicks.gifted", "--gift", "5", "--gift.amount", "1"],
+      ["event", "kicks.gifted", "stray"],
+      ["event"],
+      ["trigger", "kicks.gifted"],
+      [],
+    ];
+    for (const [i, run] of (await Promise.all(bad.map((args) => kick(...args)))).entries()) {
+      expect(run.code, bad[i]!.join(" ")).toBe(2);
+      expect(run.stderr, bad[i]!.join(" ")).not.toBe("");
+    }
+    expect(received).toHaveLength(1);
+    const help = await kick("help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("npm run kick -- event <type>");
   });
 
   it("lists the event types the project knows", async () => {
