@@ -4,7 +4,8 @@ import { accountTokenSource } from "../../shared/refresh/getAccessToken";
 import { appTokenSource } from "../../shared/tokens/getAppAccessToken";
 import type { KickContext } from "./Action";
 import { announceOnce } from "../../shared/announce/announceOnce";
-import { NEWEST_SNAPSHOTS, takeSnapshot } from "../../shared/kicks/takeSnapshot";
+import { kicksQueries } from "../../shared/kicks/kicksQueries";
+import { takeSnapshot } from "../../shared/kicks/takeSnapshot";
 import type { AutomationsEnv } from "./AutomationsEnv";
 
 export interface CronSummary {
@@ -72,8 +73,8 @@ export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()):
 async function snapshotDue(env: AutomationsEnv, account: Account, live: boolean, now: number): Promise<boolean> {
   if (!account.scopes.includes("kicks:read")) return false;
   const minutes = Number(live ? env.KICKS_SNAPSHOT_LIVE_MINUTES : env.KICKS_SNAPSHOT_MINUTES) || (live ? 5 : 60);
-  const last = await env.DB.prepare(`SELECT MAX(last_seen_at) AS at FROM kicks_snapshots WHERE id IN (${NEWEST_SNAPSHOTS})`).bind(account.id).first<{ at: number | null }>();
-  return last?.at == null || now - last.at >= minutes * 60_000;
+  const last = await kicksQueries.lastSeenAt(env.DB, account.id);
+  return last === null || now - last >= minutes * 60_000;
 }
 
 /** Only channels whose announce rule says so are announced automatically. */

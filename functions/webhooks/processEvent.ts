@@ -2,7 +2,8 @@ import { accountFromRow, type AccountRow } from "../../shared/accounts/accounts"
 import { announceOnce } from "../../shared/announce/announceOnce";
 import type { KickContext } from "../../shared/announce/KickContext";
 import { createKickClient, kickConfigFromEnv } from "../../shared/kick/index";
-import { NEWEST_SNAPSHOTS, takeSnapshot } from "../../shared/kicks/takeSnapshot";
+import { kicksQueries } from "../../shared/kicks/kicksQueries";
+import { takeSnapshot } from "../../shared/kicks/takeSnapshot";
 import { accountTokenSource } from "../../shared/refresh/getAccessToken";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { broadcasterOf } from "../../shared/webhooks/eventFacts";
@@ -37,8 +38,8 @@ const STEPS: Record<string, Step> = {
   async snapshot(ctx, d) {
     if (d.type !== "kicks.gifted") return "not_kicks";
     if (!ctx.account.scopes.includes("kicks:read")) return "no_scope";
-    const last = await ctx.env.DB.prepare(`SELECT MAX(last_seen_at) AS at FROM kicks_snapshots WHERE id IN (${NEWEST_SNAPSHOTS})`).bind(ctx.account.id).first<{ at: number | null }>();
-    if (last?.at != null && ctx.now - last.at < SNAPSHOT_DEBOUNCE_MS) return "recent";
+    const last = await kicksQueries.lastSeenAt(ctx.env.DB, ctx.account.id);
+    if (last !== null && ctx.now - last < SNAPSHOT_DEBOUNCE_MS) return "recent";
     return (await takeSnapshot(ctx.env.DB, ctx.kick, ctx.account.id, ctx.now)).changed;
   },
   // A re-run comes minutes late, and may follow a reply already posted: replies are not repeated.

@@ -1,8 +1,7 @@
-import * as z from "zod/mini";
 import { accountFromRow, type AccountRow } from "../../shared/accounts/accounts";
 import { kickConfigFromEnv } from "../../shared/kick/index";
 import type { EventType } from "../../shared/kick/schemas/events";
-import { WEBHOOK_PAYLOADS } from "../../shared/kick/schemas/webhookPayloads";
+import { parsePayload } from "../../shared/webhooks/readDelivery";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { reconcileSubscriptions } from "../../shared/webhooks/reconcileSubscriptions";
 import { retryDueRelays } from "../../shared/webhooks/relayDeliveries";
@@ -87,9 +86,13 @@ async function rerunLostEvents(env: WebhooksEnv, now: number): Promise<number> {
     .bind(now, RERUNS_PER_RUN)
     .all<{ message_id: string; type: EventType; subscription_id: string | null; sent_at: number; body: string }>();
   for (const e of results) {
-    const parsed = z.safeParse(WEBHOOK_PAYLOADS[e.type], JSON.parse(e.body));
-    if (!parsed.success) continue;
-    await processEvent(env, { messageId: e.message_id, subscriptionId: e.subscription_id, type: e.type, version: 1, sentAt: e.sent_at, rawBody: e.body, payload: parsed.data }, true);
+    let payload;
+    try {
+      payload = parsePayload(e.type, e.body);
+    } catch {
+      continue; // read when it arrived; only a schema changed since could refuse it now
+    }
+    await processEvent(env, { messageId: e.message_id, subscriptionId: e.subscription_id, type: e.type, version: 1, sentAt: e.sent_at, rawBody: e.body, payload }, true);
   }
   return results.length;
 }

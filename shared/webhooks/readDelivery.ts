@@ -57,15 +57,7 @@ export async function readDelivery(headers: Headers, rawBody: string, check: Del
     throw new TriggerError(400, "unknown_event", `Event ${type} version ${version} is not one this Worker handles.`, [{ field: "kick-event-type", reason: `known: ${EVENT_TYPES.join(", ")}, version 1` }]);
   }
 
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody);
-  } catch {
-    throw new TriggerError(400, "invalid_payload", "The body is not JSON.");
-  }
-  const parsed = z.safeParse(WEBHOOK_PAYLOADS[type as EventType], json);
-  if (!parsed.success) throw new TriggerError(400, "invalid_payload", `The ${type} body does not match its schema.`, describeIssues(parsed.error.issues));
-
+  const payload = parsePayload(type as EventType, rawBody);
   return {
     messageId: headers.get("kick-event-message-id")!,
     subscriptionId: headers.get("kick-event-subscription-id"),
@@ -73,6 +65,19 @@ export async function readDelivery(headers: Headers, rawBody: string, check: Del
     version: 1,
     sentAt,
     rawBody,
-    payload: parsed.data as WebhookPayload<EventType>,
+    payload,
   };
+}
+
+/** A body as its type's schema reads it (tolerant of Kick's nulls), or a TriggerError naming the fields that did not match. */
+export function parsePayload(type: EventType, rawBody: string): WebhookPayload<EventType> {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    throw new TriggerError(400, "invalid_payload", "The body is not JSON.");
+  }
+  const parsed = z.safeParse(WEBHOOK_PAYLOADS[type], json);
+  if (!parsed.success) throw new TriggerError(400, "invalid_payload", `The ${type} body does not match its schema.`, describeIssues(parsed.error.issues));
+  return parsed.data as WebhookPayload<EventType>;
 }

@@ -4,6 +4,7 @@ import { EVENT_TYPES, type EventType, type Subscription } from "../kick/schemas/
 import { appTokenSource } from "../tokens/getAppAccessToken";
 import type { TokenStoreEnv } from "../tokens/tokenStore";
 import { TriggerError } from "../http/TriggerError";
+import { channelSubscriptions, deleteSubscriptions } from "./channelSubscriptions";
 
 export interface SyncSummary {
   account_id: number;
@@ -65,7 +66,7 @@ export async function reconcileSubscriptions(env: TokenStoreEnv, config: KickCon
 async function sync(env: TokenStoreEnv, config: KickConfig, account: Account, now: number): Promise<SyncSummary> {
   const kick = createKickClient(config, appTokenSource(env, config, now));
   const desired = await desiredEvents(env.DB, account);
-  const existing = (await kick.listSubscriptions({ broadcaster_user_id: account.id })).filter((s) => s.broadcaster_user_id === account.id).sort(oldestFirst);
+  const existing = (await channelSubscriptions(kick, account.id)).sort(oldestFirst);
   const keep = new Map<string, Subscription>();
   const duplicates: string[] = [];
   const unwanted: string[] = [];
@@ -76,8 +77,7 @@ async function sync(env: TokenStoreEnv, config: KickConfig, account: Account, no
   }
   const summary: SyncSummary = { account_id: account.id, desired, kept: keep.size, created: [], removed_duplicates: 0, removed_unwanted: 0, errors: [] };
 
-  const remove = [...duplicates, ...unwanted];
-  for (let i = 0; i < remove.length; i += 50) await kick.deleteSubscriptions({ id: remove.slice(i, i + 50) });
+  await deleteSubscriptions(kick, [...duplicates, ...unwanted]);
   summary.removed_duplicates = duplicates.length;
   summary.removed_unwanted = unwanted.length;
 

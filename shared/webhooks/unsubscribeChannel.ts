@@ -1,6 +1,7 @@
 import { createKickClient, type KickConfig } from "../kick/index";
 import type { EncryptionEnv } from "../tokens/encryptionKeys";
 import { appTokenSource } from "../tokens/getAppAccessToken";
+import { channelSubscriptions, deleteSubscriptions } from "./channelSubscriptions";
 
 /**
  * Deletes every subscription of this app for one channel: when a channel disconnects, its
@@ -8,7 +9,7 @@ import { appTokenSource } from "../tokens/getAppAccessToken";
  */
 export async function unsubscribeChannel(env: EncryptionEnv & { TOKENS: KVNamespace }, config: KickConfig, broadcasterId: number, now: number): Promise<number> {
   const kick = createKickClient(config, appTokenSource(env, config, now));
-  const ids = (await kick.listSubscriptions({ broadcaster_user_id: broadcasterId })).filter((s) => s.broadcaster_user_id === broadcasterId).map((s) => s.id);
-  for (let i = 0; i < ids.length; i += 50) await kick.deleteSubscriptions({ id: ids.slice(i, i + 50) });
+  const ids = (await channelSubscriptions(kick, broadcasterId)).map((s) => s.id);
+  await deleteSubscriptions(kick, ids);
   return ids.length;
 }
