@@ -4,6 +4,7 @@ import { connect } from "./routes/connect";
 import { createKey, disconnect, revokeKey, showAccount } from "./routes/accounts";
 import { home, login, logout, notFound } from "./routes/session";
 import { status } from "./routes/status";
+import { kickHealth } from "./routes/health";
 import type { OAuthEnv } from "./OAuthEnv";
 import { messagePage } from "./pages/messagePage";
 import { page } from "./respond";
@@ -23,6 +24,7 @@ const routes: [method: "get" | "post", path: string, handler: Handler][] = [
   ["post", "/accounts/:id/keys/:keyId/revoke", revokeKey],
   ["post", "/accounts/:id/disconnect", disconnect],
   ["get", "/healthz", () => new Response("ok")],
+  ["get", "/healthz/kick", kickHealth],
 ];
 for (const [method, path, handler] of routes) router[method](path, handler);
 
