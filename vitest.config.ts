@@ -60,7 +60,7 @@ export default defineConfig({
       worker("webhooks", ["test/webhooks/**/*.test.ts"], true),
       worker("refresh", ["test/refresh/**/*.test.ts"], true),
       // End to end: the Workers under `wrangler dev`, driven over real HTTP from Node.
-      { test: { name: "e2e", include: ["test/e2e/**/*.e2e.test.ts"], environment: "node", globalSetup: ["test/e2e/globalSetup.ts"], testTimeout: 30_000, hookTimeout: 90_000 } },
+      { test: { name: "e2e", include: ["test/e2e/**/*.e2e.test.ts", "test/deploy/**/*.e2e.test.ts"], environment: "node", globalSetup: ["test/e2e/globalSetup.ts"], testTimeout: 30_000, hookTimeout: 90_000 } },
     ],
   },
 });

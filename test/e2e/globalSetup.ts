@@ -5,7 +5,7 @@ import type { TestProject } from "vitest/node";
 import { applyLocalMigrations, wranglerDev } from "./wranglerDev";
 
 /** Ports apart from `npm start`'s (8787-8791), so the tests run while a dev suite is up. */
-export const E2E_PORTS = { oauth: 18787, automations: 18788, webhooks: 18789, emulator: 18791 };
+export const E2E_PORTS = { oauth: 18787, automations: 18788, webhooks: 18789, refresh: 18790, emulator: 18791 };
 export const E2E_ADMIN_SECRET = "e2e admin passphrase";
 
 declare module "vitest" {
@@ -14,13 +14,14 @@ declare module "vitest" {
     oauthUrl: string;
     automationsUrl: string;
     webhooksUrl: string;
+    refreshUrl: string;
     persistDir: string;
   }
 }
 
 /**
  * The suite as `npm start` runs it, on its own ports and its own state folder: the emulator,
- * then the oauth, automations and webhooks Workers pointed at it, sharing one local D1 and KV.
+ * then the oauth, automations, webhooks and refresh Workers pointed at it, sharing one local D1 and KV.
  */
 export default async function setup(project: TestProject) {
   const persist = mkdtempSync(join(tmpdir(), "kick-edge-e2e-"));
@@ -44,6 +45,7 @@ export default async function setup(project: TestProject) {
     workers.push(await wranglerDev("oauth", E2E_PORTS.oauth, persist, { ...kick, ADMIN_SECRET: E2E_ADMIN_SECRET, AUTOMATIONS_URL: automationsUrl }));
     workers.push(await wranglerDev("automations", E2E_PORTS.automations, persist, kick));
     workers.push(await wranglerDev("webhooks", E2E_PORTS.webhooks, persist, kick));
+    workers.push(await wranglerDev("refresh", E2E_PORTS.refresh, persist, kick));
   } catch (error) {
     await Promise.all(workers.map((w) => w.stop()));
     throw error;
@@ -52,6 +54,7 @@ export default async function setup(project: TestProject) {
   project.provide("oauthUrl", oauthUrl);
   project.provide("automationsUrl", automationsUrl);
   project.provide("webhooksUrl", `http://127.0.0.1:${E2E_PORTS.webhooks}`);
+  project.provide("refreshUrl", `http://127.0.0.1:${E2E_PORTS.refresh}`);
   project.provide("persistDir", persist);
   return async () => {
     await Promise.all(workers.map((w) => w.stop()));
