@@ -15,7 +15,10 @@ export default defineConfig({
     projects: [
       { ...refresh, test: { ...refresh.test, name: "bench-refresh", include: ["bench/refreshScale.bench.ts"] } },
       { ...automations, test: { ...automations.test, name: "bench-trigger", include: ["bench/trigger.bench.ts"] } },
-      { ...automations, test: { ...automations.test, name: "bench-history", include: ["bench/kicksHistory.bench.ts"] } },
+      {
+        ...automations,
+        test: { ...automations.test, name: "bench-history", include: ["bench/kicksHistory.bench.ts"] },
+      },
       { ...webhooks, test: { ...webhooks.test, name: "bench-webhooks", include: ["bench/webhooks.bench.ts"] } },
     ],
   },

@@ -40,7 +40,11 @@ export const worker = (environment: string, include: string[], withKick = false)
                   scriptPath: await buildEmulator(),
                   compatibilityDate: "2026-11-01",
                   durableObjects: { KICK_STATE: { className: "KickState", useSQLite: true } },
-                  bindings: { EMULATOR_ACCESS_TOKEN_TTL: "7200", EMULATOR_REFRESH_GRACE: "0", EMULATOR_AUTO_APPROVE: "false" },
+                  bindings: {
+                    EMULATOR_ACCESS_TOKEN_TTL: "7200",
+                    EMULATOR_REFRESH_GRACE: "0",
+                    EMULATOR_AUTO_APPROVE: "false",
+                  },
                 },
               ],
             }
@@ -60,7 +64,16 @@ export default defineConfig({
       worker("webhooks", ["test/webhooks/**/*.test.ts"], true),
       worker("refresh", ["test/refresh/**/*.test.ts"], true),
       // End to end: the Workers under `wrangler dev`, driven over real HTTP from Node.
-      { test: { name: "e2e", include: ["test/e2e/**/*.e2e.test.ts", "test/deploy/**/*.e2e.test.ts"], environment: "node", globalSetup: ["test/e2e/globalSetup.ts"], testTimeout: 30_000, hookTimeout: 90_000 } },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.e2e.test.ts", "test/deploy/**/*.e2e.test.ts"],
+          environment: "node",
+          globalSetup: ["test/e2e/globalSetup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 90_000,
+        },
+      },
     ],
   },
 });

@@ -30,7 +30,15 @@ it("KICKs history run", { timeout: 60 * 60_000 }, async () => {
   await resetWorkerState(E);
   const now = Date.UTC(2026, 10, 25);
   const start = now - __BENCH_HISTORY_DAYS__ * DAY;
-  for (let id = 1; id <= 10; id++) await accounts.connect(E.DB, { id, username: `streamer${id}`, role: "broadcaster", scopes: ["kicks:read"], tokenExpiresAt: now, now });
+  for (let id = 1; id <= 10; id++)
+    await accounts.connect(E.DB, {
+      id,
+      username: `streamer${id}`,
+      role: "broadcaster",
+      scopes: ["kicks:read"],
+      tokenExpiresAt: now,
+      now,
+    });
 
   const gifts = new SyntheticGifts(2026);
   let steps = 0;
@@ -45,7 +53,9 @@ it("KICKs history run", { timeout: 60 * 60_000 }, async () => {
   const writeMs = performance.now() - started;
 
   const size = (await E.DB.prepare("UPDATE kicks_snapshots SET digest = digest WHERE id = -1").run()).meta.size_after;
-  const rows = await E.DB.prepare("SELECT (SELECT COUNT(*) FROM kicks_snapshots) AS snapshots, (SELECT COUNT(*) FROM kicks_changes) AS changes").first<{ snapshots: number; changes: number }>();
+  const rows = await E.DB.prepare(
+    "SELECT (SELECT COUNT(*) FROM kicks_snapshots) AS snapshots, (SELECT COUNT(*) FROM kicks_changes) AS changes",
+  ).first<{ snapshots: number; changes: number }>();
   const top = (await kicksQueries.latest(E.DB, 1, "lifetime", 1))!.entries[0]!;
   const latestMs = await timed(() => kicksQueries.latest(E.DB, 1, "lifetime", 10));
   const queries = {
@@ -57,7 +67,8 @@ it("KICKs history run", { timeout: 60 * 60_000 }, async () => {
 
   // What retention (all for 7 days, hourly to 90, then daily) leaves of the year.
   while ((await thinSnapshots(E.DB, now, { keepAllDays: 7, keepHourlyDays: 90, batch: 2000 })) > 0);
-  const sizeAfterRetention = (await E.DB.prepare("UPDATE kicks_snapshots SET digest = digest WHERE id = -1").run()).meta.size_after;
+  const sizeAfterRetention = (await E.DB.prepare("UPDATE kicks_snapshots SET digest = digest WHERE id = -1").run()).meta
+    .size_after;
 
   // One snapshot invocation for 10 accounts, metered as the cron is.
   const budget = new InvocationBudget();

@@ -13,7 +13,10 @@ const FIRST_ID = 100_000;
 const RTT_SAMPLES = 200;
 
 async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`http://kick.test/_emulator${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`http://kick.test/_emulator${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }
@@ -21,7 +24,13 @@ async function control<T>(method: string, path: string, body?: unknown): Promise
 type Minted = { user_id: number; access_token: string; refresh_token: string }[];
 async function mint(first: number, count: number): Promise<Minted> {
   const out: Minted = [];
-  for (let i = 0; i < count; i += 5000) out.push(...(await control<Minted>("POST", "/tokens/bulk", { first_user_id: first + i, count: Math.min(5000, count - i) })));
+  for (let i = 0; i < count; i += 5000)
+    out.push(
+      ...(await control<Minted>("POST", "/tokens/bulk", {
+        first_user_id: first + i,
+        count: Math.min(5000, count - i),
+      })),
+    );
   return out;
 }
 
@@ -50,10 +59,24 @@ it("refresh scale run", { timeout: 30 * 60_000 }, async () => {
   for (let i = 0; i < minted.length; i += 400) {
     const statements: D1PreparedStatement[] = [];
     for (const m of minted.slice(i, i + 400)) {
-      const record = { accountId: m.user_id, accessToken: m.access_token, refreshToken: m.refresh_token, expiresAt: now - 1000, scopes: ["user:read", "chat:write"], obtainedAt: now, version: 1 };
+      const record = {
+        accountId: m.user_id,
+        accessToken: m.access_token,
+        refreshToken: m.refresh_token,
+        expiresAt: now - 1000,
+        scopes: ["user:read", "chat:write"],
+        obtainedAt: now,
+        version: 1,
+      };
       statements.push(
-        E.DB.prepare("INSERT INTO accounts (id, username, role, scopes, token_expires_at, connected_at) VALUES (?, ?, 'broadcaster', 'user:read chat:write', ?, ?)").bind(m.user_id, `bench${m.user_id}`, record.expiresAt, now),
-        E.DB.prepare("INSERT INTO token_records (account_id, version, sealed, expires_at) VALUES (?, 1, ?, ?)").bind(m.user_id, await sealTokenRecord(E, record), record.expiresAt),
+        E.DB.prepare(
+          "INSERT INTO accounts (id, username, role, scopes, token_expires_at, connected_at) VALUES (?, ?, 'broadcaster', 'user:read chat:write', ?, ?)",
+        ).bind(m.user_id, `bench${m.user_id}`, record.expiresAt, now),
+        E.DB.prepare("INSERT INTO token_records (account_id, version, sealed, expires_at) VALUES (?, 1, ?, ?)").bind(
+          m.user_id,
+          await sealTokenRecord(E, record),
+          record.expiresAt,
+        ),
       );
     }
     await E.DB.batch(statements);
@@ -64,7 +87,9 @@ it("refresh scale run", { timeout: 30 * 60_000 }, async () => {
     for (const k of Object.keys(peak) as (keyof Usage)[]) peak[k] = Math.max(peak[k], used[k]);
   };
   const sent: RefreshMessage[] = [];
-  const queue = { sendBatch: async (messages: { body: RefreshMessage }[]) => void sent.push(...messages.map((m) => m.body)) } as unknown as Queue<RefreshMessage>;
+  const queue = {
+    sendBatch: async (messages: { body: RefreshMessage }[]) => void sent.push(...messages.map((m) => m.body)),
+  } as unknown as Queue<RefreshMessage>;
 
   const started = performance.now();
   const cron = await runRefresh({ ...E, REFRESH_QUEUE: queue }, new InvocationBudget());
@@ -80,7 +105,9 @@ it("refresh scale run", { timeout: 30 * 60_000 }, async () => {
   const totalMs = performance.now() - started;
 
   const grants = await control<{ grant: string; user_id: number; status: number }[]>("GET", "/grants");
-  const calls = grants.filter((g) => g.grant === "refresh_token" && g.user_id >= FIRST_ID && g.user_id < FIRST_ID + ACCOUNTS);
+  const calls = grants.filter(
+    (g) => g.grant === "refresh_token" && g.user_id >= FIRST_ID && g.user_id < FIRST_ID + ACCOUNTS,
+  );
   const distinct = new Set(calls.map((g) => g.user_id)).size;
   const idealMs = (ACCOUNTS * rttMs) / 6;
   const result = {

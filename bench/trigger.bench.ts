@@ -8,7 +8,10 @@ const POSTS = 2000;
 const CONCURRENCY = 16;
 
 async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`http://kick.test/_emulator${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`http://kick.test/_emulator${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return response.json();
 }
 
@@ -31,8 +34,15 @@ async function load(send: (i: number) => Promise<Response>) {
   );
   const wallMs = performance.now() - started;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2));
-  return { posts: POSTS, concurrency: CONCURRENCY, throughput_per_s: Math.round((POSTS / wallMs) * 1000), p50_ms: at(0.5), p99_ms: at(0.99) };
+  const at = (q: number) =>
+    Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2));
+  return {
+    posts: POSTS,
+    concurrency: CONCURRENCY,
+    throughput_per_s: Math.round((POSTS / wallMs) * 1000),
+    p50_ms: at(0.5),
+    p99_ms: at(0.99),
+  };
 }
 
 /** A chat post through the automations Worker, beside the same post sent straight to the emulator. */
@@ -41,16 +51,34 @@ it("trigger run", { timeout: 10 * 60_000 }, async () => {
   await control("PATCH", "/settings", { chat_rate_max: 1_000_000 });
   // One key per 50 posts keeps the per-key rate limit (60 a minute) out of the measurement.
   const keys: string[] = [];
-  for (let i = 0; i < POSTS / 50; i++) keys.push((await automationKeys.create(E.DB, { accountId: 1001, name: `bench${i}`, capabilities: ["chat"], now: Date.now() })).key);
+  for (let i = 0; i < POSTS / 50; i++)
+    keys.push(
+      (
+        await automationKeys.create(E.DB, {
+          accountId: 1001,
+          name: `bench${i}`,
+          capabilities: ["chat"],
+          now: Date.now(),
+        })
+      ).key,
+    );
   const token = (await control<{ access_token: string }>("POST", "/tokens", { user_id: 1001 })).access_token;
 
-  const direct = await load(() => fetch(new Request("http://kick.test/public/v1/chat", {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ type: "user", broadcaster_user_id: 1001, content: "bench direct" }),
-  })));
+  const direct = await load(() =>
+    fetch(
+      new Request("http://kick.test/public/v1/chat", {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ type: "user", broadcaster_user_id: 1001, content: "bench direct" }),
+      }),
+    ),
+  );
   const worker = await load((i) =>
-    SELF.fetch("http://127.0.0.1:8788/v1/chat", { method: "POST", headers: { "x-api-key": keys[i % keys.length]!, "content-type": "application/json" }, body: JSON.stringify({ message: "bench via worker" }) }),
+    SELF.fetch("http://127.0.0.1:8788/v1/chat", {
+      method: "POST",
+      headers: { "x-api-key": keys[i % keys.length]!, "content-type": "application/json" },
+      body: JSON.stringify({ message: "bench via worker" }),
+    }),
   );
   // What one call through the Worker adds, hop by hop (serial, so they do not contend).
   const serial = async (fn: () => Promise<unknown>, n = 200) => {
@@ -63,7 +91,15 @@ it("trigger run", { timeout: 10 * 60_000 }, async () => {
     d1_query_ms: await serial(() => E.DB.prepare("SELECT 1").first()),
     kv_read_ms: await serial(() => E.TOKENS.get("token:1001")),
     rate_limiter_ms: await serial(() => E.KEY_LIMITER.limit({ key: "bench-probe" })),
-    kick_chat_post_ms: await serial(() => fetch(new Request("http://kick.test/public/v1/chat", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ type: "user", broadcaster_user_id: 1001, content: "probe" }) })).then((r) => r.arrayBuffer())),
+    kick_chat_post_ms: await serial(() =>
+      fetch(
+        new Request("http://kick.test/public/v1/chat", {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({ type: "user", broadcaster_user_id: 1001, content: "probe" }),
+        }),
+      ).then((r) => r.arrayBuffer()),
+    ),
   };
   const result = {
     direct,

@@ -36,11 +36,21 @@ async function load(requests: (() => Promise<Response>)[]) {
   );
   const wallMs = performance.now() - started;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2));
-  return { requests: requests.length, throughput_per_s: Math.round((requests.length / wallMs) * 1000), p50_ms: at(0.5), p99_ms: at(0.99), statuses };
+  const at = (q: number) =>
+    Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2));
+  return {
+    requests: requests.length,
+    throughput_per_s: Math.round((requests.length / wallMs) * 1000),
+    p50_ms: at(0.5),
+    p99_ms: at(0.99),
+    statuses,
+  };
 }
 
-const post = (d: SignedEvent, body = d.body) => () => SELF.fetch("http://127.0.0.1:8789/kick", { method: "POST", headers: d.headers, body });
+const post =
+  (d: SignedEvent, body = d.body) =>
+  () =>
+    SELF.fetch("http://127.0.0.1:8789/kick", { method: "POST", headers: d.headers, body });
 
 /**
  * 5,000 signed deliveries (10% sent twice, 5% forged) at concurrency 32 through the webhooks
@@ -52,7 +62,11 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
   await resetWorkerState(E);
   await connectedAccount(E, 1001, 90 * 60_000);
   const sealed = await seal(await keyRing(E), "whsec_bench", relaySecretContext("bench"));
-  await E.DB.prepare("INSERT INTO relays (id, account_id, name, url, events, secret, created_at) VALUES ('bench', 1001, 'bench', 'https://relay.test/_emulator/inbox/bench', '[\"*\"]', ?, 0)").bind(sealed).run();
+  await E.DB.prepare(
+    "INSERT INTO relays (id, account_id, name, url, events, secret, created_at) VALUES ('bench', 1001, 'bench', 'https://relay.test/_emulator/inbox/bench', '[\"*\"]', ?, 0)",
+  )
+    .bind(sealed)
+    .run();
 
   const duplicates = Math.round(DELIVERIES * DUPLICATE_SHARE);
   const forged = Math.round(DELIVERIES * FORGED_SHARE);
@@ -63,7 +77,9 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
     ...valid.map((d) => post(d)),
     ...valid.slice(0, duplicates).map((d) => post(d)),
     // Forged: a real signature over a changed body (what an attacker replaying with edits sends).
-    ...valid.slice(duplicates, duplicates + forged).map((d) => post(d, d.body.replace(/"user_id":(\d+)/, '"user_id":9$1'))),
+    ...valid
+      .slice(duplicates, duplicates + forged)
+      .map((d) => post(d, d.body.replace(/"user_id":(\d+)/, '"user_id":9$1'))),
   ];
   // A fixed shuffle, so duplicates arrive at any point, some while the original is in flight.
   let seed = 7;
@@ -77,9 +93,15 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
   const intake = await load(requests);
 
   // The work after the answer (waitUntil): wait until every accepted event has run its steps.
-  const processed = async () => (await E.DB.prepare("SELECT COUNT(*) AS n FROM webhook_events WHERE processed_at IS NOT NULL").first<{ n: number }>())!.n;
-  for (let waited = 0; (await processed()) < unique && waited < 120_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
-  const relayed = (await E.DB.prepare("SELECT COUNT(*) AS n FROM relay_deliveries WHERE status = 'delivered'").first<{ n: number }>())!.n;
+  const processed = async () =>
+    (await E.DB.prepare("SELECT COUNT(*) AS n FROM webhook_events WHERE processed_at IS NOT NULL").first<{
+      n: number;
+    }>())!.n;
+  for (let waited = 0; (await processed()) < unique && waited < 120_000; waited += 250)
+    await new Promise((r) => setTimeout(r, 250));
+  const relayed = (await E.DB.prepare("SELECT COUNT(*) AS n FROM relay_deliveries WHERE status = 'delivered'").first<{
+    n: number;
+  }>())!.n;
   const actionsRun = await processed();
 
   // The same, one at a time (no queue behind the steps of other events): what the intake itself costs.
@@ -110,7 +132,11 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
     intake: { throughput_per_s: intake.throughput_per_s, p50_ms: intake.p50_ms, p99_ms: intake.p99_ms },
     bare_200: { throughput_per_s: bare.throughput_per_s, p50_ms: bare.p50_ms, p99_ms: bare.p99_ms },
     p99_ratio: Number((intake.p99_ms / bare.p99_ms).toFixed(2)),
-    one_at_a_time_mean_ms: { intake: serialIntake, bare_200: serialBare, ratio: Number((serialIntake / serialBare).toFixed(2)) },
+    one_at_a_time_mean_ms: {
+      intake: serialIntake,
+      bare_200: serialBare,
+      ratio: Number((serialIntake / serialBare).toFixed(2)),
+    },
   };
   console.log(`BENCH_RESULT ${JSON.stringify({ webhooks: result })}`);
   expect(result.accepted).toBe(unique);

@@ -16,8 +16,13 @@ const out = mkdtempSync(join(tmpdir(), "kick-edge-bench-"));
 
 /** Bundles one Worker without an account or network and measures its main module. */
 function bundle(args, dir, cwd = process.cwd()) {
-  const run = spawnSync(resolve(WRANGLER), ["deploy", "--dry-run", "--outdir", dir, ...args], { cwd, env: QUIET_ENV, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`wrangler deploy --dry-run ${args.join(" ")} failed:\n${run.stdout}\n${run.stderr}`);
+  const run = spawnSync(resolve(WRANGLER), ["deploy", "--dry-run", "--outdir", dir, ...args], {
+    cwd,
+    env: QUIET_ENV,
+    encoding: "utf8",
+  });
+  if (run.status !== 0)
+    throw new Error(`wrangler deploy --dry-run ${args.join(" ")} failed:\n${run.stdout}\n${run.stderr}`);
   const main = readdirSync(dir).find((f) => f.endsWith(".js"));
   const bytes = readFileSync(join(dir, main));
   return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
@@ -26,7 +31,11 @@ function bundle(args, dir, cwd = process.cwd()) {
 /** The workerd scale and load runs; each test prints one `BENCH_RESULT {…}` line. */
 function scaleRuns() {
   console.log("\nScale and load runs in workerd against the emulator (a few minutes)…");
-  const run = spawnSync(resolve("node_modules/.bin/vitest"), ["run", "--config", "vitest.bench.config.ts"], { env: QUIET_ENV, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(resolve("node_modules/.bin/vitest"), ["run", "--config", "vitest.bench.config.ts"], {
+    env: QUIET_ENV,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const results = Object.assign(
     {},
     ...`${run.stdout}\n${run.stderr}`
@@ -47,7 +56,11 @@ function scaleRuns() {
 }
 
 function reportWebhooks(w) {
-  const exact = w.accepted === w.unique_valid && w.duplicates_suppressed === w.duplicates_sent && w.rejected === w.forged_sent && w.actions_run === w.unique_valid;
+  const exact =
+    w.accepted === w.unique_valid &&
+    w.duplicates_suppressed === w.duplicates_sent &&
+    w.rejected === w.forged_sent &&
+    w.actions_run === w.unique_valid;
   console.log(`
 Webhook run: ${w.deliveries} signed deliveries at concurrency ${w.concurrency} (${w.duplicates_sent} sent twice, ${w.forged_sent} forged)
   accepted                ${w.accepted} (unique valid events: ${w.unique_valid})
@@ -76,8 +89,11 @@ KICKs history run: ${h.days} days of 5-minute snapshots, top 100, synthetic gift
 }
 
 function reportTrigger(t) {
-  const row = (label, m) => `  ${label.padEnd(24)}${String(m.throughput_per_s).padStart(6)} posts/s   p50 ${String(m.p50_ms).padStart(7)} ms   p99 ${String(m.p99_ms).padStart(7)} ms`;
-  const hops = Object.entries(t.serial_hops).map(([k, v]) => `${k.replace(/_ms$/, "").replace(/_/g, " ")} ${v} ms`).join(", ");
+  const row = (label, m) =>
+    `  ${label.padEnd(24)}${String(m.throughput_per_s).padStart(6)} posts/s   p50 ${String(m.p50_ms).padStart(7)} ms   p99 ${String(m.p99_ms).padStart(7)} ms`;
+  const hops = Object.entries(t.serial_hops)
+    .map(([k, v]) => `${k.replace(/_ms$/, "").replace(/_/g, " ")} ${v} ms`)
+    .join(", ");
   console.log(`
 Trigger run: a chat post, ${t.worker.posts} at concurrency ${t.worker.concurrency}
 ${row("straight to the emulator", t.direct)}
@@ -108,15 +124,22 @@ try {
   const baseDir = join(out, "baseline-src");
   spawnSync("mkdir", ["-p", baseDir]);
   writeFileSync(join(baseDir, "index.js"), 'export default { fetch() { return new Response("ok"); } };\n');
-  writeFileSync(join(baseDir, "wrangler.toml"), 'name = "baseline"\nmain = "index.js"\ncompatibility_date = "2026-11-01"\n');
+  writeFileSync(
+    join(baseDir, "wrangler.toml"),
+    'name = "baseline"\nmain = "index.js"\ncompatibility_date = "2026-11-01"\n',
+  );
   const baseline = bundle([], join(out, "baseline"), baseDir);
 
   const rows = workers().map((w) => ({ worker: w.name, ...bundle(["--env", w.name], join(out, w.name)) }));
   const kib = (n) => (n / 1024).toFixed(1);
   console.log("\nBundle size (wrangler deploy --dry-run, main module, gzip -9)\n");
-  console.log(`${"worker".padEnd(16)}${"raw KiB".padStart(9)}${"gzip KiB".padStart(10)}${"÷ budget".padStart(10)}${"÷ baseline".padStart(12)}`);
+  console.log(
+    `${"worker".padEnd(16)}${"raw KiB".padStart(9)}${"gzip KiB".padStart(10)}${"÷ budget".padStart(10)}${"÷ baseline".padStart(12)}`,
+  );
   for (const r of rows) {
-    console.log(`${r.worker.padEnd(16)}${kib(r.raw).padStart(9)}${kib(r.gzip).padStart(10)}${(r.gzip / BUDGET).toFixed(2).padStart(10)}${(r.gzip / baseline.gzip).toFixed(1).padStart(12)}`);
+    console.log(
+      `${r.worker.padEnd(16)}${kib(r.raw).padStart(9)}${kib(r.gzip).padStart(10)}${(r.gzip / BUDGET).toFixed(2).padStart(10)}${(r.gzip / baseline.gzip).toFixed(1).padStart(12)}`,
+    );
   }
   console.log(`${"(baseline)".padEnd(16)}${kib(baseline.raw).padStart(9)}${kib(baseline.gzip).padStart(10)}\n`);
   console.log(`Budget: ${kib(BUDGET)} KiB gzipped per Worker; ratios above 1.00 in "÷ budget" fail.`);

@@ -23,13 +23,18 @@ function ensureChromium() {
   if (existsSync("/usr/bin/apt-get") && isRoot) {
     console.log("No Chromium found: installing Debian's chromium package for the browser tests…");
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    for (const args of [["update", "-qq"], ["install", "-y", "-qq", "chromium"]]) {
+    for (const args of [
+      ["update", "-qq"],
+      ["install", "-y", "-qq", "chromium"],
+    ]) {
       const run = spawnSync("apt-get", args, { stdio: "inherit", env });
       if (run.status !== 0) process.exit(run.status ?? 1);
     }
     return findChromium();
   }
-  console.error("The browser tests need Chromium. Install it (Debian/Ubuntu: sudo apt-get install chromium; macOS: Google Chrome), or set CHROMIUM_PATH.");
+  console.error(
+    "The browser tests need Chromium. Install it (Debian/Ubuntu: sudo apt-get install chromium; macOS: Google Chrome), or set CHROMIUM_PATH.",
+  );
   process.exit(1);
 }
 

@@ -48,7 +48,13 @@ Exit code: 0 when the receiver answered 2xx (or --dry-run), 1 when not, 2 on bad
 class UsageError extends Error {}
 
 const FLAGS = ["dry-run", "json", "list", "help"];
-const NAMED = { to: "to", emulator: "emulator", broadcaster: "broadcaster", "message-id": "messageId", timestamp: "timestamp" };
+const NAMED = {
+  to: "to",
+  emulator: "emulator",
+  broadcaster: "broadcaster",
+  "message-id": "messageId",
+  timestamp: "timestamp",
+};
 
 /** What a value on the command line means in the payload (JSON's grammar, so `007` stays a string). */
 function parseValue(raw) {
@@ -74,11 +80,17 @@ function setPath(target, path, raw) {
   const keys = path.split(".");
   if (keys.some((k) => k === "")) throw new UsageError(`--${path}: a field name is empty`);
   const index = keys.findIndex((k) => /^\d+$/.test(k));
-  if (index >= 0) throw new UsageError(`--${path}: list items cannot be set one by one; set the whole list as JSON: --${keys.slice(0, index).join(".")} '[...]'`);
+  if (index >= 0)
+    throw new UsageError(
+      `--${path}: list items cannot be set one by one; set the whole list as JSON: --${keys.slice(0, index).join(".")} '[...]'`,
+    );
   let node = target;
   keys.slice(0, -1).forEach((key, i) => {
     if (!(key in node)) node[key] = Object.create(null);
-    else if (typeof node[key] !== "object" || node[key] === null || Array.isArray(node[key])) throw new UsageError(`--${path} and --${keys.slice(0, i + 1).join(".")} both set ${keys.slice(0, i + 1).join(".")}`);
+    else if (typeof node[key] !== "object" || node[key] === null || Array.isArray(node[key]))
+      throw new UsageError(
+        `--${path} and --${keys.slice(0, i + 1).join(".")} both set ${keys.slice(0, i + 1).join(".")}`,
+      );
     node = node[key];
   });
   node[keys.at(-1)] = parseValue(raw);
@@ -86,12 +98,19 @@ function setPath(target, path, raw) {
 
 function httpUrl(option, value) {
   const url = URL.canParse(value) ? new URL(value) : null;
-  if (!url || !["http:", "https:"].includes(url.protocol)) throw new UsageError(`--${option} must be an http(s) URL, not "${value}"`);
+  if (!url || !["http:", "https:"].includes(url.protocol))
+    throw new UsageError(`--${option} must be an http(s) URL, not "${value}"`);
   return value;
 }
 
 function parse(argv) {
-  const o = { to: "http://127.0.0.1:8789/kick", emulator: process.env.KICK_EMULATOR_URL || "http://127.0.0.1:8791", overrides: Object.create(null), flags: new Set(), positional: [] };
+  const o = {
+    to: "http://127.0.0.1:8789/kick",
+    emulator: process.env.KICK_EMULATOR_URL || "http://127.0.0.1:8791",
+    overrides: Object.create(null),
+    flags: new Set(),
+    positional: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "-h") o.flags.add("help");
@@ -111,7 +130,8 @@ function parse(argv) {
   }
   httpUrl("to", o.to);
   httpUrl("emulator", o.emulator);
-  if (o.broadcaster !== undefined && !/^[1-9]\d{0,15}$/.test(o.broadcaster)) throw new UsageError(`--broadcaster is a Kick user id (a number), not "${o.broadcaster}"`);
+  if (o.broadcaster !== undefined && !/^[1-9]\d{0,15}$/.test(o.broadcaster))
+    throw new UsageError(`--broadcaster is a Kick user id (a number), not "${o.broadcaster}"`);
   return o;
 }
 
@@ -126,7 +146,8 @@ async function sendEvent(o) {
   const [, type, ...extra] = o.positional;
   if (!type) throw new UsageError("name an event type (npm run kick -- event --list)");
   if (extra.length) throw new UsageError(`unexpected "${extra.join(" ")}" (fields are set as --field.path value)`);
-  if (!TYPES.includes(type)) throw new UsageError(`unknown event type "${type}"; the types are:\n  ${TYPES.join("\n  ")}`);
+  if (!TYPES.includes(type))
+    throw new UsageError(`unknown event type "${type}"; the types are:\n  ${TYPES.join("\n  ")}`);
   const dry = o.flags.has("dry-run");
   const body = {
     type,
@@ -139,10 +160,21 @@ async function sendEvent(o) {
   const endpoint = `${o.emulator.replace(/\/+$/, "")}/_emulator/webhooks`;
   let response;
   try {
-    response = await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(WAIT_MS) });
+    response = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(WAIT_MS),
+    });
   } catch (error) {
-    if (error?.name === "TimeoutError") console.error(`No answer within ${WAIT_MS / 1000} s: ${dry ? `the emulator at ${o.emulator} is stuck` : `the receiver at ${shown(o.to)} is not answering the event`}.`);
-    else console.error(`The Kick emulator is not answering at ${o.emulator}. Start it with: npm start (or point --emulator or KICK_EMULATOR_URL at yours)`);
+    if (error?.name === "TimeoutError")
+      console.error(
+        `No answer within ${WAIT_MS / 1000} s: ${dry ? `the emulator at ${o.emulator} is stuck` : `the receiver at ${shown(o.to)} is not answering the event`}.`,
+      );
+    else
+      console.error(
+        `The Kick emulator is not answering at ${o.emulator}. Start it with: npm start (or point --emulator or KICK_EMULATOR_URL at yours)`,
+      );
     return 1;
   }
   const answer = await response.json().catch(() => null);
@@ -151,10 +183,13 @@ async function sendEvent(o) {
     return 2;
   }
   if (!response.ok || !answer?.headers) {
-    console.error(`Something answered at ${o.emulator} (HTTP ${response.status}), but not as the Kick emulator does. Is npm start running, and is --emulator right?`);
+    console.error(
+      `Something answered at ${o.emulator} (HTTP ${response.status}), but not as the Kick emulator does. Is npm start running, and is --emulator right?`,
+    );
     return 1;
   }
-  if (o.flags.has("json") || dry) console.log(JSON.stringify(o.flags.has("json") ? answer : { headers: answer.headers, body: answer.body }, null, 2));
+  if (o.flags.has("json") || dry)
+    console.log(JSON.stringify(o.flags.has("json") ? answer : { headers: answer.headers, body: answer.body }, null, 2));
   if (dry) return 0;
   const id = answer.headers["kick-event-message-id"];
   const d = answer.delivered;
@@ -162,7 +197,11 @@ async function sendEvent(o) {
   // With --json the output is the JSON alone (for scripts); the exit code still tells.
   if (!o.flags.has("json")) {
     const where = `${type} ${id} → ${shown(o.to)}`;
-    console.log(d && "status" in d ? `${where}: HTTP ${d.status}${ok ? "" : " (not accepted)"}` : `${where}: not delivered (${d?.error ?? "no answer"})`);
+    console.log(
+      d && "status" in d
+        ? `${where}: HTTP ${d.status}${ok ? "" : " (not accepted)"}`
+        : `${where}: not delivered (${d?.error ?? "no answer"})`,
+    );
   }
   return ok ? 0 : 1;
 }
@@ -171,8 +210,8 @@ async function main(argv) {
   try {
     const o = parse(argv);
     const command = o.positional[0];
-    if (command === "help" || o.flags.has("help")) return console.log(USAGE), 0;
-    if (command === "events" || (command === "event" && o.flags.has("list"))) return console.log(TYPES.join("\n")), 0;
+    if (command === "help" || o.flags.has("help")) return (console.log(USAGE), 0);
+    if (command === "events" || (command === "event" && o.flags.has("list"))) return (console.log(TYPES.join("\n")), 0);
     if (command !== "event") throw new UsageError(command ? `unknown command "${command}"\n\n${USAGE}` : USAGE);
     return await sendEvent(o);
   } catch (error) {

@@ -7,7 +7,8 @@ import { writeFileSync } from "node:fs";
 
 const bundled = await build({
   stdin: {
-    contents: 'import { ACTIONS } from "./functions/automations/actions/index"; import { openApiDocument } from "./functions/automations/openapi"; export default openApiDocument(ACTIONS);',
+    contents:
+      'import { ACTIONS } from "./functions/automations/actions/index"; import { openApiDocument } from "./functions/automations/openapi"; export default openApiDocument(ACTIONS);',
     resolveDir: process.cwd(),
     loader: "ts",
   },
@@ -17,6 +18,8 @@ const bundled = await build({
   write: false,
   logLevel: "error",
 });
-const module = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString("base64")}`);
+const module = await import(
+  `data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString("base64")}`
+);
 writeFileSync("functions/automations/public/openapi.json", JSON.stringify(module.default, null, 2) + "\n");
 console.log("wrote functions/automations/public/openapi.json");

@@ -25,7 +25,10 @@ mkdirSync(STATE, { recursive: true });
 function devSecrets() {
   const file = `${STATE}/dev-secrets.json`;
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
-  const secrets = { TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"), ADMIN_SECRET: `dev-${randomBytes(6).toString("hex")}` };
+  const secrets = {
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    ADMIN_SECRET: `dev-${randomBytes(6).toString("hex")}`,
+  };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
@@ -35,7 +38,12 @@ const generated = devSecrets();
 const vars = {};
 for (const [key, value] of Object.entries(generated)) if (!local[key] && !process.env[key]) vars[key] = value;
 if (!kickConfigured && emulator) {
-  Object.assign(vars, { KICK_ID_BASE: url(emulator), KICK_API_BASE: url(emulator), KICK_CLIENT_ID: "emulator-client", KICK_CLIENT_SECRET: "emulator-secret" });
+  Object.assign(vars, {
+    KICK_ID_BASE: url(emulator),
+    KICK_API_BASE: url(emulator),
+    KICK_CLIENT_ID: "emulator-client",
+    KICK_CLIENT_SECRET: "emulator-secret",
+  });
 }
 const automations = all.find((w) => w.name === "automations");
 if (automations) vars.AUTOMATIONS_URL = url(automations);
@@ -44,7 +52,11 @@ if (oauth) vars.OAUTH_URL = url(oauth);
 
 const d1User = running.find((w) => w.usesD1);
 if (d1User) {
-  const applied = spawnSync(WRANGLER, ["d1", "migrations", "apply", "kick-edge", "--local", "--env", d1User.name, "--persist-to", STATE], { env: { ...QUIET_ENV, CI: "true" }, encoding: "utf8" });
+  const applied = spawnSync(
+    WRANGLER,
+    ["d1", "migrations", "apply", "kick-edge", "--local", "--env", d1User.name, "--persist-to", STATE],
+    { env: { ...QUIET_ENV, CI: "true" }, encoding: "utf8" },
+  );
   if (applied.status !== 0) {
     console.error(`Applying D1 migrations failed:\n${applied.stdout}\n${applied.stderr}`);
     process.exit(1);
@@ -58,14 +70,29 @@ function stopAll(code) {
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
   setTimeout(() => process.exit(code), 1500).unref();
-  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null))).then(() => process.exit(code));
+  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null))).then(() =>
+    process.exit(code),
+  );
 }
 process.on("SIGINT", () => stopAll(0));
 process.on("SIGTERM", () => stopAll(0));
 
 const width = Math.max(...running.map((w) => w.name.length));
 for (const w of running) {
-  const args = ["dev", "--env", w.name, "--port", String(w.port), "--ip", "127.0.0.1", "--persist-to", STATE, "--inspector-port", "0", "--show-interactive-dev-session=false"];
+  const args = [
+    "dev",
+    "--env",
+    w.name,
+    "--port",
+    String(w.port),
+    "--ip",
+    "127.0.0.1",
+    "--persist-to",
+    STATE,
+    "--inspector-port",
+    "0",
+    "--show-interactive-dev-session=false",
+  ];
   if (w !== emulator) for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = spawn(WRANGLER, args, { stdio: ["ignore", "pipe", "pipe"], env: QUIET_ENV });
   children.push(child);
@@ -102,7 +129,12 @@ async function answers(w) {
 
 const ready = await Promise.all(running.map(answers));
 if (ready.includes(false)) {
-  console.error(`Did not answer in time: ${running.filter((_, i) => !ready[i]).map((w) => w.name).join(", ")}`);
+  console.error(
+    `Did not answer in time: ${running
+      .filter((_, i) => !ready[i])
+      .map((w) => w.name)
+      .join(", ")}`,
+  );
   stopAll(1);
 } else {
   const notes = {
@@ -114,9 +146,12 @@ if (ready.includes(false)) {
   };
   console.log("\nkick-edge is running:\n");
   for (const w of running) console.log(`  ${w.name.padEnd(width)}  ${url(w).padEnd(24)}  ${notes[w.name] ?? ""}`);
-  console.log(`\n  Kick: ${kickConfigured ? "the real Kick (KICK_CLIENT_ID is set)" : "the local emulator (no KICK_CLIENT_ID configured)"}`);
+  console.log(
+    `\n  Kick: ${kickConfigured ? "the real Kick (KICK_CLIENT_ID is set)" : "the local emulator (no KICK_CLIENT_ID configured)"}`,
+  );
   // The passphrase stays out of the terminal (and any log it lands in): it is in a file only you read.
-  if (vars.ADMIN_SECRET && running.some((w) => w.name === "oauth")) console.log(`  Admin passphrase for the connect page: in ${STATE}/dev-secrets.json (ADMIN_SECRET)`);
+  if (vars.ADMIN_SECRET && running.some((w) => w.name === "oauth"))
+    console.log(`  Admin passphrase for the connect page: in ${STATE}/dev-secrets.json (ADMIN_SECRET)`);
   console.log(`  Local state (KV, D1): ${STATE}/\n`);
   if (check) stopAll(0);
 }

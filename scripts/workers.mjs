@@ -32,7 +32,12 @@ export function workers(configPath = "wrangler.toml") {
     const main = /^main\s*=\s*["']([^"']+)["']/m.exec(section)?.[1];
     if (!main || !existsSync(main)) continue;
     const name = header[1];
-    found.push({ name, main, port: PORTS[name] ?? next++, usesD1: new RegExp(`\\[\\[env\\.${name}\\.d1_databases\\]\\]`).test(text) });
+    found.push({
+      name,
+      main,
+      port: PORTS[name] ?? next++,
+      usesD1: new RegExp(`\\[\\[env\\.${name}\\.d1_databases\\]\\]`).test(text),
+    });
   }
   return found;
 }

@@ -35,5 +35,7 @@ export function scopesFor(capabilities: readonly Capability[]): KickScope[] {
 export function capabilitiesGranted(scopes: readonly string[], withKeyOnly = false): Capability[] {
   const granted = new Set(scopes);
   if (granted.has("channel:rewards:write")) granted.add("channel:rewards:read");
-  return (withKeyOnly ? ALL_CAPABILITIES : CONNECT_CAPABILITIES).filter((c) => CAPABILITIES[c].scopes.every((s) => granted.has(s)));
+  return (withKeyOnly ? ALL_CAPABILITIES : CONNECT_CAPABILITIES).filter((c) =>
+    CAPABILITIES[c].scopes.every((s) => granted.has(s)),
+  );
 }

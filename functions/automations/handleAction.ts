@@ -25,45 +25,104 @@ export const reconnectUrlOf = (env: AutomationsEnv) => `${(env.OAUTH_URL || "").
  * Every trigger call, whatever the action: the key, its rate limit and capabilities, the input
  * (nothing reaches Kick when it is invalid), idempotent replays, then the action itself.
  */
-export async function handleAction(action: Action, request: Request, env: AutomationsEnv, params: Record<string, string>, ctx?: ExecutionContext, now = Date.now()): Promise<Response> {
+export async function handleAction(
+  action: Action,
+  request: Request,
+  env: AutomationsEnv,
+  params: Record<string, string>,
+  ctx?: ExecutionContext,
+  now = Date.now(),
+): Promise<Response> {
   const format = formatOf(request);
   const fail = (error: unknown) => errorResponse(toTriggerError(error, reconnectUrlOf(env)), format);
   try {
     const presented = presentedKey(request);
-    if (!presented) throw new TriggerError(401, "missing_key", "Send the automation key as Authorization: Bearer <key>, X-Api-Key: <key>, or ?key=<key>.");
+    if (!presented)
+      throw new TriggerError(
+        401,
+        "missing_key",
+        "Send the automation key as Authorization: Bearer <key>, X-Api-Key: <key>, or ?key=<key>.",
+      );
     let key = verified.get(presented, now);
     if (!key) {
-      key = (await automationKeys.verify(env.DB, presented, now, ctx ? (work) => ctx.waitUntil(work) : undefined)) ?? undefined;
+      key =
+        (await automationKeys.verify(env.DB, presented, now, ctx ? (work) => ctx.waitUntil(work) : undefined)) ??
+        undefined;
       if (!key) throw new TriggerError(401, "invalid_key", "This automation key is unknown or was revoked.");
       // Fixed, not sliding: a key in constant use is still re-checked every KEY_CACHE_MS.
       verified.set(presented, key, now + KEY_CACHE_MS);
     }
     const limited = await env.KEY_LIMITER.limit({ key: key.id });
-    if (!limited.success) throw new TriggerError(429, "rate_limited", "Too many calls with this key; wait a minute.", { retry_after_seconds: 60 }, { "retry-after": "60" });
+    if (!limited.success)
+      throw new TriggerError(
+        429,
+        "rate_limited",
+        "Too many calls with this key; wait a minute.",
+        { retry_after_seconds: 60 },
+        { "retry-after": "60" },
+      );
     if (key.capabilities.includes("overlay") && action.capability !== "overlay") {
-      throw new TriggerError(403, "overlay_key", "This is a read-only overlay key: it only shows the leaderboard overlay.");
+      throw new TriggerError(
+        403,
+        "overlay_key",
+        "This is a read-only overlay key: it only shows the leaderboard overlay.",
+      );
     }
     if (action.capability && !key.capabilities.includes(action.capability)) {
-      throw new TriggerError(403, "capability_not_allowed", `This key may not ${action.summary.toLowerCase()} (it needs the "${action.capability}" capability). Make a key that may, on the connect page.`, { capability: action.capability });
+      throw new TriggerError(
+        403,
+        "capability_not_allowed",
+        `This key may not ${action.summary.toLowerCase()} (it needs the "${action.capability}" capability). Make a key that may, on the connect page.`,
+        { capability: action.capability },
+      );
     }
     if (request.method === "GET" && action.mutating && !key.allowGet) {
-      throw new TriggerError(405, "get_not_allowed", `Use ${action.method} for this action, or make a key that allows GET (for Stream Deck's open-URL button).`, undefined, { allow: action.method });
+      throw new TriggerError(
+        405,
+        "get_not_allowed",
+        `Use ${action.method} for this action, or make a key that allows GET (for Stream Deck's open-URL button).`,
+        undefined,
+        { allow: action.method },
+      );
     }
     const checked = checkInput(action.input, await readInput(request, action.input, params));
-    if (!checked.ok) throw new TriggerError(400, "invalid_input", checked.issues.map((i) => (i.field ? `${i.field}: ${i.reason}` : i.reason)).join("; "), checked.issues);
+    if (!checked.ok)
+      throw new TriggerError(
+        400,
+        "invalid_input",
+        checked.issues.map((i) => (i.field ? `${i.field}: ${i.reason}` : i.reason)).join("; "),
+        checked.issues,
+      );
     const { account } = key;
 
     const idemKey = action.mutating ? idempotencyKeyOf(request) : null;
     if (idemKey) {
       const claimed = await claim(env.DB, key.id, idemKey, now);
       if (claimed.kind === "replay") return claimed.response;
-      if (claimed.kind === "in_progress") throw new TriggerError(409, "in_progress", "A call with this Idempotency-Key is still running.", undefined, { "retry-after": "2" });
+      if (claimed.kind === "in_progress")
+        throw new TriggerError(409, "in_progress", "A call with this Idempotency-Key is still running.", undefined, {
+          "retry-after": "2",
+        });
     }
     const config = kickConfigFromEnv(env);
     const run = async () => {
       try {
-        const data = await action.run({ env, input: checked.data, account, key, kick: createKickClient(config, accountTokenSource(env, account.id, config)), config, params, now });
-        return okResponse(data, format, action.text?.(data as never), format === "csv" ? action.csv?.(data as never) : undefined);
+        const data = await action.run({
+          env,
+          input: checked.data,
+          account,
+          key,
+          kick: createKickClient(config, accountTokenSource(env, account.id, config)),
+          config,
+          params,
+          now,
+        });
+        return okResponse(
+          data,
+          format,
+          action.text?.(data as never),
+          format === "csv" ? action.csv?.(data as never) : undefined,
+        );
       } catch (error) {
         return fail(error);
       }

@@ -13,16 +13,34 @@ export function idempotencyKeyOf(request: Request): string | null {
 
 /** Claims `idemKey` for this key (a unique row decides, so two racing calls cannot both run). */
 export async function claim(db: D1Database, keyId: string, idemKey: string, now: number): Promise<Claim> {
-  const inserted = await db.prepare("INSERT INTO idempotency (key_id, idem_key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").bind(keyId, idemKey, now).run();
+  const inserted = await db
+    .prepare("INSERT INTO idempotency (key_id, idem_key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+    .bind(keyId, idemKey, now)
+    .run();
   if (inserted.meta.changes === 1) return { kind: "new" };
   const reclaimed = await db
-    .prepare("UPDATE idempotency SET status = NULL, body = NULL, content_type = NULL, created_at = ?3 WHERE key_id = ?1 AND idem_key = ?2 AND created_at < ?4")
+    .prepare(
+      "UPDATE idempotency SET status = NULL, body = NULL, content_type = NULL, created_at = ?3 WHERE key_id = ?1 AND idem_key = ?2 AND created_at < ?4",
+    )
     .bind(keyId, idemKey, now, now - TTL_MS)
     .run();
   if (reclaimed.meta.changes === 1) return { kind: "new" };
-  const row = await db.prepare("SELECT status, body, content_type FROM idempotency WHERE key_id = ? AND idem_key = ?").bind(keyId, idemKey).first<{ status: number | null; body: string | null; content_type: string | null }>();
+  const row = await db
+    .prepare("SELECT status, body, content_type FROM idempotency WHERE key_id = ? AND idem_key = ?")
+    .bind(keyId, idemKey)
+    .first<{ status: number | null; body: string | null; content_type: string | null }>();
   if (!row || row.status === null) return { kind: "in_progress" };
-  return { kind: "replay", response: new Response(row.body, { status: row.status, headers: { "content-type": row.content_type ?? "application/json", "idempotent-replay": "true", "cache-control": "no-store" } }) };
+  return {
+    kind: "replay",
+    response: new Response(row.body, {
+      status: row.status,
+      headers: {
+        "content-type": row.content_type ?? "application/json",
+        "idempotent-replay": "true",
+        "cache-control": "no-store",
+      },
+    }),
+  };
 }
 
 /** Keeps the first answer for replays; or lets go of the claim when nothing was done. */
@@ -33,6 +51,9 @@ export async function settle(db: D1Database, keyId: string, idemKey: string, res
   }
   // A secret shown once (a relay's signing secret) is never kept: a replay says so instead.
   const body = (await response.clone().text()).replace(/"secret":"[^"]*"/g, '"secret":"(shown once, not replayed)"');
-  await db.prepare("UPDATE idempotency SET status = ?, body = ?, content_type = ? WHERE key_id = ? AND idem_key = ?").bind(response.status, body, response.headers.get("content-type"), keyId, idemKey).run();
+  await db
+    .prepare("UPDATE idempotency SET status = ?, body = ?, content_type = ? WHERE key_id = ? AND idem_key = ?")
+    .bind(response.status, body, response.headers.get("content-type"), keyId, idemKey)
+    .run();
   return response;
 }

@@ -11,7 +11,8 @@ const router = Router<Req, [AutomationsEnv, ExecutionContext | undefined]>();
 
 router.get("/healthz", () => Response.json({ ok: true, data: { status: "ok" } }));
 for (const action of ACTIONS) {
-  const handler = (request: Req, env: AutomationsEnv, ctx?: ExecutionContext) => handleAction(action, request, env, request.params ?? {}, ctx);
+  const handler = (request: Req, env: AutomationsEnv, ctx?: ExecutionContext) =>
+    handleAction(action, request, env, request.params ?? {}, ctx);
   router[action.method.toLowerCase() as "get" | "post" | "patch" | "delete"](action.path, handler);
   // Stream Deck's Website button can only open a URL: such actions answer a GET too (when the key allows).
   if (action.allowGet && action.method !== "GET") router.get(action.path, handler);
@@ -32,7 +33,13 @@ export default {
     const path = new URL(request.url).pathname;
     const known = ACTIONS.filter((a) => matches(a.path, path));
     const error = known.length
-      ? new TriggerError(405, "method_not_allowed", `${path} takes ${known.map((a) => a.method).join(" or ")}.`, undefined, { allow: known.map((a) => a.method).join(", ") })
+      ? new TriggerError(
+          405,
+          "method_not_allowed",
+          `${path} takes ${known.map((a) => a.method).join(" or ")}.`,
+          undefined,
+          { allow: known.map((a) => a.method).join(", ") },
+        )
       : new TriggerError(404, "not_found", `No endpoint ${request.method} ${path}. See /openapi.json.`);
     return errorResponse(error, formatOf(request));
   },

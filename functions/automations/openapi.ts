@@ -2,7 +2,10 @@ import * as z from "zod/mini";
 import { CAPABILITY_WORDS } from "../../shared/capabilityWords";
 import type { Action } from "./Action";
 
-type JsonSchema = { type?: string; properties?: Record<string, unknown>; required?: string[] } & Record<string, unknown>;
+type JsonSchema = { type?: string; properties?: Record<string, unknown>; required?: string[] } & Record<
+  string,
+  unknown
+>;
 
 /** An action's input as JSON Schema (what callers send; checks zod cannot express are left out). */
 const inputSchema = (action: Action) =>
@@ -15,7 +18,11 @@ const errorShape = {
   type: "object",
   properties: {
     ok: { type: "boolean", enum: [false] },
-    error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" }, details: {} }, required: ["code", "message"] },
+    error: {
+      type: "object",
+      properties: { code: { type: "string" }, message: { type: "string" }, details: {} },
+      required: ["code", "message"],
+    },
   },
   required: ["ok", "error"],
 };
@@ -32,23 +39,76 @@ export function openApiDocument(actions: Action[]) {
     const inPath = pathParams(action.path);
     const fields = Object.entries(schema.properties ?? {}).filter(([name]) => !inPath.includes(name));
     const parameters = [
-      ...inPath.map((name) => ({ name, in: "path", required: true, schema: schema.properties?.[name] ?? { type: "string" } })),
-      ...(action.method === "GET" || action.method === "DELETE" ? fields.map(([name, s]) => ({ name, in: "query", required: schema.required?.includes(name) ?? false, schema: s })) : []),
-      { name: "format", in: "query", required: false, schema: { type: "string", enum: ["text"] }, description: "text: a one-line plain-text answer (chat bots)" },
-      ...(action.mutating ? [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string" }, description: "A replay within 24 h returns the first answer and does nothing" }] : []),
+      ...inPath.map((name) => ({
+        name,
+        in: "path",
+        required: true,
+        schema: schema.properties?.[name] ?? { type: "string" },
+      })),
+      ...(action.method === "GET" || action.method === "DELETE"
+        ? fields.map(([name, s]) => ({
+            name,
+            in: "query",
+            required: schema.required?.includes(name) ?? false,
+            schema: s,
+          }))
+        : []),
+      {
+        name: "format",
+        in: "query",
+        required: false,
+        schema: { type: "string", enum: ["text"] },
+        description: "text: a one-line plain-text answer (chat bots)",
+      },
+      ...(action.mutating
+        ? [
+            {
+              name: "Idempotency-Key",
+              in: "header",
+              required: false,
+              schema: { type: "string" },
+              description: "A replay within 24 h returns the first answer and does nothing",
+            },
+          ]
+        : []),
     ];
-    const body = { type: "object", properties: Object.fromEntries(fields), ...(schema.required?.length ? { required: schema.required.filter((r) => !inPath.includes(r)) } : {}) };
+    const body = {
+      type: "object",
+      properties: Object.fromEntries(fields),
+      ...(schema.required?.length ? { required: schema.required.filter((r) => !inPath.includes(r)) } : {}),
+    };
     const operation = {
       operationId: action.name,
       summary: action.summary,
-      description: action.capability ? `Needs a key with the "${action.capability}" capability (${CAPABILITY_WORDS[action.capability].label}).` : "Any valid key.",
+      description: action.capability
+        ? `Needs a key with the "${action.capability}" capability (${CAPABILITY_WORDS[action.capability].label}).`
+        : "Any valid key.",
       parameters,
       ...(action.method === "POST" || action.method === "PATCH"
-        ? { requestBody: { required: false, content: { "application/json": { schema: body }, "application/x-www-form-urlencoded": { schema: body } } } }
+        ? {
+            requestBody: {
+              required: false,
+              content: { "application/json": { schema: body }, "application/x-www-form-urlencoded": { schema: body } },
+            },
+          }
         : {}),
       responses: {
-        "200": { description: "Done", content: { "application/json": { schema: { type: "object", properties: { ok: { type: "boolean", enum: [true] }, data: {} }, required: ["ok", "data"] } } } },
-        default: { description: "Refused or failed; `error.code` says why", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+        "200": {
+          description: "Done",
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                properties: { ok: { type: "boolean", enum: [true] }, data: {} },
+                required: ["ok", "data"],
+              },
+            },
+          },
+        },
+        default: {
+          description: "Refused or failed; `error.code` says why",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
       },
     };
     paths[pathOf(action.path)] ??= {};
@@ -56,7 +116,12 @@ export function openApiDocument(actions: Action[]) {
   }
   return {
     openapi: "3.0.3",
-    info: { title: "kick-edge trigger API", version: "1", description: "Automate a Kick channel from Zapier, IFTTT, Stream Deck, chat bots and cron. Keys come from the connect page." },
+    info: {
+      title: "kick-edge trigger API",
+      version: "1",
+      description:
+        "Automate a Kick channel from Zapier, IFTTT, Stream Deck, chat bots and cron. Keys come from the connect page.",
+    },
     security: [{ bearer: [] }, { apiKeyHeader: [] }, { apiKeyQuery: [] }],
     components: {
       securitySchemes: {

@@ -17,18 +17,52 @@ import { TriggerError } from "../../shared/http/TriggerError";
 export function toTriggerError(error: unknown, reconnectUrl: string): TriggerError {
   if (error instanceof TriggerError) return error;
   if (error instanceof KickValidationError) return new TriggerError(400, "invalid_input", error.message, error.issues);
-  if (error instanceof NeedsReconnectError) return new TriggerError(409, "needs_reconnect", `${error.reason}. Re-connect the account at ${reconnectUrl}`, { reconnect_url: reconnectUrl });
-  if (error instanceof NotConnectedError) return new TriggerError(409, "not_connected", `That Kick account is not connected. Connect it at ${reconnectUrl}`, { reconnect_url: reconnectUrl });
-  if (error instanceof TokenUnavailableError) return retryLater(503, "token_unavailable", error.message, error.retryAfterMs);
+  if (error instanceof NeedsReconnectError)
+    return new TriggerError(409, "needs_reconnect", `${error.reason}. Re-connect the account at ${reconnectUrl}`, {
+      reconnect_url: reconnectUrl,
+    });
+  if (error instanceof NotConnectedError)
+    return new TriggerError(409, "not_connected", `That Kick account is not connected. Connect it at ${reconnectUrl}`, {
+      reconnect_url: reconnectUrl,
+    });
+  if (error instanceof TokenUnavailableError)
+    return retryLater(503, "token_unavailable", error.message, error.retryAfterMs);
   if (error instanceof KickMissingScopeError) {
-    return new TriggerError(403, "missing_scope", `Kick refused: the account did not grant ${error.scope ?? "the needed permission"}. Re-connect it with that permission at ${reconnectUrl}`, { scope: error.scope, reconnect_url: reconnectUrl });
+    return new TriggerError(
+      403,
+      "missing_scope",
+      `Kick refused: the account did not grant ${error.scope ?? "the needed permission"}. Re-connect it with that permission at ${reconnectUrl}`,
+      { scope: error.scope, reconnect_url: reconnectUrl },
+    );
   }
-  if (error instanceof KickRateLimitedError) return retryLater(429, "kick_rate_limited", "Kick is rate-limiting this account; nothing was sent. Try again later.", error.retryAfterMs);
-  if (error instanceof KickUnauthorizedError) return new TriggerError(409, "needs_reconnect", `Kick refused the account's token even after a refresh. Re-connect it at ${reconnectUrl}`, { reconnect_url: reconnectUrl });
+  if (error instanceof KickRateLimitedError)
+    return retryLater(
+      429,
+      "kick_rate_limited",
+      "Kick is rate-limiting this account; nothing was sent. Try again later.",
+      error.retryAfterMs,
+    );
+  if (error instanceof KickUnauthorizedError)
+    return new TriggerError(
+      409,
+      "needs_reconnect",
+      `Kick refused the account's token even after a refresh. Re-connect it at ${reconnectUrl}`,
+      { reconnect_url: reconnectUrl },
+    );
   if (error instanceof KickNotFoundError) return new TriggerError(404, "kick_not_found", error.message);
   if (error instanceof KickBadRequestError) return new TriggerError(400, "kick_rejected", error.message);
-  if (error instanceof KickTimeoutError || error instanceof KickNetworkError) return new TriggerError(504, "kick_unreachable", "Kick did not answer in time. The action may or may not have happened; check before retrying.");
-  if (error instanceof KickUpstreamError) return new TriggerError(502, "kick_unavailable", `Kick is having trouble (${error.kind}${error.status ? `, HTTP ${error.status}` : ""}); nothing was done. Try again later.`);
+  if (error instanceof KickTimeoutError || error instanceof KickNetworkError)
+    return new TriggerError(
+      504,
+      "kick_unreachable",
+      "Kick did not answer in time. The action may or may not have happened; check before retrying.",
+    );
+  if (error instanceof KickUpstreamError)
+    return new TriggerError(
+      502,
+      "kick_unavailable",
+      `Kick is having trouble (${error.kind}${error.status ? `, HTTP ${error.status}` : ""}); nothing was done. Try again later.`,
+    );
   if (error instanceof KickError) return new TriggerError(502, "kick_error", error.message);
   return new TriggerError(500, "internal_error", "Something went wrong in kick-edge. Nothing was sent to Kick.");
 }

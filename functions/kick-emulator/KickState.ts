@@ -43,21 +43,36 @@ export class KickState extends DurableObject<Cloudflare.KickEmulatorEnv> {
 
   /** Points the large collections at their one-entry-per-key storage. */
   private attach(state: EmulatorState): EmulatorState {
-    for (const [field, prefix] of Object.entries(BIG_COLLECTIONS)) (state as unknown as Record<string, unknown>)[field] = storedMap(this.ctx.storage.kv, prefix);
+    for (const [field, prefix] of Object.entries(BIG_COLLECTIONS))
+      (state as unknown as Record<string, unknown>)[field] = storedMap(this.ctx.storage.kv, prefix);
     return state;
   }
 
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const ctx: Ctx = { state: this.state, now: Date.now() + this.state.clock_offset_ms, request, url, storage: this.ctx.storage.kv };
+    const ctx: Ctx = {
+      state: this.state,
+      now: Date.now() + this.state.clock_offset_ms,
+      request,
+      url,
+      storage: this.ctx.storage.kv,
+    };
     let response: Response;
     if (url.pathname === "/_emulator" || url.pathname.startsWith("/_emulator/")) {
-      response = (await this.control.fetch(request, ctx)) ?? Response.json({ error: { code: "not_found", message: "no such control route; GET /_emulator lists them" } }, { status: 404 });
+      response =
+        (await this.control.fetch(request, ctx)) ??
+        Response.json(
+          { error: { code: "not_found", message: "no such control route; GET /_emulator lists them" } },
+          { status: 404 },
+        );
       this.attach(this.state);
     } else {
       response = await this.kick(ctx);
       this.state.requests_total += 1;
-      this.state.requests = [...this.state.requests, { at: new Date(ctx.now).toISOString(), method: request.method, path: url.pathname, status: response.status }].slice(-200);
+      this.state.requests = [
+        ...this.state.requests,
+        { at: new Date(ctx.now).toISOString(), method: request.method, path: url.pathname, status: response.status },
+      ].slice(-200);
     }
     // Read what an early answer left unread, as a server would, so the sender's stream closes cleanly.
     if (request.body && !request.bodyUsed) await request.arrayBuffer().catch(() => undefined);
@@ -77,7 +92,9 @@ export class KickState extends DurableObject<Cloudflare.KickEmulatorEnv> {
     }
     if (fault && (fault.status !== null || fault.drop === "before")) return faultResponse(fault);
     const route = PAGE_ROUTES[`${ctx.request.method} ${ctx.url.pathname}`];
-    const response = (route ? await route(ctx) : await apiRoute(ctx)) ?? Response.json({ data: null, message: "Not Found" }, { status: 404 });
+    const response =
+      (route ? await route(ctx) : await apiRoute(ctx)) ??
+      Response.json({ data: null, message: "Not Found" }, { status: 404 });
     return fault?.drop === "after" ? droppedConnection() : response;
   }
 

@@ -29,8 +29,10 @@ export async function apiRoute(ctx: Ctx): Promise<Response | null> {
     const found = bearer(ctx.state, ctx.request, ctx.now);
     if (!found) return apiError(401, "Unauthorized");
     token = found.record;
-    if (userOnly(def.scope) && token.user_id === null) return apiError(403, "Forbidden: this endpoint needs a user token");
-    if (token.user_id !== null && def.scope !== null && !hasScope(token.scopes, def.scope)) return apiError(403, "Forbidden: missing scope");
+    if (userOnly(def.scope) && token.user_id === null)
+      return apiError(403, "Forbidden: this endpoint needs a user token");
+    if (token.user_id !== null && def.scope !== null && !hasScope(token.scopes, def.scope))
+      return apiError(403, "Forbidden: missing scope");
   }
 
   let raw: Record<string, unknown>;
@@ -40,7 +42,8 @@ export async function apiRoute(ctx: Ctx): Promise<Response | null> {
     } catch {
       return apiError(400, "Bad request: body must be JSON");
     }
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return apiError(400, "Bad request: body must be a JSON object");
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+      return apiError(400, "Bad request: body must be a JSON object");
   } else {
     raw = searchParamsToInput(def.input, ctx.url.searchParams);
   }

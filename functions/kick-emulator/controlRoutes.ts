@@ -12,9 +12,13 @@ import { BIG_COLLECTIONS, type Inbox, type Settings } from "./state";
 import { clearStored } from "./storedMap";
 import { issueUserTokens } from "./tokens";
 
-const bad = (message: string, details?: unknown) => Response.json({ error: { code: "invalid_input", message, details } }, { status: 400 });
+const bad = (message: string, details?: unknown) =>
+  Response.json({ error: { code: "invalid_input", message, details } }, { status: 400 });
 
-async function body<S extends z.ZodMiniType>(ctx: Ctx, schema: S): Promise<{ ok: true; value: z.output<S> } | { ok: false; response: Response }> {
+async function body<S extends z.ZodMiniType>(
+  ctx: Ctx,
+  schema: S,
+): Promise<{ ok: true; value: z.output<S> } | { ok: false; response: Response }> {
   let raw: unknown = {};
   const text = await ctx.request.text();
   if (text.trim()) {
@@ -70,7 +74,9 @@ const WebhookSend = z.object({
 
 /** The emulator's control API under /_emulator: set the scene, inject faults, send signed webhooks. */
 export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
-  const router = Router<Request & { params: Record<string, string>; query: Record<string, string | undefined> }, [Ctx]>({ base: "/_emulator" });
+  const router = Router<Request & { params: Record<string, string>; query: Record<string, string | undefined> }, [Ctx]>(
+    { base: "/_emulator" },
+  );
 
   router.get("/", () =>
     Response.json({
@@ -120,7 +126,10 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
     // Registered apps and the webhook key are setup, not state: they survive a reset.
     const fresh = seed(defaultSettings(env), Date.now());
     for (const prefix of Object.values(BIG_COLLECTIONS)) clearStored(ctx.storage, prefix);
-    const clients = [...fresh.clients, ...ctx.state.clients.filter((c) => !fresh.clients.some((f) => f.client_id === c.client_id))];
+    const clients = [
+      ...fresh.clients,
+      ...ctx.state.clients.filter((c) => !fresh.clients.some((f) => f.client_id === c.client_id)),
+    ];
     Object.assign(ctx.state, fresh, { signing_key: ctx.state.signing_key, clients, inboxes: {} });
     return Response.json({ ok: true });
   });
@@ -136,7 +145,10 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
     const b = await body(ctx, z.object({ advance_seconds: z.number() }));
     if (!b.ok) return b.response;
     ctx.state.clock_offset_ms += b.value.advance_seconds * 1000;
-    return Response.json({ now: isoAt(Date.now() + ctx.state.clock_offset_ms), offset_seconds: ctx.state.clock_offset_ms / 1000 });
+    return Response.json({
+      now: isoAt(Date.now() + ctx.state.clock_offset_ms),
+      offset_seconds: ctx.state.clock_offset_ms / 1000,
+    });
   });
 
   router.post("/session", async (_, ctx) => {
@@ -148,23 +160,52 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
   });
 
   router.post("/clients", async (_, ctx) => {
-    const b = await body(ctx, z.object({ client_id: z.string().check(z.minLength(1)), client_secret: z.string().check(z.minLength(1)), name: z.optional(z.string()), redirect_uris: z.array(z.url()) }));
+    const b = await body(
+      ctx,
+      z.object({
+        client_id: z.string().check(z.minLength(1)),
+        client_secret: z.string().check(z.minLength(1)),
+        name: z.optional(z.string()),
+        redirect_uris: z.array(z.url()),
+      }),
+    );
     if (!b.ok) return b.response;
     const { client_id, client_secret, name, redirect_uris } = b.value;
-    ctx.state.clients = [...ctx.state.clients.filter((c) => c.client_id !== client_id), { client_id, client_secret, name: name ?? client_id, redirect_uris }];
+    ctx.state.clients = [
+      ...ctx.state.clients.filter((c) => c.client_id !== client_id),
+      { client_id, client_secret, name: name ?? client_id, redirect_uris },
+    ];
     return Response.json({ client_id, redirect_uris });
   });
 
   router.post("/tokens", async (_, ctx) => {
-    const b = await body(ctx, z.object({ user_id: z.int(), scopes: z.optional(z.array(z.string())), client_id: z.optional(z.string()) }));
+    const b = await body(
+      ctx,
+      z.object({ user_id: z.int(), scopes: z.optional(z.array(z.string())), client_id: z.optional(z.string()) }),
+    );
     if (!b.ok) return b.response;
     if (!ctx.state.users.some((u) => u.user_id === b.value.user_id)) return bad("user_id: unknown user");
-    return Response.json(issueUserTokens(ctx.state, b.value.client_id ?? DEMO.clientId, b.value.user_id, b.value.scopes ?? [...ALL_KICK_SCOPES], ctx.now));
+    return Response.json(
+      issueUserTokens(
+        ctx.state,
+        b.value.client_id ?? DEMO.clientId,
+        b.value.user_id,
+        b.value.scopes ?? [...ALL_KICK_SCOPES],
+        ctx.now,
+      ),
+    );
   });
 
   // Many synthetic accounts at once (user ids need not exist), for scale runs like `npm run bench`.
   router.post("/tokens/bulk", async (_, ctx) => {
-    const b = await body(ctx, z.object({ first_user_id: z.int().check(z.positive()), count: z.int().check(z.positive(), z.lte(5000)), scopes: z.optional(z.array(z.string())) }));
+    const b = await body(
+      ctx,
+      z.object({
+        first_user_id: z.int().check(z.positive()),
+        count: z.int().check(z.positive(), z.lte(5000)),
+        scopes: z.optional(z.array(z.string())),
+      }),
+    );
     if (!b.ok) return b.response;
     const scopes = b.value.scopes ?? ["user:read", "chat:write"];
     const minted = Array.from({ length: b.value.count }, (_, i) => {
@@ -178,10 +219,15 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
   // Token values, for tests that prove a Worker never stores or shows them in the clear.
   router.get("/tokens", ({ query }, ctx) => {
     const userId = Number(query.user_id);
-    const live = (t: { user_id: number | null; revoked: boolean; expires_at: number }) => t.user_id === userId && !t.revoked && t.expires_at > ctx.now;
+    const live = (t: { user_id: number | null; revoked: boolean; expires_at: number }) =>
+      t.user_id === userId && !t.revoked && t.expires_at > ctx.now;
     return Response.json({
-      access_tokens: Object.entries(ctx.state.access_tokens).filter(([, t]) => live(t)).map(([value]) => value),
-      refresh_tokens: Object.entries(ctx.state.refresh_tokens).filter(([, t]) => live(t) && t.used_at === null).map(([value]) => value),
+      access_tokens: Object.entries(ctx.state.access_tokens)
+        .filter(([, t]) => live(t))
+        .map(([value]) => value),
+      refresh_tokens: Object.entries(ctx.state.refresh_tokens)
+        .filter(([, t]) => live(t) && t.used_at === null)
+        .map(([value]) => value),
     });
   });
 
@@ -208,7 +254,10 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
   });
 
   router.post("/redemptions", async (_, ctx) => {
-    const b = await body(ctx, z.object({ reward_id: z.string(), user_id: z.int(), user_input: z.optional(z.string()) }));
+    const b = await body(
+      ctx,
+      z.object({ reward_id: z.string(), user_id: z.int(), user_input: z.optional(z.string()) }),
+    );
     if (!b.ok) return b.response;
     const reward = ctx.state.rewards.find((r) => r.id === b.value.reward_id && !r.is_deleted);
     if (!reward) return bad("reward_id: unknown reward");
@@ -235,11 +284,17 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
   });
 
   router.post("/kicks", async (_, ctx) => {
-    const b = await body(ctx, z.object({ broadcaster_user_id: z.int(), user_id: z.int(), amount: z.int().check(z.positive()) }));
+    const b = await body(
+      ctx,
+      z.object({ broadcaster_user_id: z.int(), user_id: z.int(), amount: z.int().check(z.positive()) }),
+    );
     if (!b.ok) return b.response;
     ctx.state.kicks.push({ ...b.value, at: ctx.now });
     const sender = ctx.state.users.find((u) => u.user_id === b.value.user_id);
-    const webhooks = await pushEvent(ctx, "kicks.gifted", b.value.broadcaster_user_id, { gift: { amount: b.value.amount }, ...(sender ? { sender: { user_id: sender.user_id, username: sender.name } } : {}) });
+    const webhooks = await pushEvent(ctx, "kicks.gifted", b.value.broadcaster_user_id, {
+      gift: { amount: b.value.amount },
+      ...(sender ? { sender: { user_id: sender.user_id, username: sender.name } } : {}),
+    });
     return Response.json({ ok: true, webhooks });
   });
 
@@ -269,21 +324,37 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
     return Response.json({ dropped: before - ctx.state.subscriptions.length });
   });
 
-  const inbox = (ctx: Ctx, name: string): Inbox => ((ctx.state.inboxes ??= {})[name] ??= { fail_next: 0, fail_status: 500, total: 0, received: [] });
+  const inbox = (ctx: Ctx, name: string): Inbox =>
+    ((ctx.state.inboxes ??= {})[name] ??= { fail_next: 0, fail_status: 500, total: 0, received: [] });
   router.post("/inbox/:name", async (request, ctx) => {
     const box = inbox(ctx, request.params.name!);
     const answered = box.fail_next > 0 ? box.fail_status : 200;
     if (box.fail_next > 0) box.fail_next--;
     box.total++;
-    box.received = [...box.received, { at: isoAt(ctx.now), headers: Object.fromEntries(request.headers), body: await request.text(), answered }].slice(-100);
+    box.received = [
+      ...box.received,
+      { at: isoAt(ctx.now), headers: Object.fromEntries(request.headers), body: await request.text(), answered },
+    ].slice(-100);
     return Response.json({ ok: answered === 200 }, { status: answered });
   });
   router.get("/inbox/:name", (request, ctx) => Response.json(inbox(ctx, request.params.name!)));
-  router.delete("/inbox/:name", (request, ctx) => (delete ctx.state.inboxes?.[request.params.name!], Response.json({ ok: true })));
+  router.delete(
+    "/inbox/:name",
+    (request, ctx) => (delete ctx.state.inboxes?.[request.params.name!], Response.json({ ok: true })),
+  );
   router.put("/inbox/:name", async (request, ctx) => {
-    const b = await body(ctx, z.object({ fail_next: z.int().check(z.nonnegative()), fail_status: z.optional(z.int().check(z.gte(100), z.lte(599))) }));
+    const b = await body(
+      ctx,
+      z.object({
+        fail_next: z.int().check(z.nonnegative()),
+        fail_status: z.optional(z.int().check(z.gte(100), z.lte(599))),
+      }),
+    );
     if (!b.ok) return b.response;
-    Object.assign(inbox(ctx, request.params.name!), { fail_next: b.value.fail_next, fail_status: b.value.fail_status ?? 500 });
+    Object.assign(inbox(ctx, request.params.name!), {
+      fail_next: b.value.fail_next,
+      fail_status: b.value.fail_status ?? 500,
+    });
     return Response.json(inbox(ctx, request.params.name!));
   });
 
@@ -291,11 +362,21 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
     const b = await body(ctx, WebhookSend);
     if (!b.ok) return b.response;
     const { type, to } = b.value;
-    const { headers, body: rawBody } = await signedDelivery(ctx, type, b.value.broadcaster_user_id ?? DEMO.broadcaster, b.value);
+    const { headers, body: rawBody } = await signedDelivery(
+      ctx,
+      type,
+      b.value.broadcaster_user_id ?? DEMO.broadcaster,
+      b.value,
+    );
     let delivered: { status: number } | { error: string } | null = null;
     if (to) {
       try {
-        const response = await fetch(to, { method: "POST", headers, body: rawBody, signal: AbortSignal.timeout(15_000) });
+        const response = await fetch(to, {
+          method: "POST",
+          headers,
+          body: rawBody,
+          signal: AbortSignal.timeout(15_000),
+        });
         await response.body?.cancel();
         delivered = { status: response.status };
       } catch (error) {

@@ -28,7 +28,10 @@ export function newFault(body: Record<string, unknown>): Fault {
 /** The first armed fault for this request, spent by one. */
 export function takeFault(state: EmulatorState, method: string, path: string): Fault | null {
   const fault = state.faults.find(
-    (f) => f.remaining > 0 && (f.method === null || f.method === method) && (f.path.endsWith("*") ? path.startsWith(f.path.slice(0, -1)) : f.path === path),
+    (f) =>
+      f.remaining > 0 &&
+      (f.method === null || f.method === method) &&
+      (f.path.endsWith("*") ? path.startsWith(f.path.slice(0, -1)) : f.path === path),
   );
   if (!fault) return null;
   fault.remaining -= 1;
@@ -43,7 +46,10 @@ export function faultResponse(fault: Fault): Response {
     ? challengePage(fault.status)
     : fault.body !== undefined
       ? Response.json(fault.body, { status: fault.status })
-      : apiError(fault.status, fault.status === 429 ? "Too Many Requests" : fault.status >= 500 ? "Internal Server Error" : "Injected fault");
+      : apiError(
+          fault.status,
+          fault.status === 429 ? "Too Many Requests" : fault.status >= 500 ? "Internal Server Error" : "Injected fault",
+        );
   if (fault.retry_after !== null) response.headers.set("retry-after", fault.retry_after);
   return response;
 }

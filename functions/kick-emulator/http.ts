@@ -1,5 +1,8 @@
 /** Kick's REST envelope. */
-export function envelope(data: unknown, init: { status?: number; message?: string; pagination?: { next_cursor: string } } = {}): Response {
+export function envelope(
+  data: unknown,
+  init: { status?: number; message?: string; pagination?: { next_cursor: string } } = {},
+): Response {
   const body: Record<string, unknown> = { data, message: init.message ?? "OK" };
   if (init.pagination) body.pagination = init.pagination;
   return Response.json(body, { status: init.status ?? 200 });
@@ -36,7 +39,10 @@ export function droppedConnection(): Response {
 /** The page Cloudflare shows bots in front of api.kick.com (kick-api.md §7.6). */
 export function challengePage(status: number): Response {
   const html = `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body><h1>Checking your browser before accessing kick.com</h1><noscript>Enable JavaScript and cookies to continue</noscript></body></html>`;
-  return new Response(html, { status, headers: { "content-type": "text/html; charset=UTF-8", "cf-mitigated": "challenge" } });
+  return new Response(html, {
+    status,
+    headers: { "content-type": "text/html; charset=UTF-8", "cf-mitigated": "challenge" },
+  });
 }
 
 export { escapeHtml } from "../../shared/http/html";

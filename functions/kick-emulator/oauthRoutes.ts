@@ -10,21 +10,26 @@ import type { OAuthClient } from "./state";
 type Checked = { ok: true; client: OAuthClient; params: URLSearchParams } | { ok: false; response: Response };
 
 /** Kick answers every bad authorize request with the same terse body; the description is ours. */
-const invalidRequest = (why: string) => Response.json({ error: "Invalid request", error_description: why }, { status: 400 });
+const invalidRequest = (why: string) =>
+  Response.json({ error: "Invalid request", error_description: why }, { status: 400 });
 
 function checkAuthorize(ctx: Ctx, params: URLSearchParams): Checked {
   const client = ctx.state.clients.find((c) => c.client_id === params.get("client_id"));
   if (!client) return { ok: false, response: invalidRequest("unknown client_id") };
-  if (params.get("response_type") !== "code") return { ok: false, response: invalidRequest("response_type must be code") };
+  if (params.get("response_type") !== "code")
+    return { ok: false, response: invalidRequest("response_type must be code") };
   const redirect = params.get("redirect_uri") ?? "";
-  if (!client.redirect_uris.includes(redirect)) return { ok: false, response: invalidRequest(`redirect_uri does not match the app's callback URL exactly`) };
+  if (!client.redirect_uris.includes(redirect))
+    return { ok: false, response: invalidRequest(`redirect_uri does not match the app's callback URL exactly`) };
   if (!params.get("state")) return { ok: false, response: invalidRequest("state is required") };
   const scopes = (params.get("scope") ?? "").split(" ").filter(Boolean);
   if (scopes.length === 0) return { ok: false, response: invalidRequest("scope is required") };
   const unknown = scopes.filter((s) => !(s in KICK_SCOPES));
   if (unknown.length) return { ok: false, response: invalidRequest(`unknown scope ${unknown.join(", ")}`) };
-  if (!/^[A-Za-z0-9_-]{43,128}$/.test(params.get("code_challenge") ?? "")) return { ok: false, response: invalidRequest("code_challenge is required (PKCE)") };
-  if (params.get("code_challenge_method") !== "S256") return { ok: false, response: invalidRequest("code_challenge_method must be S256") };
+  if (!/^[A-Za-z0-9_-]{43,128}$/.test(params.get("code_challenge") ?? ""))
+    return { ok: false, response: invalidRequest("code_challenge is required (PKCE)") };
+  if (params.get("code_challenge_method") !== "S256")
+    return { ok: false, response: invalidRequest("code_challenge_method must be S256") };
   return { ok: true, client, params };
 }
 
@@ -69,22 +74,39 @@ export async function decide(ctx: Ctx): Promise<Response> {
   const checked = checkAuthorize(ctx, form);
   if (!checked.ok) return checked.response;
   if (decision !== "approve") {
-    return redirectWith(form.get("redirect_uri")!, { error: "access_denied", error_description: "The user denied the request", state: form.get("state")! });
+    return redirectWith(form.get("redirect_uri")!, {
+      error: "access_denied",
+      error_description: "The user denied the request",
+      state: form.get("state")!,
+    });
   }
   if (!ctx.state.users.some((u) => u.user_id === userId)) return invalidRequest("unknown user");
   return approve(ctx, checked.client, form, userId);
 }
 
-const invalidGrant = (why: string) => oauthError(400, "invalid_grant", `The provided authorization grant or refresh token is invalid, expired, revoked, does not match the redirection URI, or was issued to another client (${why})`);
+const invalidGrant = (why: string) =>
+  oauthError(
+    400,
+    "invalid_grant",
+    `The provided authorization grant or refresh token is invalid, expired, revoked, does not match the redirection URI, or was issued to another client (${why})`,
+  );
 
 /** POST /oauth/token: authorization_code (with PKCE), refresh_token (rotating), client_credentials. */
 export async function token(ctx: Ctx): Promise<Response> {
   const form = await readForm(ctx.request.clone());
-  const userOf = () => ctx.state.refresh_tokens[form.get("refresh_token") ?? ""]?.user_id ?? ctx.state.codes[form.get("code") ?? ""]?.user_id ?? null;
+  const userOf = () =>
+    ctx.state.refresh_tokens[form.get("refresh_token") ?? ""]?.user_id ??
+    ctx.state.codes[form.get("code") ?? ""]?.user_id ??
+    null;
   const userId = userOf();
   const response = await tokenGrant(ctx);
   ctx.state.grant_seq += 1;
-  ctx.state.grants[String(ctx.state.grant_seq).padStart(10, "0")] = { at: ctx.now, grant: form.get("grant_type") ?? "", user_id: userId, status: response.status };
+  ctx.state.grants[String(ctx.state.grant_seq).padStart(10, "0")] = {
+    at: ctx.now,
+    grant: form.get("grant_type") ?? "",
+    user_id: userId,
+    status: response.status,
+  };
   return response;
 }
 
@@ -94,7 +116,8 @@ async function tokenGrant(ctx: Ctx): Promise<Response> {
   }
   const form = await readForm(ctx.request);
   const client = ctx.state.clients.find((c) => c.client_id === form.get("client_id"));
-  if (!client || client.client_secret !== form.get("client_secret")) return oauthError(401, "invalid_client", "Client authentication failed");
+  if (!client || client.client_secret !== form.get("client_secret"))
+    return oauthError(401, "invalid_client", "Client authentication failed");
   const grant = form.get("grant_type");
   const { state, now } = ctx;
 
@@ -126,9 +149,11 @@ async function tokenGrant(ctx: Ctx): Promise<Response> {
 
   if (grant === "refresh_token") {
     const record = state.refresh_tokens[form.get("refresh_token") ?? ""];
-    if (!record || record.revoked || record.client_id !== client.client_id) return invalidGrant("unknown or revoked refresh token");
+    if (!record || record.revoked || record.client_id !== client.client_id)
+      return invalidGrant("unknown or revoked refresh token");
     if (record.expires_at <= now) return invalidGrant("refresh token expired");
-    if (record.used_at !== null && now - record.used_at >= state.settings.refresh_grace * 1000) return invalidGrant("refresh token already used");
+    if (record.used_at !== null && now - record.used_at >= state.settings.refresh_grace * 1000)
+      return invalidGrant("refresh token already used");
     record.used_at ??= now;
     return Response.json(issueUserTokens(state, client.client_id, record.user_id, record.scopes, now));
   }

@@ -83,7 +83,12 @@ const picture = (id: number) => `https://files.kick.com/images/user/${id}/profil
 
 export function seed(settings: Settings, nowMs: number): EmulatorState {
   const iso = (offsetMs: number) => new Date(nowMs + offsetMs).toISOString();
-  const user = (user_id: number, name: string) => ({ user_id, name, email: `${name}@example.test`, profile_picture: picture(user_id) });
+  const user = (user_id: number, name: string) => ({
+    user_id,
+    name,
+    email: `${name}@example.test`,
+    profile_picture: picture(user_id),
+  });
   const channel = (broadcaster_user_id: number, slug: string, live: boolean, category_id: number, title: string) => ({
     broadcaster_user_id,
     slug,
@@ -119,7 +124,9 @@ export function seed(settings: Settings, nowMs: number): EmulatorState {
       channel(DEMO.bot, "demo_bot", false, 15, ""),
       channel(DEMO.otherStreamer, "other_streamer", true, 103, "Heists all day"),
       // Every Kick user has a channel, viewers too (it is how usernames are looked up).
-      ...[2001, 2002, 2003, 2004].map((id, i) => channel(id, ["viewer_alice", "viewer_bob", "viewer_carol", "viewer_dave"][i]!, false, 15, "")),
+      ...[2001, 2002, 2003, 2004].map((id, i) =>
+        channel(id, ["viewer_alice", "viewer_bob", "viewer_carol", "viewer_dave"][i]!, false, 15, ""),
+      ),
     ],
     categories: categories(),
     clients: [
@@ -153,8 +160,24 @@ export function seed(settings: Settings, nowMs: number): EmulatorState {
       },
     ],
     redemptions: [
-      { id: "01JD0000000000000000000101", broadcaster_user_id: DEMO.broadcaster, reward_id: DEMO.dashboardRewardId, redeemer_user_id: 2001, user_input: "", status: "pending", redeemed_at: iso(-600_000) },
-      { id: "01JD0000000000000000000102", broadcaster_user_id: DEMO.broadcaster, reward_id: DEMO.dashboardRewardId, redeemer_user_id: 2002, user_input: "", status: "accepted", redeemed_at: iso(-1_200_000) },
+      {
+        id: "01JD0000000000000000000101",
+        broadcaster_user_id: DEMO.broadcaster,
+        reward_id: DEMO.dashboardRewardId,
+        redeemer_user_id: 2001,
+        user_input: "",
+        status: "pending",
+        redeemed_at: iso(-600_000),
+      },
+      {
+        id: "01JD0000000000000000000102",
+        broadcaster_user_id: DEMO.broadcaster,
+        reward_id: DEMO.dashboardRewardId,
+        redeemer_user_id: 2002,
+        user_input: "",
+        status: "accepted",
+        redeemed_at: iso(-1_200_000),
+      },
     ],
     kicks: [
       { broadcaster_user_id: DEMO.broadcaster, user_id: 2001, amount: 500, at: nowMs - 40 * 86_400_000 },

@@ -40,14 +40,26 @@ export async function signedDelivery(
  * the app's webhook URL (`settings.webhook_url`; none set, nothing is sent). Returns each
  * delivery's HTTP status, or 0 when the receiver could not be reached.
  */
-export async function pushEvent(ctx: Ctx, type: EventType, broadcasterId: number, overrides: unknown): Promise<number[]> {
+export async function pushEvent(
+  ctx: Ctx,
+  type: EventType,
+  broadcasterId: number,
+  overrides: unknown,
+): Promise<number[]> {
   const url = ctx.state.settings.webhook_url;
   if (!url) return [];
   const statuses: number[] = [];
-  for (const subscription of ctx.state.subscriptions.filter((s) => s.event === type && s.broadcaster_user_id === broadcasterId)) {
+  for (const subscription of ctx.state.subscriptions.filter(
+    (s) => s.event === type && s.broadcaster_user_id === broadcasterId,
+  )) {
     const delivery = await signedDelivery(ctx, type, broadcasterId, { overrides, subscription_id: subscription.id });
     try {
-      const response = await fetch(url, { method: "POST", headers: delivery.headers, body: delivery.body, signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(url, {
+        method: "POST",
+        headers: delivery.headers,
+        body: delivery.body,
+        signal: AbortSignal.timeout(5_000),
+      });
       await response.body?.cancel();
       statuses.push(response.status);
     } catch {

@@ -224,4 +224,9 @@ export interface Inbox {
 }
 
 /** The collections that can grow to thousands of entries, and the storage prefix of each. */
-export const BIG_COLLECTIONS = { access_tokens: "at:", refresh_tokens: "rt:", codes: "code:", grants: "grant:" } as const;
+export const BIG_COLLECTIONS = {
+  access_tokens: "at:",
+  refresh_tokens: "rt:",
+  codes: "code:",
+  grants: "grant:",
+} as const;

@@ -25,7 +25,9 @@ export function storedMap<T extends object>(kv: SyncKvStorage, prefix: string): 
     ownKeys: () => [...kv.list({ prefix })].map(([k]) => k.slice(prefix.length)),
     getOwnPropertyDescriptor: (_, key) => {
       const value = read(key);
-      return value === undefined ? undefined : { value: entry(key as string, value), enumerable: true, configurable: true, writable: true };
+      return value === undefined
+        ? undefined
+        : { value: entry(key as string, value), enumerable: true, configurable: true, writable: true };
     },
   });
 }

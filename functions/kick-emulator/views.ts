@@ -6,7 +6,12 @@ export const ZERO_TIME = "0001-01-01T00:00:00Z";
 
 export function userView(user: EmulatorUser, self: boolean) {
   // Kick leaves email empty for anyone but the token's own user (kick-api.md §3.2).
-  return { user_id: user.user_id, name: user.name, email: self ? user.email : "", profile_picture: user.profile_picture };
+  return {
+    user_id: user.user_id,
+    name: user.name,
+    email: self ? user.email : "",
+    profile_picture: user.profile_picture,
+  };
 }
 
 export function categoryRef(state: EmulatorState, id: number) {
@@ -44,7 +49,11 @@ export function livestreamView(state: EmulatorState, c: EmulatorChannel) {
   const user = state.users.find((u) => u.user_id === c.broadcaster_user_id);
   return {
     id: `ls_${c.broadcaster_user_id}_${Date.parse(c.started_at ?? ZERO_TIME)}`,
-    broadcaster_user: { id: c.broadcaster_user_id, username: user?.name ?? c.slug, profile_picture: user?.profile_picture ?? "" },
+    broadcaster_user: {
+      id: c.broadcaster_user_id,
+      username: user?.name ?? c.slug,
+      profile_picture: user?.profile_picture ?? "",
+    },
     channel: { slug: c.slug },
     category: categoryRef(state, c.category_id),
     title: c.stream_title,

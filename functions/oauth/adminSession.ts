@@ -12,7 +12,10 @@ const PURPOSE = "admin-session";
  */
 export async function adminCookie(request: Request, secret: string, now: number): Promise<string> {
   const expires = String(now + LIFETIME_S * 1000);
-  return setCookie(NAME, `${expires}.${await hmacSha256(secret, PURPOSE, expires)}`, { maxAge: LIFETIME_S, secure: isSecureRequest(request) });
+  return setCookie(NAME, `${expires}.${await hmacSha256(secret, PURPOSE, expires)}`, {
+    maxAge: LIFETIME_S,
+    secure: isSecureRequest(request),
+  });
 }
 
 export function clearAdminCookie(request: Request): string {

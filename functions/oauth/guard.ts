@@ -22,14 +22,25 @@ function fromOurPages(request: Request): boolean {
  */
 export async function guard(request: Request, env: OAuthEnv, now: number): Promise<Response | null> {
   if (!env.ADMIN_SECRET) {
-    return page(messagePage("Not set up yet", "This deployment has no ADMIN_SECRET, so nobody can sign in. Set one with: npx wrangler secret put ADMIN_SECRET --env oauth"), { status: 503 });
+    return page(
+      messagePage(
+        "Not set up yet",
+        "This deployment has no ADMIN_SECRET, so nobody can sign in. Set one with: npx wrangler secret put ADMIN_SECRET --env oauth",
+      ),
+      { status: 503 },
+    );
   }
-  if (request.method === "POST" && !fromOurPages(request)) return page(messagePage("Refused", "That form did not come from this site."), { status: 403 });
+  if (request.method === "POST" && !fromOurPages(request))
+    return page(messagePage("Refused", "That form did not come from this site."), { status: 403 });
   // Tools send the passphrase as a Bearer token: those guesses are throttled like the form's.
   if (/^Bearer\s/i.test(request.headers.get("authorization") ?? "")) {
     const client = clientOf(request);
     const wait = await loginBlockedFor(env.DB, client, now);
-    if (wait > 0) return page(loginPage("Too many wrong passphrases."), { status: 429, headers: { "retry-after": String(Math.ceil(wait / 1000)) } });
+    if (wait > 0)
+      return page(loginPage("Too many wrong passphrases."), {
+        status: 429,
+        headers: { "retry-after": String(Math.ceil(wait / 1000)) },
+      });
     if (!(await isAdmin(request, env.ADMIN_SECRET, now))) return page(loginPage(), { status: 401 });
     await clearLoginFailures(env.DB, client);
     return null;

@@ -9,7 +9,11 @@ import type { OAuthEnv } from "./OAuthEnv";
 import { messagePage } from "./pages/messagePage";
 import { page } from "./respond";
 
-type Handler = (request: Request & { params: Record<string, string> }, env: OAuthEnv, now: number) => Response | Promise<Response>;
+type Handler = (
+  request: Request & { params: Record<string, string> },
+  env: OAuthEnv,
+  now: number,
+) => Response | Promise<Response>;
 
 const router = Router<Request & { params: Record<string, string> }, [OAuthEnv, number]>();
 const routes: [method: "get" | "post", path: string, handler: Handler][] = [
@@ -35,8 +39,16 @@ export default {
       return (await router.fetch(request as never, env, Date.now())) ?? (await notFound());
     } catch (error) {
       // Never echo the error: it may hold Kick's words or ours, but must never risk a token.
-      console.error(JSON.stringify({ event: "oauth_error", name: (error as Error).name, code: (error as { code?: string }).code }));
-      return page(messagePage("Something went wrong", "kick-edge hit an unexpected error. Try again; if it keeps happening, the Worker's logs say which step failed."), { status: 500 });
+      console.error(
+        JSON.stringify({ event: "oauth_error", name: (error as Error).name, code: (error as { code?: string }).code }),
+      );
+      return page(
+        messagePage(
+          "Something went wrong",
+          "kick-edge hit an unexpected error. Try again; if it keeps happening, the Worker's logs say which step failed.",
+        ),
+        { status: 500 },
+      );
     }
   },
 } satisfies ExportedHandler<OAuthEnv>;

@@ -12,7 +12,8 @@ export interface PendingFlow {
   redirectUri: string;
 }
 
-export type FlowCheck = { ok: true; flow: PendingFlow } | { ok: false; reason: "missing" | "unknown_or_used" | "expired" | "other_browser" };
+export type FlowCheck =
+  { ok: true; flow: PendingFlow } | { ok: false; reason: "missing" | "unknown_or_used" | "expired" | "other_browser" };
 
 interface FlowRow {
   browser_hash: string;
@@ -23,11 +24,16 @@ interface FlowRow {
   expires_at: number;
 }
 
-export async function startFlow(env: EncryptionEnv & { DB: D1Database }, f: PendingFlow & { state: string; browser: string; now: number }): Promise<void> {
+export async function startFlow(
+  env: EncryptionEnv & { DB: D1Database },
+  f: PendingFlow & { state: string; browser: string; now: number },
+): Promise<void> {
   const stateHash = await sha256Hex(f.state);
   await env.DB.batch([
     env.DB.prepare("DELETE FROM oauth_flows WHERE expires_at < ?").bind(f.now),
-    env.DB.prepare("INSERT INTO oauth_flows (state_hash, browser_hash, verifier_sealed, role, scopes, redirect_uri, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(
+    env.DB.prepare(
+      "INSERT INTO oauth_flows (state_hash, browser_hash, verifier_sealed, role, scopes, redirect_uri, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ).bind(
       stateHash,
       await sha256Hex(f.browser),
       await seal(await keyRing(env), f.verifier, `oauth-flow:${stateHash}`),
@@ -43,10 +49,17 @@ export async function startFlow(env: EncryptionEnv & { DB: D1Database }, f: Pend
  * Spends the flow named by `state` (a DELETE … RETURNING, so two callbacks with one state
  * cannot both pass), then checks it is fresh and from this browser.
  */
-export async function finishFlow(env: EncryptionEnv & { DB: D1Database }, state: string | null, browser: string | undefined, now: number): Promise<FlowCheck> {
+export async function finishFlow(
+  env: EncryptionEnv & { DB: D1Database },
+  state: string | null,
+  browser: string | undefined,
+  now: number,
+): Promise<FlowCheck> {
   if (!state) return { ok: false, reason: "missing" };
   const stateHash = await sha256Hex(state);
-  const row = await env.DB.prepare("DELETE FROM oauth_flows WHERE state_hash = ? RETURNING *").bind(stateHash).first<FlowRow>();
+  const row = await env.DB.prepare("DELETE FROM oauth_flows WHERE state_hash = ? RETURNING *")
+    .bind(stateHash)
+    .first<FlowRow>();
   if (!row) return { ok: false, reason: "unknown_or_used" };
   if (row.expires_at < now) return { ok: false, reason: "expired" };
   if (!browser || (await sha256Hex(browser)) !== row.browser_hash) return { ok: false, reason: "other_browser" };

@@ -3,8 +3,14 @@ import { withSecurityHeaders } from "../../shared/http/securityHeaders";
 import { copyScriptHash } from "./pages/copyScript";
 
 /** An HTML page with our security headers. */
-export async function page(body: SafeHtml, { status = 200, headers = {}, formTargets = [] as string[] } = {}): Promise<Response> {
-  const response = new Response(body.value, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
+export async function page(
+  body: SafeHtml,
+  { status = 200, headers = {}, formTargets = [] as string[] } = {},
+): Promise<Response> {
+  const response = new Response(body.value, {
+    status,
+    headers: { "content-type": "text/html; charset=utf-8", ...headers },
+  });
   return withSecurityHeaders(response, { scriptHash: await copyScriptHash(), formTargets });
 }
 

@@ -19,7 +19,14 @@ export default {
 
   async fetch(request) {
     const { pathname } = new URL(request.url);
-    if (pathname === "/" || pathname === "/healthz") return Response.json({ ok: true, data: { worker: "refresh", cron: "see wrangler.toml [env.refresh.triggers]" } });
-    return Response.json({ ok: false, error: { code: "not_found", message: "the refresh Worker runs on its cron; it has no other endpoints" } }, { status: 404 });
+    if (pathname === "/" || pathname === "/healthz")
+      return Response.json({ ok: true, data: { worker: "refresh", cron: "see wrangler.toml [env.refresh.triggers]" } });
+    return Response.json(
+      {
+        ok: false,
+        error: { code: "not_found", message: "the refresh Worker runs on its cron; it has no other endpoints" },
+      },
+      { status: 404 },
+    );
   },
 } satisfies ExportedHandler<RefreshEnv, RefreshMessage>;

@@ -46,7 +46,13 @@ const TALLY: Record<RefreshOutcome["kind"], keyof RunSummary | null> = {
 };
 
 /** Refreshes the given accounts (those still due), six at a time, each under its own lease. */
-export async function refreshMany(env: RefreshEnv, accountIds: number[], budget: InvocationBudget, summary: RunSummary, now = Date.now()): Promise<void> {
+export async function refreshMany(
+  env: RefreshEnv,
+  accountIds: number[],
+  budget: InvocationBudget,
+  summary: RunSummary,
+  now = Date.now(),
+): Promise<void> {
   const metered = budget.meter(env);
   const config = kickConfigFromEnv(env, { fetch: budget.meterFetch() });
   const dueBefore = now + windowMs(env);
@@ -54,15 +60,25 @@ export async function refreshMany(env: RefreshEnv, accountIds: number[], budget:
   const outcomes = await mapWithConcurrency(accountIds, REFRESH_POLICY.concurrency, (accountId) =>
     // Each lease from the moment it is taken, not from the run's start: a slow Kick must not hand
     // late accounts a lease that has already lapsed.
-    refreshAccount(metered, { accountId, owner, config, now: Date.now(), mode: { kind: "cron", dueBefore } }).catch((error: unknown) => {
-      console.error(JSON.stringify({ event: "refresh_error", account: accountId, name: (error as Error).name, code: (error as { code?: string }).code }));
-      return { kind: "transient", error: "internal", retryAt: now } as const;
-    }),
+    refreshAccount(metered, { accountId, owner, config, now: Date.now(), mode: { kind: "cron", dueBefore } }).catch(
+      (error: unknown) => {
+        console.error(
+          JSON.stringify({
+            event: "refresh_error",
+            account: accountId,
+            name: (error as Error).name,
+            code: (error as { code?: string }).code,
+          }),
+        );
+        return { kind: "transient", error: "internal", retryAt: now } as const;
+      },
+    ),
   );
   for (const outcome of outcomes) {
     const field = TALLY[outcome.kind];
     if (field) (summary[field] as number)++;
-    if (outcome.kind === "dead") console.log(JSON.stringify({ event: "account_needs_reconnect", reason: outcome.reason }));
+    if (outcome.kind === "dead")
+      console.log(JSON.stringify({ event: "account_needs_reconnect", reason: outcome.reason }));
   }
 }
 

@@ -13,7 +13,11 @@ const MAX_SENDS = 40;
  * limits; with a queue, hand everything to consumers in batches that each fit one invocation
  * instead; without one, leave the rest (most urgent first next time) for the next run.
  */
-export async function runRefresh(env: RefreshEnv, budget = new InvocationBudget(), now = Date.now()): Promise<RunSummary> {
+export async function runRefresh(
+  env: RefreshEnv,
+  budget = new InvocationBudget(),
+  now = Date.now(),
+): Promise<RunSummary> {
   const summary = emptySummary("cron", budget);
   const db = budget.meter(env).DB;
   const perInvocation = Math.max(1, new InvocationBudget(budget.limits).fits(COST_PER_ACCOUNT, OVERHEAD));
@@ -26,12 +30,16 @@ export async function runRefresh(env: RefreshEnv, budget = new InvocationBudget(
 
   const queue = env.REFRESH_QUEUE;
   const limit = queue && summary.due > perInvocation ? summary.due : perInvocation;
-  const { results } = await db.prepare(`SELECT t.account_id AS id ${dueWhere} ORDER BY t.expires_at LIMIT ?3`).bind(dueBefore, now, limit).all<{ id: number }>();
+  const { results } = await db
+    .prepare(`SELECT t.account_id AS id ${dueWhere} ORDER BY t.expires_at LIMIT ?3`)
+    .bind(dueBefore, now, limit)
+    .all<{ id: number }>();
   const ids = results.map((r) => r.id);
 
   if (queue && ids.length > perInvocation) {
     const messages: { body: RefreshMessage }[] = [];
-    for (let i = 0; i < ids.length && messages.length < MAX_SENDS * SEND_BATCH; i += perInvocation) messages.push({ body: { accountIds: ids.slice(i, i + perInvocation) } });
+    for (let i = 0; i < ids.length && messages.length < MAX_SENDS * SEND_BATCH; i += perInvocation)
+      messages.push({ body: { accountIds: ids.slice(i, i + perInvocation) } });
     for (let i = 0; i < messages.length; i += SEND_BATCH) {
       budget.used.subrequests++;
       await queue.sendBatch(messages.slice(i, i + SEND_BATCH));
@@ -46,7 +54,12 @@ export async function runRefresh(env: RefreshEnv, budget = new InvocationBudget(
 }
 
 /** A queue consumer invocation: one message, one batch of accounts that fits its limits. */
-export async function consumeRefreshBatch(env: RefreshEnv, accountIds: number[], budget = new InvocationBudget(), now = Date.now()): Promise<RunSummary> {
+export async function consumeRefreshBatch(
+  env: RefreshEnv,
+  accountIds: number[],
+  budget = new InvocationBudget(),
+  now = Date.now(),
+): Promise<RunSummary> {
   const summary = { ...emptySummary("queue", budget), due: accountIds.length };
   await refreshMany(env, accountIds, budget, summary, now);
   return log(summary);

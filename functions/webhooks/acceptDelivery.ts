@@ -18,7 +18,12 @@ const MAX_WINDOW_SECONDS = 3600;
  * lost), answers 200 at once and leaves the work to `process` (handed to waitUntil), so Kick
  * never waits on chat posts or relays.
  */
-export async function acceptDelivery(request: Request, env: WebhooksEnv, waitUntil: (p: Promise<unknown>) => void, process: (d: Delivery) => Promise<unknown>): Promise<Response> {
+export async function acceptDelivery(
+  request: Request,
+  env: WebhooksEnv,
+  waitUntil: (p: Promise<unknown>) => void,
+  process: (d: Delivery) => Promise<unknown>,
+): Promise<Response> {
   const now = Date.now();
   try {
     const tooLarge = new TriggerError(413, "too_large", `Kick's deliveries are under ${MAX_BODY_BYTES / 1024} KiB.`);
@@ -41,7 +46,15 @@ export async function acceptDelivery(request: Request, env: WebhooksEnv, waitUnt
     const inserted = await env.DB.prepare(
       "INSERT INTO webhook_events (message_id, type, broadcaster_user_id, subscription_id, sent_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
     )
-      .bind(delivery.messageId, delivery.type, broadcasterOf(delivery.payload), delivery.subscriptionId, delivery.sentAt, now, rawBody)
+      .bind(
+        delivery.messageId,
+        delivery.type,
+        broadcasterOf(delivery.payload),
+        delivery.subscriptionId,
+        delivery.sentAt,
+        now,
+        rawBody,
+      )
       .run();
     const duplicate = inserted.meta.changes === 0;
     if (!duplicate) waitUntil(process(delivery));
@@ -49,7 +62,9 @@ export async function acceptDelivery(request: Request, env: WebhooksEnv, waitUnt
   } catch (error) {
     if (!(error instanceof TriggerError)) throw error;
     if (error.code === "invalid_payload") return keepUnreadable(request.headers, env, now, error);
-    console.warn(JSON.stringify({ event: "webhook_refused", code: error.code, type: request.headers.get("kick-event-type") }));
+    console.warn(
+      JSON.stringify({ event: "webhook_refused", code: error.code, type: request.headers.get("kick-event-type") }),
+    );
     return errorResponse(error, "json");
   }
 }
@@ -62,9 +77,23 @@ export async function acceptDelivery(request: Request, env: WebhooksEnv, waitUnt
 async function keepUnreadable(headers: Headers, env: WebhooksEnv, now: number, error: TriggerError): Promise<Response> {
   const messageId = headers.get("kick-event-message-id")!;
   const type = headers.get("kick-event-type")!;
-  await env.DB.prepare("INSERT INTO webhook_events (message_id, type, sent_at, received_at, processed_at, outcome) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING")
-    .bind(messageId, type, Date.parse(headers.get("kick-event-message-timestamp")!), now, now, JSON.stringify({ invalid_payload: error.details ?? error.message }))
+  await env.DB.prepare(
+    "INSERT INTO webhook_events (message_id, type, sent_at, received_at, processed_at, outcome) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+  )
+    .bind(
+      messageId,
+      type,
+      Date.parse(headers.get("kick-event-message-timestamp")!),
+      now,
+      now,
+      JSON.stringify({ invalid_payload: error.details ?? error.message }),
+    )
     .run();
-  console.error(JSON.stringify({ event: "webhook_payload_not_understood", type, message_id: messageId, details: error.details }));
-  return okResponse({ accepted: false, duplicate: false, message_id: messageId, reason: "invalid_payload", details: error.details }, "json");
+  console.error(
+    JSON.stringify({ event: "webhook_payload_not_understood", type, message_id: messageId, details: error.details }),
+  );
+  return okResponse(
+    { accepted: false, duplicate: false, message_id: messageId, reason: "invalid_payload", details: error.details },
+    "json",
+  );
 }

@@ -10,7 +10,14 @@ const router = Router<Request, [WebhooksEnv, ExecutionContext]>();
 
 router.get("/healthz", () => Response.json({ ok: true, data: { status: "ok" } }));
 // The URL to give Kick as the app's webhook URL.
-router.post("/kick", (request, env, ctx) => acceptDelivery(request, env, (p) => ctx.waitUntil(p), (d) => processEvent(env, d)));
+router.post("/kick", (request, env, ctx) =>
+  acceptDelivery(
+    request,
+    env,
+    (p) => ctx.waitUntil(p),
+    (d) => processEvent(env, d),
+  ),
+);
 
 /** Kick's signed events in; go-live announce, chat replies, KICKs snapshots and relays out. */
 export default {
@@ -22,7 +29,12 @@ export default {
     const response = await router.fetch(request, env, ctx);
     if (response) return response;
     const path = new URL(request.url).pathname;
-    const error = path === "/kick" ? new TriggerError(405, "method_not_allowed", "/kick takes POST (Kick's deliveries).", undefined, { allow: "POST" }) : new TriggerError(404, "not_found", `No endpoint ${request.method} ${path}. Kick delivers to POST /kick.`);
+    const error =
+      path === "/kick"
+        ? new TriggerError(405, "method_not_allowed", "/kick takes POST (Kick's deliveries).", undefined, {
+            allow: "POST",
+          })
+        : new TriggerError(404, "not_found", `No endpoint ${request.method} ${path}. Kick delivers to POST /kick.`);
     return errorResponse(error, "json");
   },
 } satisfies ExportedHandler<WebhooksEnv>;

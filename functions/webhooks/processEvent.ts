@@ -30,7 +30,12 @@ type Step = (ctx: KickContext, d: Delivery, rules: Rules, rerun: boolean) => Pro
 const STEPS: Record<string, Step> = {
   // Go-live: the same once-per-stream claim as the cron detector and the button.
   async announce(ctx, d, rules) {
-    if (d.type !== "livestream.status.updated" || !(d.payload as { is_live: boolean }).is_live || ctx.account.role !== "broadcaster") return "not_go_live";
+    if (
+      d.type !== "livestream.status.updated" ||
+      !(d.payload as { is_live: boolean }).is_live ||
+      ctx.account.role !== "broadcaster"
+    )
+      return "not_go_live";
     if (!rules.announce) return "no_rule";
     const result = await announceOnce({ ...ctx, input: {} }, "webhook");
     return result.posted ? "posted" : result.reason;
@@ -43,7 +48,8 @@ const STEPS: Record<string, Step> = {
     return (await takeSnapshot(ctx.env.DB, ctx.kick, ctx.account.id, ctx.now)).changed;
   },
   // A re-run comes minutes late, and may follow a reply already posted: replies are not repeated.
-  reply: (ctx, d, rules, rerun) => (!rules.reply ? Promise.resolve("no_rule") : rerun ? Promise.resolve("skipped_on_rerun") : replyToEvent(ctx, d)),
+  reply: (ctx, d, rules, rerun) =>
+    !rules.reply ? Promise.resolve("no_rule") : rerun ? Promise.resolve("skipped_on_rerun") : replyToEvent(ctx, d),
 };
 
 /**
@@ -68,7 +74,13 @@ export async function processEvent(env: WebhooksEnv, d: Delivery, rerun = false)
   else {
     const account = accountFromRow(row);
     const config = kickConfigFromEnv(env);
-    const ctx: KickContext = { env, account, config, now, kick: createKickClient(config, accountTokenSource(env, account.id, config)) };
+    const ctx: KickContext = {
+      env,
+      account,
+      config,
+      now,
+      kick: createKickClient(config, accountTokenSource(env, account.id, config)),
+    };
     const rules = { reply: replyRows!.results.length > 0, announce: announceRows!.results.length > 0 };
     for (const [name, step] of Object.entries(STEPS)) {
       try {
@@ -85,7 +97,9 @@ export async function processEvent(env: WebhooksEnv, d: Delivery, rerun = false)
   outcome.relays = results.map((r) => r.status);
   await env.DB.batch([
     ...(results.length ? [recordRelayResults(env.DB, results, Date.now())] : []),
-    env.DB.prepare("UPDATE webhook_events SET processed_at = ?, outcome = ?, body = NULL, lease_until = NULL WHERE message_id = ?").bind(Date.now(), JSON.stringify(outcome), d.messageId),
+    env.DB.prepare(
+      "UPDATE webhook_events SET processed_at = ?, outcome = ?, body = NULL, lease_until = NULL WHERE message_id = ?",
+    ).bind(Date.now(), JSON.stringify(outcome), d.messageId),
   ]);
   console.log(JSON.stringify({ event: "webhook_processed", type: d.type, message_id: d.messageId, rerun, outcome }));
   return outcome;

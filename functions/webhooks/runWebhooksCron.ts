@@ -36,7 +36,16 @@ export interface WebhooksCronSummary {
 
 /** The minute cron: relay retries, then subscription syncs or lost-event re-runs, and hourly retention. */
 export async function runWebhooksCron(env: WebhooksEnv, now = Date.now()): Promise<WebhooksCronSummary> {
-  const summary: WebhooksCronSummary = { event: "webhooks_cron", relays_retried: 0, relays_delivered: 0, relays_dead: 0, subscriptions_synced: 0, sync_errors: 0, events_rerun: 0, events_forgotten: 0 };
+  const summary: WebhooksCronSummary = {
+    event: "webhooks_cron",
+    relays_retried: 0,
+    relays_delivered: 0,
+    relays_dead: 0,
+    subscriptions_synced: 0,
+    sync_errors: 0,
+    events_rerun: 0,
+    events_forgotten: 0,
+  };
   const results = await retryDueRelays(env.DB, await keyRing(env), now);
   summary.relays_retried = results.length;
   summary.relays_delivered = results.filter((r) => r.status === "delivered").length;
@@ -67,7 +76,14 @@ async function syncSubscriptions(env: WebhooksEnv, now: number, summary: Webhook
       summary.sync_errors += sync.errors.length;
     } catch (error) {
       summary.sync_errors++;
-      console.error(JSON.stringify({ event: "subscription_sync_error", account: row.id, name: (error as Error).name, code: (error as { code?: string }).code }));
+      console.error(
+        JSON.stringify({
+          event: "subscription_sync_error",
+          account: row.id,
+          name: (error as Error).name,
+          code: (error as { code?: string }).code,
+        }),
+      );
     }
   }
 }
@@ -92,7 +108,19 @@ async function rerunLostEvents(env: WebhooksEnv, now: number): Promise<number> {
     } catch {
       continue; // read when it arrived; only a schema changed since could refuse it now
     }
-    await processEvent(env, { messageId: e.message_id, subscriptionId: e.subscription_id, type: e.type, version: 1, sentAt: e.sent_at, rawBody: e.body, payload }, true);
+    await processEvent(
+      env,
+      {
+        messageId: e.message_id,
+        subscriptionId: e.subscription_id,
+        type: e.type,
+        version: 1,
+        sentAt: e.sent_at,
+        rawBody: e.body,
+        payload,
+      },
+      true,
+    );
   }
   return results.length;
 }
@@ -100,7 +128,9 @@ async function rerunLostEvents(env: WebhooksEnv, now: number): Promise<number> {
 /** Message ids after 7 days, delivered relays after 7 days, dead ones after 30 (bounded batches). */
 async function forgetOld(env: WebhooksEnv, now: number): Promise<number> {
   const [events] = await env.DB.batch([
-    env.DB.prepare("DELETE FROM webhook_events WHERE rowid IN (SELECT rowid FROM webhook_events WHERE received_at < ? LIMIT 1000)").bind(now - 7 * DAY),
+    env.DB.prepare(
+      "DELETE FROM webhook_events WHERE rowid IN (SELECT rowid FROM webhook_events WHERE received_at < ? LIMIT 1000)",
+    ).bind(now - 7 * DAY),
     env.DB.prepare(
       "DELETE FROM relay_deliveries WHERE rowid IN (SELECT rowid FROM relay_deliveries WHERE (status = 'delivered' AND updated_at < ?1) OR (status = 'dead' AND updated_at < ?2) LIMIT 1000)",
     ).bind(now - 7 * DAY, now - 30 * DAY),

@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import { QUIET_ENV, WRANGLER } from "../workers.mjs";
 
 /** Where wrangler sends its API calls; a local stand-in in tests, as wrangler itself honours it. */
-export const apiBase = () => (process.env.CLOUDFLARE_API_BASE_URL || "https://api.cloudflare.com/client/v4").replace(/\/$/, "");
+export const apiBase = () =>
+  (process.env.CLOUDFLARE_API_BASE_URL || "https://api.cloudflare.com/client/v4").replace(/\/$/, "");
 
 /** Cloudflare answered with an error; `codes` are Cloudflare's numeric error codes. */
 export class CloudflareError extends Error {
@@ -31,9 +32,14 @@ export class NotLoggedInError extends Error {
 export function credentials() {
   const run = spawnSync(WRANGLER, ["auth", "token", "--json"], { env: { ...QUIET_ENV, CI: "true" }, encoding: "utf8" });
   const json = /\{[\s\S]*\}/.exec(run.stdout ?? "")?.[0];
-  if (run.status !== 0 || !json) throw new NotLoggedInError("Wrangler is not logged in. Run `npx wrangler login` first (or set CLOUDFLARE_API_TOKEN), then run this again.");
+  if (run.status !== 0 || !json)
+    throw new NotLoggedInError(
+      "Wrangler is not logged in. Run `npx wrangler login` first (or set CLOUDFLARE_API_TOKEN), then run this again.",
+    );
   const auth = JSON.parse(json);
-  return auth.type === "api_key" ? { "X-Auth-Key": auth.key, "X-Auth-Email": auth.email } : { Authorization: `Bearer ${auth.token}` };
+  return auth.type === "api_key"
+    ? { "X-Auth-Key": auth.key, "X-Auth-Email": auth.email }
+    : { Authorization: `Bearer ${auth.token}` };
 }
 
 /** A v4 API client over one set of credentials. */
@@ -48,15 +54,24 @@ export function cloudflare(headers) {
     try {
       response = await fetch(`${apiBase()}${path}`, init);
     } catch (error) {
-      throw new CloudflareError(0, path, [{ code: 0, message: `no answer from ${apiBase()} (${error.cause?.code ?? error.message})` }]);
+      throw new CloudflareError(0, path, [
+        { code: 0, message: `no answer from ${apiBase()} (${error.cause?.code ?? error.message})` },
+      ]);
     }
-    const envelope = await response.json().catch(() => ({ success: false, errors: [{ code: response.status, message: "not a JSON answer" }] }));
-    if (response.status === 401 || envelope.errors?.some((e) => e.code === 10000 || e.code === 9109)) throw new NotLoggedInError("Cloudflare refused the credentials. Run `npx wrangler login` again (or check CLOUDFLARE_API_TOKEN), then run this again.");
-    if (!response.ok || envelope.success === false) throw new CloudflareError(response.status, path, envelope.errors ?? []);
+    const envelope = await response
+      .json()
+      .catch(() => ({ success: false, errors: [{ code: response.status, message: "not a JSON answer" }] }));
+    if (response.status === 401 || envelope.errors?.some((e) => e.code === 10000 || e.code === 9109))
+      throw new NotLoggedInError(
+        "Cloudflare refused the credentials. Run `npx wrangler login` again (or check CLOUDFLARE_API_TOKEN), then run this again.",
+      );
+    if (!response.ok || envelope.success === false)
+      throw new CloudflareError(response.status, path, envelope.errors ?? []);
     return envelope.result;
   }
   /** A call whose 404 means "there is none". */
-  const orNull = (promise) => promise.catch((error) => (error instanceof CloudflareError && error.status === 404 ? null : Promise.reject(error)));
+  const orNull = (promise) =>
+    promise.catch((error) => (error instanceof CloudflareError && error.status === 404 ? null : Promise.reject(error)));
   const account = (id) => `/accounts/${encodeURIComponent(id)}`;
   const script = (a, name) => `${account(a)}/workers/scripts/${encodeURIComponent(name)}`;
 
@@ -72,8 +87,10 @@ export function cloudflare(headers) {
     subdomain: (a) => orNull(call("GET", `${account(a)}/workers/subdomain`)).then((r) => r?.subdomain || null),
     registerSubdomain: (a, subdomain) => call("PUT", `${account(a)}/workers/subdomain`, { subdomain }),
     /** Secret names of a Worker; null when the Worker does not exist yet. */
-    secretNames: (a, name) => orNull(call("GET", `${script(a, name)}/secrets`)).then((r) => (r ? r.map((s) => s.name) : null)),
-    schedules: (a, name) => orNull(call("GET", `${script(a, name)}/schedules`)).then((r) => (r ? r.schedules.map((s) => s.cron) : null)),
+    secretNames: (a, name) =>
+      orNull(call("GET", `${script(a, name)}/secrets`)).then((r) => (r ? r.map((s) => s.name) : null)),
+    schedules: (a, name) =>
+      orNull(call("GET", `${script(a, name)}/schedules`)).then((r) => (r ? r.schedules.map((s) => s.cron) : null)),
     deleteScript: (a, name) => orNull(call("DELETE", `${script(a, name)}?force=true`)),
   };
 }

@@ -7,7 +7,10 @@ export interface DeployWorker {
   d1: string[];
 }
 export interface Project {
-  toml: { name: string; env: Record<string, { vars?: Record<string, string> } & Record<string, unknown>> } & Record<string, unknown>;
+  toml: { name: string; env: Record<string, { vars?: Record<string, string> } & Record<string, unknown>> } & Record<
+    string,
+    unknown
+  >;
   prefix: string;
   workers: DeployWorker[];
   kv: { binding: string; title: string }[];
@@ -19,8 +22,19 @@ export const DEPLOY_DIR: string;
 export const LOOPBACK: RegExp;
 export function readProject(configPath?: string): Project;
 export function origins(project: Project, where: { subdomain?: string; domain?: string }): Record<string, string>;
-export function productionVars(urls: Record<string, string>, options: { allowedKickUsers?: string }): Record<string, string>;
+export function productionVars(
+  urls: Record<string, string>,
+  options: { allowedKickUsers?: string },
+): Record<string, string>;
 export function deployConfig(
   project: Project,
-  input: { kvIds: Record<string, string>; d1Ids: Record<string, string>; urls: Record<string, string>; domain?: string; options: { allowedKickUsers?: string } },
-): { env: Record<string, { vars?: Record<string, string>; routes?: unknown[]; workers_dev?: boolean; main: string }> } & Record<string, unknown>;
+  input: {
+    kvIds: Record<string, string>;
+    d1Ids: Record<string, string>;
+    urls: Record<string, string>;
+    domain?: string;
+    options: { allowedKickUsers?: string };
+  },
+): {
+  env: Record<string, { vars?: Record<string, string>; routes?: unknown[]; workers_dev?: boolean; main: string }>;
+} & Record<string, unknown>;

@@ -52,7 +52,12 @@ const rank = (env) => (ORDER.includes(env) ? ORDER.indexOf(env) : ORDER.length -
 
 /** Every Worker's public origin: `<domain>` gives `<env>.<domain>`, otherwise workers.dev. */
 export function origins(project, { subdomain, domain }) {
-  return Object.fromEntries(project.workers.map((w) => [w.env, domain ? `https://${w.env}.${domain}` : `https://${w.script}.${subdomain ?? "<your-subdomain>"}.workers.dev`]));
+  return Object.fromEntries(
+    project.workers.map((w) => [
+      w.env,
+      domain ? `https://${w.env}.${domain}` : `https://${w.script}.${subdomain ?? "<your-subdomain>"}.workers.dev`,
+    ]),
+  );
 }
 
 /**
@@ -72,7 +77,8 @@ export function productionVars(urls, options) {
 }
 
 /** A value that would point a deployed Worker at this machine. */
-export const LOOPBACK = /\b(localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0)\b|(^|[^\w:])::1\b|\.test(?=[:/,]|$)|<your-subdomain>/i;
+export const LOOPBACK =
+  /\b(localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0)\b|(^|[^\w:])::1\b|\.test(?=[:/,]|$)|<your-subdomain>/i;
 
 /**
  * wrangler's config for the deploy, as JSON in DEPLOY_DIR: wrangler.toml with the real
@@ -90,7 +96,11 @@ export function deployConfig(project, { kvIds, d1Ids, urls, domain, options }) {
     section.main = up(section.main);
     if (section.assets?.directory) section.assets.directory = up(section.assets.directory);
     for (const kv of section.kv_namespaces ?? []) kv.id = kvIds[kv.binding];
-    for (const d1 of section.d1_databases ?? []) Object.assign(d1, { database_id: d1Ids[d1.database_name], migrations_dir: up(d1.migrations_dir ?? "migrations") });
+    for (const d1 of section.d1_databases ?? [])
+      Object.assign(d1, {
+        database_id: d1Ids[d1.database_name],
+        migrations_dir: up(d1.migrations_dir ?? "migrations"),
+      });
     for (const name of Object.keys(section.vars ?? {})) if (name in vars) section.vars[name] = vars[name];
     // The refresh Worker runs inline (no queue to create): see docs/deploy.md.
     delete section.queues;
@@ -100,7 +110,14 @@ export function deployConfig(project, { kvIds, d1Ids, urls, domain, options }) {
     } else section.workers_dev = true;
     env[w.env] = section;
   }
-  const bad = Object.entries(env).flatMap(([name, s]) => Object.entries(s.vars ?? {}).filter(([, v]) => LOOPBACK.test(String(v))).map(([k, v]) => `${name}: ${k} = ${v}`));
-  if (bad.length) throw new Error(`Refusing to deploy: these settings point at this machine or a test host, not the deployed Workers:\n  ${bad.join("\n  ")}`);
+  const bad = Object.entries(env).flatMap(([name, s]) =>
+    Object.entries(s.vars ?? {})
+      .filter(([, v]) => LOOPBACK.test(String(v)))
+      .map(([k, v]) => `${name}: ${k} = ${v}`),
+  );
+  if (bad.length)
+    throw new Error(
+      `Refusing to deploy: these settings point at this machine or a test host, not the deployed Workers:\n  ${bad.join("\n  ")}`,
+    );
   return { ...top, env };
 }

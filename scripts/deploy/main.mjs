@@ -12,7 +12,16 @@ import { parseArgs } from "node:util";
 import { QUIET_ENV, WRANGLER } from "../workers.mjs";
 import { CONNECT_CAPABILITIES, scopesFor } from "../../shared/capabilities.ts";
 import { cloudflare, credentials, CloudflareError, NotLoggedInError } from "./cloudflare.mjs";
-import { DEPLOY_DIR, deployConfig, GENERATED_SECRETS, KICK_SECRETS, NEVER_DEPLOYED, origins, productionVars, readProject } from "./config.mjs";
+import {
+  DEPLOY_DIR,
+  deployConfig,
+  GENERATED_SECRETS,
+  KICK_SECRETS,
+  NEVER_DEPLOYED,
+  origins,
+  productionVars,
+  readProject,
+} from "./config.mjs";
 import { askValid, confirm, interactive, MissingValueError } from "./prompt.mjs";
 
 const HELP = `npm run deploy [-- options]
@@ -63,7 +72,11 @@ function writePrivate(path, value) {
 
 /** Runs wrangler against the chosen account; its output is kept for a failure message only. */
 function wrangler(accountId, argv) {
-  const run = spawnSync(WRANGLER, argv, { env: { ...QUIET_ENV, CI: "true", CLOUDFLARE_ACCOUNT_ID: accountId }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const run = spawnSync(WRANGLER, argv, {
+    env: { ...QUIET_ENV, CI: "true", CLOUDFLARE_ACCOUNT_ID: accountId },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return { ok: run.status === 0, output: `${run.stdout ?? ""}\n${run.stderr ?? ""}` };
 }
 /** The last lines wrangler printed that say something, for a failure message. */
@@ -86,25 +99,46 @@ async function pickAccount(cf) {
   const accounts = await cf.accounts();
   if (wanted) {
     const found = accounts.find((a) => a.id === wanted || a.name === wanted);
-    if (!found) throw new DeployError(`No account "${wanted}" for these credentials. Yours: ${accounts.map((a) => `${a.name} (${a.id})`).join(", ")}.`);
+    if (!found)
+      throw new DeployError(
+        `No account "${wanted}" for these credentials. Yours: ${accounts.map((a) => `${a.name} (${a.id})`).join(", ")}.`,
+      );
     return found;
   }
   if (accounts.length === 1) return accounts[0];
-  if (accounts.length === 0) throw new DeployError("These credentials see no Cloudflare account. Log in with the account you want to deploy to: `npx wrangler login`.");
+  if (accounts.length === 0)
+    throw new DeployError(
+      "These credentials see no Cloudflare account. Log in with the account you want to deploy to: `npx wrangler login`.",
+    );
   const list = accounts.map((a, i) => `  ${i + 1}. ${a.name} (${a.id})`).join("\n");
-  if (!interactive()) throw new MissingValueError(`You have several Cloudflare accounts; say which with --account <id or name>:\n${list}`);
+  if (!interactive())
+    throw new MissingValueError(
+      `You have several Cloudflare accounts; say which with --account <id or name>:\n${list}`,
+    );
   console.log(`Which Cloudflare account?\n${list}`);
-  const n = await askValid("Number: ", (a) => (Number(a) >= 1 && Number(a) <= accounts.length ? null : `A number from 1 to ${accounts.length}.`));
+  const n = await askValid("Number: ", (a) =>
+    Number(a) >= 1 && Number(a) <= accounts.length ? null : `A number from 1 to ${accounts.length}.`,
+  );
   return accounts[Number(n) - 1];
 }
 
 /** The Kick app's credentials from flags or the environment, or asked for (the secret hidden). */
 async function kickCredentials(needed, dryRun) {
-  const given = { KICK_CLIENT_ID: args["kick-client-id"] ?? process.env.KICK_CLIENT_ID, KICK_CLIENT_SECRET: args["kick-client-secret"] ?? process.env.KICK_CLIENT_SECRET };
-  for (const [name, value] of Object.entries(given)) if (value !== undefined && !/^\S{4,512}$/.test(value)) throw new MissingValueError(`${name} looks wrong (empty, too short or with spaces). Copy it again from https://kick.com/settings/developer.`);
+  const given = {
+    KICK_CLIENT_ID: args["kick-client-id"] ?? process.env.KICK_CLIENT_ID,
+    KICK_CLIENT_SECRET: args["kick-client-secret"] ?? process.env.KICK_CLIENT_SECRET,
+  };
+  for (const [name, value] of Object.entries(given))
+    if (value !== undefined && !/^\S{4,512}$/.test(value))
+      throw new MissingValueError(
+        `${name} looks wrong (empty, too short or with spaces). Copy it again from https://kick.com/settings/developer.`,
+      );
   if (given.KICK_CLIENT_ID && given.KICK_CLIENT_SECRET) return { values: given, explicit: true };
   if (!needed || dryRun) return { values: {}, explicit: false };
-  if (!interactive()) throw new MissingValueError("Your Kick app's credentials are needed: set KICK_CLIENT_ID and KICK_CLIENT_SECRET (or pass --kick-client-id and --kick-client-secret), or run this in a terminal to be asked. docs/deploy.md says how to create the app.");
+  if (!interactive())
+    throw new MissingValueError(
+      "Your Kick app's credentials are needed: set KICK_CLIENT_ID and KICK_CLIENT_SECRET (or pass --kick-client-id and --kick-client-secret), or run this in a terminal to be asked. docs/deploy.md says how to create the app.",
+    );
   console.log("\nYour Kick app's credentials (https://kick.com/settings/developer, see docs/deploy.md):");
   const check = (v) => (/^\S{4,512}$/.test(v) ? null : "That does not look right: copy it again, without spaces.");
   const id = given.KICK_CLIENT_ID ?? (await askValid("  Client ID: ", check));
@@ -116,11 +150,17 @@ async function kickCredentials(needed, dryRun) {
 async function lookAround(cf, account, project, domain) {
   const [namespaces, databases, subdomain, secretNames] = await Promise.all([
     cf.kvNamespaces(account.id),
-    Promise.all(project.d1.map((name) => cf.d1Databases(account.id, name).then((list) => list.find((d) => d.name === name) ?? null))),
+    Promise.all(
+      project.d1.map((name) =>
+        cf.d1Databases(account.id, name).then((list) => list.find((d) => d.name === name) ?? null),
+      ),
+    ),
     domain ? null : cf.subdomain(account.id),
     Promise.all(project.workers.map((w) => cf.secretNames(account.id, w.script))),
   ]);
-  const kv = Object.fromEntries(project.kv.map((k) => [k.binding, namespaces.find((n) => n.title === k.title) ?? null]));
+  const kv = Object.fromEntries(
+    project.kv.map((k) => [k.binding, namespaces.find((n) => n.title === k.title) ?? null]),
+  );
   const d1 = Object.fromEntries(project.d1.map((name, i) => [name, databases[i]]));
   const applied = {};
   for (const [name, db] of Object.entries(d1)) {
@@ -131,10 +171,19 @@ async function lookAround(cf, account, project, domain) {
         () => [],
       );
   }
-  return { kv, d1, applied, subdomain, secrets: Object.fromEntries(project.workers.map((w, i) => [w.env, secretNames[i]])) };
+  return {
+    kv,
+    d1,
+    applied,
+    subdomain,
+    secrets: Object.fromEntries(project.workers.map((w, i) => [w.env, secretNames[i]])),
+  };
 }
 
-const migrationFiles = (dir) => readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
+const migrationFiles = (dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
 
 /**
  * Which secret each Worker gets in this run. Kept: whatever a Worker already has, unless
@@ -151,10 +200,16 @@ function planSecrets(project, now, kick, pending, accountId) {
     const rotate = name === "ADMIN_SECRET" && args["rotate-admin-secret"];
     if (having.length === needing.length && !rotate) continue;
     if (pending[name] && pending.accountId === accountId) generated[name] = pending[name];
-    else if (having.length === 0 || rotate) generated[name] = name === "ADMIN_SECRET" ? passphrase() : randomBytes(32).toString("base64");
+    else if (having.length === 0 || rotate)
+      generated[name] = name === "ADMIN_SECRET" ? passphrase() : randomBytes(32).toString("base64");
     else
       problems.push(
-        `${name} is set on ${having.map((w) => w.script).join(", ")} but not on ${needing.filter((w) => !having.includes(w)).map((w) => w.script).join(", ")}, and the value made for it is not on this machine (Cloudflare never gives a secret back). Run this from the machine that started the deploy, or see "Lost the generated secrets" in docs/deploy.md.`,
+        `${name} is set on ${having.map((w) => w.script).join(", ")} but not on ${needing
+          .filter((w) => !having.includes(w))
+          .map((w) => w.script)
+          .join(
+            ", ",
+          )}, and the value made for it is not on this machine (Cloudflare never gives a secret back). Run this from the machine that started the deploy, or see "Lost the generated secrets" in docs/deploy.md.`,
       );
   }
   const perWorker = {};
@@ -163,7 +218,8 @@ function planSecrets(project, now, kick, pending, accountId) {
     const set = {};
     for (const name of w.secrets) {
       if (KICK_SECRETS.includes(name) && kick.explicit) set[name] = kick.values[name];
-      else if (name in generated && (!has.has(name) || (name === "ADMIN_SECRET" && args["rotate-admin-secret"]))) set[name] = generated[name];
+      else if (name in generated && (!has.has(name) || (name === "ADMIN_SECRET" && args["rotate-admin-secret"])))
+        set[name] = generated[name];
       else if (!has.has(name) && KICK_SECRETS.includes(name)) set[name] = kick.values[name];
     }
     perWorker[w.env] = set;
@@ -188,21 +244,33 @@ function kickSettings(urls) {
 
 function printPlan({ account, project, now, urls, secrets, domain, subdomainToRegister, dryRun }) {
   const known = now !== null;
-  console.log(`\nkick-edge deploy plan${account ? ` for the Cloudflare account "${account.name}" (${account.id})` : " (not logged in: what a first deploy does)"}\n`);
+  console.log(
+    `\nkick-edge deploy plan${account ? ` for the Cloudflare account "${account.name}" (${account.id})` : " (not logged in: what a first deploy does)"}\n`,
+  );
   console.log("Resources");
-  for (const k of project.kv) console.log(`  ${known && now.kv[k.binding] ? `= reuse KV namespace ${k.title} (${now.kv[k.binding].id})` : `+ create KV namespace ${k.title}`} for ${k.binding}`);
-  for (const name of project.d1) console.log(`  ${known && now.d1[name] ? `= reuse D1 database ${name} (${now.d1[name].uuid})` : `+ create D1 database ${name}`}`);
+  for (const k of project.kv)
+    console.log(
+      `  ${known && now.kv[k.binding] ? `= reuse KV namespace ${k.title} (${now.kv[k.binding].id})` : `+ create KV namespace ${k.title}`} for ${k.binding}`,
+    );
+  for (const name of project.d1)
+    console.log(
+      `  ${known && now.d1[name] ? `= reuse D1 database ${name} (${now.d1[name].uuid})` : `+ create D1 database ${name}`}`,
+    );
   if (subdomainToRegister) console.log(`  + register the workers.dev subdomain "${subdomainToRegister}"`);
   if (domain) console.log(`  = custom domains under ${domain} (the zone must be in this account)`);
   const files = migrationFiles(project.migrationsDir);
   for (const name of project.d1) {
     const todo = files.filter((f) => !(known ? now.applied[name] : []).includes(f));
-    console.log(`D1 migrations on ${name}: ${todo.length ? `${todo.length} to apply (${todo.join(", ")})` : "up to date"}`);
+    console.log(
+      `D1 migrations on ${name}: ${todo.length ? `${todo.length} to apply (${todo.join(", ")})` : "up to date"}`,
+    );
   }
   console.log("Workers, uploaded in this order");
   for (const w of project.workers) {
     const exists = known && now.secrets[w.env] !== null;
-    console.log(`  ${exists ? "~ update" : "+ create"} ${w.script.padEnd(24)} ${urls[w.env]}${w.crons.length ? `   crons: ${w.crons.join(", ")}` : ""}`);
+    console.log(
+      `  ${exists ? "~ update" : "+ create"} ${w.script.padEnd(24)} ${urls[w.env]}${w.crons.length ? `   crons: ${w.crons.join(", ")}` : ""}`,
+    );
     const set = Object.keys(secrets?.perWorker[w.env] ?? {});
     const kept = w.secrets.filter((s) => !set.includes(s));
     const words = [];
@@ -218,7 +286,8 @@ function printPlan({ account, project, now, urls, secrets, domain, subdomainToRe
   for (const name of ["OAUTH_REDIRECT_URI", "AUTOMATIONS_URL", "OAUTH_URL"]) console.log(`  ${name} = ${vars[name]}`);
   console.log(`  KICK_ID_BASE, KICK_API_BASE = "" (Kick itself); RELAY_HTTP_HOSTS = "" (relays over https only)`);
   console.log(`Never deployed: ${[...NEVER_DEPLOYED].join(", ")} (local development only)`);
-  if (dryRun) console.log(`\nAfterwards:\n${kickSettings(urls).replace(/^(?=.)/gm, "  ")}\n\nDry run: nothing was changed.`);
+  if (dryRun)
+    console.log(`\nAfterwards:\n${kickSettings(urls).replace(/^(?=.)/gm, "  ")}\n\nDry run: nothing was changed.`);
   else console.log("");
 }
 
@@ -231,7 +300,15 @@ async function deploy() {
   } catch (error) {
     if (!(error instanceof NotLoggedInError) || !dryRun) throw error;
     const domain = args.domain;
-    printPlan({ account: null, project, now: null, urls: origins(project, { subdomain: args.subdomain, domain }), secrets: null, domain, dryRun });
+    printPlan({
+      account: null,
+      project,
+      now: null,
+      urls: origins(project, { subdomain: args.subdomain, domain }),
+      secrets: null,
+      domain,
+      dryRun,
+    });
     console.log("Log in with `npx wrangler login` for a plan of your own account.");
     return;
   }
@@ -247,14 +324,22 @@ async function deploy() {
   if (!domain && !subdomain) {
     subdomainToRegister = args.subdomain;
     if (!subdomainToRegister && !dryRun) {
-      if (!interactive()) throw new MissingValueError("This Cloudflare account has no workers.dev subdomain yet: choose one with --subdomain <name> (letters, digits and dashes), or use --domain.");
-      subdomainToRegister = await askValid("This account has no workers.dev subdomain yet. Choose one (letters, digits, dashes): ", (v) => (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(v) ? null : "Lowercase letters, digits and dashes only."));
+      if (!interactive())
+        throw new MissingValueError(
+          "This Cloudflare account has no workers.dev subdomain yet: choose one with --subdomain <name> (letters, digits and dashes), or use --domain.",
+        );
+      subdomainToRegister = await askValid(
+        "This account has no workers.dev subdomain yet. Choose one (letters, digits, dashes): ",
+        (v) => (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(v) ? null : "Lowercase letters, digits and dashes only."),
+      );
     }
     subdomain = subdomainToRegister ?? "<your-subdomain>";
   }
   const urls = origins(project, { subdomain, domain });
 
-  const kickNeeded = project.workers.some((w) => KICK_SECRETS.some((s) => w.secrets.includes(s) && !now.secrets[w.env]?.includes(s)));
+  const kickNeeded = project.workers.some((w) =>
+    KICK_SECRETS.some((s) => w.secrets.includes(s) && !now.secrets[w.env]?.includes(s)),
+  );
   const kick = await kickCredentials(kickNeeded, dryRun);
   const pending = readJson(statePath("pending-secrets.json"), {});
   const secrets = planSecrets(project, now, kick, pending, account.id);
@@ -264,13 +349,30 @@ async function deploy() {
   if (dryRun) return;
 
   // Written before any change: a run that dies after one upload must give the rest the same values.
-  if (Object.keys(secrets.generated).length) writePrivate(statePath("pending-secrets.json"), { accountId: account.id, ...secrets.generated });
+  if (Object.keys(secrets.generated).length)
+    writePrivate(statePath("pending-secrets.json"), { accountId: account.id, ...secrets.generated });
 
   console.log("Deploying…");
   const kvIds = {};
-  for (const k of project.kv) kvIds[k.binding] = now.kv[k.binding]?.id ?? (await createOrFind(() => cf.createKvNamespace(account.id, k.title), async () => (await cf.kvNamespaces(account.id)).find((n) => n.title === k.title))).id;
+  for (const k of project.kv)
+    kvIds[k.binding] =
+      now.kv[k.binding]?.id ??
+      (
+        await createOrFind(
+          () => cf.createKvNamespace(account.id, k.title),
+          async () => (await cf.kvNamespaces(account.id)).find((n) => n.title === k.title),
+        )
+      ).id;
   const d1Ids = {};
-  for (const name of project.d1) d1Ids[name] = now.d1[name]?.uuid ?? (await createOrFind(() => cf.createD1Database(account.id, name), async () => (await cf.d1Databases(account.id, name)).find((d) => d.name === name))).uuid;
+  for (const name of project.d1)
+    d1Ids[name] =
+      now.d1[name]?.uuid ??
+      (
+        await createOrFind(
+          () => cf.createD1Database(account.id, name),
+          async () => (await cf.d1Databases(account.id, name)).find((d) => d.name === name),
+        )
+      ).uuid;
   ok(`storage ready: ${project.kv.map((k) => k.title).join(", ")} (KV), ${project.d1.join(", ")} (D1)`);
   if (subdomainToRegister) {
     await cf.registerSubdomain(account.id, subdomainToRegister);
@@ -282,8 +384,20 @@ async function deploy() {
   const configArgs = ["-c", statePath("wrangler.json")];
   const migrator = project.workers.find((w) => w.d1.length);
   for (const name of project.d1) {
-    const run = wrangler(account.id, ["d1", "migrations", "apply", name, "--remote", "--env", migrator.env, ...configArgs]);
-    if (!run.ok) throw new DeployError(`Applying the D1 migrations to ${name} failed; no Worker was changed. Wrangler said:\n${tail(run.output)}\nRun \`npm run deploy\` again to retry.`);
+    const run = wrangler(account.id, [
+      "d1",
+      "migrations",
+      "apply",
+      name,
+      "--remote",
+      "--env",
+      migrator.env,
+      ...configArgs,
+    ]);
+    if (!run.ok)
+      throw new DeployError(
+        `Applying the D1 migrations to ${name} failed; no Worker was changed. Wrangler said:\n${tail(run.output)}\nRun \`npm run deploy\` again to retry.`,
+      );
   }
   ok("D1 migrations applied");
 
@@ -301,15 +415,30 @@ async function deploy() {
     } finally {
       rmSync(secretFile, { force: true });
     }
-    if (!run.ok) throw new DeployError(`Uploading ${w.script} failed. Wrangler said:\n${tail(run.output)}\nWhat was done is kept: run \`npm run deploy\` again to finish.`);
-    ok(`${w.script} live at ${urls[w.env]}${Object.keys(toSet).length ? ` (secrets set: ${Object.keys(toSet).join(", ")})` : ""}`);
+    if (!run.ok)
+      throw new DeployError(
+        `Uploading ${w.script} failed. Wrangler said:\n${tail(run.output)}\nWhat was done is kept: run \`npm run deploy\` again to finish.`,
+      );
+    ok(
+      `${w.script} live at ${urls[w.env]}${Object.keys(toSet).length ? ` (secrets set: ${Object.keys(toSet).join(", ")})` : ""}`,
+    );
   }
 
-  writePrivate(statePath("deployment.json"), { accountId: account.id, accountName: account.name, domain, subdomain: domain ? undefined : subdomain, allowedKickUsers, urls, deployedAt: new Date().toISOString() });
+  writePrivate(statePath("deployment.json"), {
+    accountId: account.id,
+    accountName: account.name,
+    domain,
+    subdomain: domain ? undefined : subdomain,
+    allowedKickUsers,
+    urls,
+    deployedAt: new Date().toISOString(),
+  });
   rmSync(statePath("pending-secrets.json"), { force: true });
   console.log(`\nkick-edge is deployed.\n`);
   if (secrets.generated.ADMIN_SECRET) {
-    console.log(`Connect-page passphrase (shown once; keep it in your password manager):\n\n    ${secrets.generated.ADMIN_SECRET}\n`);
+    console.log(
+      `Connect-page passphrase (shown once; keep it in your password manager):\n\n    ${secrets.generated.ADMIN_SECRET}\n`,
+    );
     console.log("To change it later: npm run deploy -- --rotate-admin-secret\n");
   }
   console.log(kickSettings(urls));
@@ -336,7 +465,12 @@ function probeUrl(url) {
 
 async function probe(method, url) {
   try {
-    const response = await fetch(probeUrl(url), { method, signal: AbortSignal.timeout(10_000), headers: { "Content-Type": "application/json" }, body: method === "POST" ? "{}" : undefined });
+    const response = await fetch(probeUrl(url), {
+      method,
+      signal: AbortSignal.timeout(10_000),
+      headers: { "Content-Type": "application/json" },
+      body: method === "POST" ? "{}" : undefined,
+    });
     return { status: response.status, body: await response.json().catch(() => null) };
   } catch (error) {
     return { status: 0, error: error.cause?.code ?? error.name };
@@ -374,7 +508,13 @@ async function check() {
     else if (w.crons.length) ok(`${w.script}: crons registered (${w.crons.join(", ")})`);
     const health = await probe("GET", `${urls[w.env]}/healthz`);
     if (health.status === 200) ok(`${w.script} answers at ${urls[w.env]}`);
-    else fail(`${w.script} does not answer at ${urls[w.env]} (${health.status || health.error})`, domain ? `check that ${new URL(urls[w.env]).host} is a custom domain of ${w.script} in the dashboard, or ${redeploy}` : `a new workers.dev subdomain can take a few minutes to work; wait and check again, or ${redeploy}`);
+    else
+      fail(
+        `${w.script} does not answer at ${urls[w.env]} (${health.status || health.error})`,
+        domain
+          ? `check that ${new URL(urls[w.env]).host} is a custom domain of ${w.script} in the dashboard, or ${redeploy}`
+          : `a new workers.dev subdomain can take a few minutes to work; wait and check again, or ${redeploy}`,
+      );
   }
   const files = migrationFiles(project.migrationsDir);
   for (const name of project.d1) {
@@ -388,14 +528,23 @@ async function check() {
   if (urls.webhooks) {
     const hook = await probe("POST", `${urls.webhooks}/kick`);
     // An unsigned delivery must be refused by our own intake (a JSON error), not by anything in front of it.
-    if (hook.status >= 400 && hook.status < 500 && hook.body?.ok === false) ok(`webhook URL answers: ${urls.webhooks}/kick`);
+    if (hook.status >= 400 && hook.status < 500 && hook.body?.ok === false)
+      ok(`webhook URL answers: ${urls.webhooks}/kick`);
     else fail(`webhook URL ${urls.webhooks}/kick did not answer as kick-edge (${hook.status || hook.error})`, redeploy);
   }
   if (urls.oauth) {
     const kick = await probe("GET", `${urls.oauth}/healthz/kick`);
     if (kick.status === 200) ok("Kick accepts the app's credentials (client credentials)");
-    else if (kick.body?.error?.code === "kick_credentials_refused") fail("Kick refused the app's client id or secret", "copy both again from https://kick.com/settings/developer and run `npm run deploy -- --kick-client-id <id> --kick-client-secret <secret>`");
-    else fail(`could not ask Kick about the app's credentials (${kick.body?.error?.message ?? kick.status ?? kick.error})`, "check again in a minute; if it persists, see the oauth Worker's logs");
+    else if (kick.body?.error?.code === "kick_credentials_refused")
+      fail(
+        "Kick refused the app's client id or secret",
+        "copy both again from https://kick.com/settings/developer and run `npm run deploy -- --kick-client-id <id> --kick-client-secret <secret>`",
+      );
+    else
+      fail(
+        `could not ask Kick about the app's credentials (${kick.body?.error?.message ?? kick.status ?? kick.error})`,
+        "check again in a minute; if it persists, see the oauth Worker's logs",
+      );
   }
   console.log(failures ? `\n${failures} problem${failures > 1 ? "s" : ""} found.` : "\nEverything checks out.");
   return failures ? 1 : 0;
@@ -408,7 +557,11 @@ async function destroy() {
   const deleteData = Boolean(args["delete-data"]);
   const scripts = project.workers.map((w) => w.script);
   console.log(`\nThis removes the Workers ${scripts.join(", ")} from "${account.name}" (${account.id}).`);
-  console.log(deleteData ? `It also DELETES the data: D1 ${project.d1.join(", ")} and KV ${project.kv.map((k) => k.title).join(", ")} (tokens, keys, history). This cannot be undone.` : "The data (D1 and KV: tokens, keys, history) is kept: deploying again brings everything back.");
+  console.log(
+    deleteData
+      ? `It also DELETES the data: D1 ${project.d1.join(", ")} and KV ${project.kv.map((k) => k.title).join(", ")} (tokens, keys, history). This cannot be undone.`
+      : "The data (D1 and KV: tokens, keys, history) is kept: deploying again brings everything back.",
+  );
   if (!args.yes) {
     if (!interactive()) throw new MissingValueError("Add --yes to confirm (there is no terminal to ask in).");
     if (!(await confirm("Go ahead?"))) {
@@ -444,7 +597,12 @@ else {
     const code = args.check ? await check() : args.destroy ? await destroy() : await deploy();
     process.exitCode = code ?? 0;
   } catch (error) {
-    if (error instanceof DeployError || error instanceof MissingValueError || error instanceof NotLoggedInError || error instanceof CloudflareError) {
+    if (
+      error instanceof DeployError ||
+      error instanceof MissingValueError ||
+      error instanceof NotLoggedInError ||
+      error instanceof CloudflareError
+    ) {
       console.error(`\n${error.message}`);
       process.exitCode = 1;
     } else throw error;

@@ -38,7 +38,10 @@ export const accountFromRow = (r: AccountRow): Account => ({
 /** The `accounts` table (migrations/0001). */
 export const accounts = {
   /** Records a (re)connection: fresh scopes and expiry, and any "needs re-connect" cleared. */
-  async connect(db: D1Database, a: { id: number; username: string; role: Account["role"]; scopes: string[]; tokenExpiresAt: number; now: number }) {
+  async connect(
+    db: D1Database,
+    a: { id: number; username: string; role: Account["role"]; scopes: string[]; tokenExpiresAt: number; now: number },
+  ) {
     await db
       .prepare(
         `INSERT INTO accounts (id, username, role, scopes, token_expires_at, connected_at, needs_reconnect, reconnect_reason)

@@ -9,32 +9,67 @@ export const PLACEHOLDERS = ["title", "category", "viewers", "url", "started_at"
 export const DEFAULT_TEMPLATE = "We're live: {title} ({category}) → {url}";
 
 /** Fills `{title}` and friends from the live stream. */
-export const renderTemplate = (template: string, live: LiveStream) => template.replace(/\{(\w+)\}/g, (_, name: keyof LiveStream) => String(live[name] ?? ""));
+export const renderTemplate = (template: string, live: LiveStream) =>
+  template.replace(/\{(\w+)\}/g, (_, name: keyof LiveStream) => String(live[name] ?? ""));
 
 /**
  * Posts the go-live message once per stream session: the first caller (button, Zap replay,
  * cron detector, webhook) claims the session in D1; later ones are told it was done.
  */
-export async function announceOnce(ctx: KickContext & { input: { message?: string; force?: boolean; as?: "broadcaster" | "bot" } }, source: string) {
+export async function announceOnce(
+  ctx: KickContext & { input: { message?: string; force?: boolean; as?: "broadcaster" | "bot" } },
+  source: string,
+) {
   const live = await liveStream(ctx);
-  if (!live && !ctx.input.force) throw new TriggerError(409, "not_live", "The channel is not live, so nothing was announced. Send force=true to post anyway.");
-  const stream = live ?? { title: "", category: "", viewers: 0, url: `https://kick.com/${ctx.account.username}`, started_at: "", channel: ctx.account.username };
-  const rule = await ctx.env.DB.prepare("SELECT template FROM announce_rules WHERE account_id = ?").bind(ctx.account.id).first<{ template: string }>();
+  if (!live && !ctx.input.force)
+    throw new TriggerError(
+      409,
+      "not_live",
+      "The channel is not live, so nothing was announced. Send force=true to post anyway.",
+    );
+  const stream = live ?? {
+    title: "",
+    category: "",
+    viewers: 0,
+    url: `https://kick.com/${ctx.account.username}`,
+    started_at: "",
+    channel: ctx.account.username,
+  };
+  const rule = await ctx.env.DB.prepare("SELECT template FROM announce_rules WHERE account_id = ?")
+    .bind(ctx.account.id)
+    .first<{ template: string }>();
   const message = renderTemplate(ctx.input.message ?? rule?.template ?? DEFAULT_TEMPLATE, stream);
-  if (codePointLength(message) > KICK_LIMITS.chatContentMax) throw new TriggerError(400, "invalid_input", `The filled-in message is ${codePointLength(message)} characters; Kick allows ${KICK_LIMITS.chatContentMax}.`);
+  if (codePointLength(message) > KICK_LIMITS.chatContentMax)
+    throw new TriggerError(
+      400,
+      "invalid_input",
+      `The filled-in message is ${codePointLength(message)} characters; Kick allows ${KICK_LIMITS.chatContentMax}.`,
+    );
   if (live) {
-    const claimed = await ctx.env.DB.prepare("INSERT INTO announcements (account_id, stream_started_at, claimed_at, source) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING").bind(ctx.account.id, live.started_at, ctx.now, source).run();
-    if (claimed.meta.changes === 0) return { posted: false, reason: "already_announced", stream_started_at: live.started_at };
+    const claimed = await ctx.env.DB.prepare(
+      "INSERT INTO announcements (account_id, stream_started_at, claimed_at, source) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+      .bind(ctx.account.id, live.started_at, ctx.now, source)
+      .run();
+    if (claimed.meta.changes === 0)
+      return { posted: false, reason: "already_announced", stream_started_at: live.started_at };
   }
   const kick = await speaker(ctx);
   try {
     const sent = await kick.sendChat({ type: "user", broadcaster_user_id: ctx.account.id, content: message });
-    if (live) await ctx.env.DB.prepare("UPDATE announcements SET message_id = ? WHERE account_id = ? AND stream_started_at = ?").bind(sent.message_id ?? null, ctx.account.id, live.started_at).run();
+    if (live)
+      await ctx.env.DB.prepare("UPDATE announcements SET message_id = ? WHERE account_id = ? AND stream_started_at = ?")
+        .bind(sent.message_id ?? null, ctx.account.id, live.started_at)
+        .run();
     return { posted: true, message, message_id: sent.message_id, stream_started_at: live?.started_at ?? null };
   } catch (error) {
     // Not posted: free the session so the next press can try again.
-    if (live) await ctx.env.DB.prepare("DELETE FROM announcements WHERE account_id = ? AND stream_started_at = ? AND message_id IS NULL").bind(ctx.account.id, live.started_at).run();
+    if (live)
+      await ctx.env.DB.prepare(
+        "DELETE FROM announcements WHERE account_id = ? AND stream_started_at = ? AND message_id IS NULL",
+      )
+        .bind(ctx.account.id, live.started_at)
+        .run();
     throw error;
   }
 }
-

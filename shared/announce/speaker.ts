@@ -11,6 +11,11 @@ import { TriggerError } from "../http/TriggerError";
 export async function speaker(ctx: KickContext & { input: { as?: "broadcaster" | "bot" } }): Promise<KickClient> {
   if (ctx.input.as !== "bot") return ctx.kick;
   const bot = (await accounts.list(ctx.env.DB)).find((a) => a.role === "bot");
-  if (!bot) throw new TriggerError(409, "no_bot_account", "No bot account is connected. Connect one on the connect page, or leave out as=bot.");
+  if (!bot)
+    throw new TriggerError(
+      409,
+      "no_bot_account",
+      "No bot account is connected. Connect one on the connect page, or leave out as=bot.",
+    );
   return createKickClient(ctx.config, accountTokenSource(ctx.env, bot.id, ctx.config));
 }

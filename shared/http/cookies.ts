@@ -19,7 +19,16 @@ export interface CookieOptions {
  * to /callback is a cross-site navigation that must still carry the browser binding.
  */
 export function setCookie(name: string, value: string, { maxAge, secure }: CookieOptions): string {
-  return [`${cookieName(name, secure)}=${encodeURIComponent(value)}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAge}`, secure ? "Secure" : ""].filter(Boolean).join("; ");
+  return [
+    `${cookieName(name, secure)}=${encodeURIComponent(value)}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${maxAge}`,
+    secure ? "Secure" : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
 }
 
 export const cookieName = (name: string, secure: boolean) => (secure ? `__Host-${name}` : name);

@@ -14,7 +14,13 @@ export class SafeHtml {
 type Part = string | number | boolean | null | undefined | SafeHtml | Part[];
 
 const render = (part: Part): string =>
-  part instanceof SafeHtml ? part.value : Array.isArray(part) ? part.map(render).join("") : part === null || part === undefined || part === false ? "" : escapeHtml(String(part));
+  part instanceof SafeHtml
+    ? part.value
+    : Array.isArray(part)
+      ? part.map(render).join("")
+      : part === null || part === undefined || part === false
+        ? ""
+        : escapeHtml(String(part));
 
 /** A tagged template that escapes every interpolated value unless it is SafeHtml. */
 export function html(strings: TemplateStringsArray, ...values: Part[]): SafeHtml {

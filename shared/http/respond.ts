@@ -9,16 +9,37 @@ export function formatOf(request: Request): Format {
 
 /** `{"ok":true,"data":…}`, or for `?format=text` the one line a chat bot prints. */
 export function okResponse(data: unknown, format: Format, text?: string, csv?: string): Response {
-  if (format === "csv" && csv !== undefined) return new Response(csv, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="kick-edge.csv"', "cache-control": "no-store" } });
-  if (format === "text") return new Response(short(text ?? "OK"), { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  if (format === "csv" && csv !== undefined)
+    return new Response(csv, {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": 'attachment; filename="kick-edge.csv"',
+        "cache-control": "no-store",
+      },
+    });
+  if (format === "text")
+    return new Response(short(text ?? "OK"), {
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
   return Response.json({ ok: true, data }, { headers: { "cache-control": "no-store" } });
 }
 
 /** `{"ok":false,"error":{code,message,details}}` with the error's status, or its message as text. */
 export function errorResponse(error: TriggerError, format: Format): Response {
   const headers = { ...error.headers, "cache-control": "no-store" };
-  if (format !== "json") return new Response(short(`Error: ${error.message}`), { status: error.status, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
-  const body = { ok: false, error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
+  if (format !== "json")
+    return new Response(short(`Error: ${error.message}`), {
+      status: error.status,
+      headers: { ...headers, "content-type": "text/plain; charset=utf-8" },
+    });
+  const body = {
+    ok: false,
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+    },
+  };
   return Response.json(body, { status: error.status, headers });
 }
 

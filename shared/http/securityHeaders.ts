@@ -2,7 +2,10 @@
  * Headers every page of ours sends: no framing, no referrer (an OAuth code in a URL must not
  * leak), a CSP that allows our own inline styles, one hashed script, and nothing remote.
  */
-export function withSecurityHeaders(response: Response, { scriptHash, formTargets = [] }: { scriptHash?: string; formTargets?: string[] } = {}): Response {
+export function withSecurityHeaders(
+  response: Response,
+  { scriptHash, formTargets = [] }: { scriptHash?: string; formTargets?: string[] } = {},
+): Response {
   const headers = new Headers(response.headers);
   const script = scriptHash ? `'sha256-${scriptHash}'` : "'none'";
   // form-action also governs where a form's redirect may go: the connect form lands on Kick.

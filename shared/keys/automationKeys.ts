@@ -40,24 +40,46 @@ const fromRow = (r: KeyRow): AutomationKeyInfo => ({
 /** The `automation_keys` table (migrations/0001). */
 export const automationKeys = {
   /** Makes a key; the returned `key` is the only time its secret exists outside the caller. */
-  async create(db: D1Database, k: { accountId: number; name: string; capabilities: readonly Capability[]; allowGet?: boolean; now: number }) {
+  async create(
+    db: D1Database,
+    k: { accountId: number; name: string; capabilities: readonly Capability[]; allowGet?: boolean; now: number },
+  ) {
     const { id, secret, key } = generateAutomationKey();
     const capabilities = k.capabilities.length ? [...new Set(k.capabilities)] : CONNECT_CAPABILITIES;
     await db
-      .prepare("INSERT INTO automation_keys (id, account_id, name, secret_hash, capabilities, allow_get, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .prepare(
+        "INSERT INTO automation_keys (id, account_id, name, secret_hash, capabilities, allow_get, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
       .bind(id, k.accountId, k.name, await sha256Hex(secret), JSON.stringify(capabilities), k.allowGet ? 1 : 0, k.now)
       .run();
-    return { key, info: { id, accountId: k.accountId, name: k.name, capabilities, allowGet: Boolean(k.allowGet), createdAt: k.now, lastUsedAt: null } satisfies AutomationKeyInfo };
+    return {
+      key,
+      info: {
+        id,
+        accountId: k.accountId,
+        name: k.name,
+        capabilities,
+        allowGet: Boolean(k.allowGet),
+        createdAt: k.now,
+        lastUsedAt: null,
+      } satisfies AutomationKeyInfo,
+    };
   },
 
   async list(db: D1Database, accountId: number): Promise<AutomationKeyInfo[]> {
-    const { results } = await db.prepare("SELECT * FROM automation_keys WHERE account_id = ? AND revoked_at IS NULL ORDER BY created_at").bind(accountId).all<KeyRow>();
+    const { results } = await db
+      .prepare("SELECT * FROM automation_keys WHERE account_id = ? AND revoked_at IS NULL ORDER BY created_at")
+      .bind(accountId)
+      .all<KeyRow>();
     return results.map(fromRow);
   },
 
   /** True when a live key of that account was revoked. */
   async revoke(db: D1Database, accountId: number, id: string, now: number): Promise<boolean> {
-    const result = await db.prepare("UPDATE automation_keys SET revoked_at = ? WHERE id = ? AND account_id = ? AND revoked_at IS NULL").bind(now, id, accountId).run();
+    const result = await db
+      .prepare("UPDATE automation_keys SET revoked_at = ? WHERE id = ? AND account_id = ? AND revoked_at IS NULL")
+      .bind(now, id, accountId)
+      .run();
     return result.meta.changes === 1;
   },
 
@@ -66,7 +88,12 @@ export const automationKeys = {
    * hash is compared in constant time. "Last used" is kept to the minute; hand `defer` a
    * waitUntil so that write is off the hot path.
    */
-  async verify(db: D1Database, presented: string, now: number, defer: (work: Promise<unknown>) => void = (w) => void w): Promise<(AutomationKeyInfo & { account: Account }) | null> {
+  async verify(
+    db: D1Database,
+    presented: string,
+    now: number,
+    defer: (work: Promise<unknown>) => void = (w) => void w,
+  ): Promise<(AutomationKeyInfo & { account: Account }) | null> {
     const parts = parseAutomationKey(presented);
     if (!parts) return null;
     const row = await db
@@ -81,6 +108,10 @@ export const automationKeys = {
     if (row.last_used_at === null || now - row.last_used_at >= 60_000) {
       defer(db.prepare("UPDATE automation_keys SET last_used_at = ? WHERE id = ?").bind(now, row.key_id).run());
     }
-    return { ...fromRow({ ...row, id: row.key_id, name: row.key_name }), lastUsedAt: now, account: accountFromRow(row) };
+    return {
+      ...fromRow({ ...row, id: row.key_id, name: row.key_name }),
+      lastUsedAt: now,
+      account: accountFromRow(row),
+    };
   },
 };

@@ -4,7 +4,12 @@ import type { Endpoint } from "./endpoints";
  * The Request for one REST call: `{name}` path segments from the input, the rest as
  * repeated query keys (`?id=1&id=2`) or a JSON body, as the endpoint says.
  */
-export function buildRestRequest(apiBase: string, endpoint: Endpoint, input: Record<string, unknown>, token: string | null): Request {
+export function buildRestRequest(
+  apiBase: string,
+  endpoint: Endpoint,
+  input: Record<string, unknown>,
+  token: string | null,
+): Request {
   const rest: Record<string, unknown> = { ...input };
   const path = endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = rest[name];

@@ -42,22 +42,49 @@ export async function callEndpoint<N extends EndpointName>(
   if (needsToken && !tokens) throw new TypeError(`${name} needs a token source`);
 
   let token = needsToken ? await tokens!.getToken() : null;
-  let answer = await send(config, () => buildRestRequest(config.apiBase, endpoint, parsed, token), { endpoint: name, retryable, signal: options.signal });
+  let answer = await send(config, () => buildRestRequest(config.apiBase, endpoint, parsed, token), {
+    endpoint: name,
+    retryable,
+    signal: options.signal,
+  });
   if (answer.status === 401 && token !== null && tokens?.refresh) {
     token = await tokens.refresh(token);
-    answer = await send(config, () => buildRestRequest(config.apiBase, endpoint, parsed, token), { endpoint: name, retryable, signal: options.signal });
+    answer = await send(config, () => buildRestRequest(config.apiBase, endpoint, parsed, token), {
+      endpoint: name,
+      retryable,
+      signal: options.signal,
+    });
   }
   if (answer.status < 200 || answer.status > 299) throw restError(answer, name, endpoint.scope);
   if (endpoint.output === null) return undefined as OutputOf<N>;
 
   const envelope = answer.json as { data?: unknown; pagination?: { next_cursor?: string | null } } | undefined;
-  if (answer.isHtml || envelope === undefined || typeof envelope !== "object" || envelope === null || !("data" in envelope)) {
-    throw new KickUpstreamError(`Kick answered ${name} with something that is not its JSON envelope`, answer.isHtml ? "html_challenge" : "unexpected_response", answer.status, name);
+  if (
+    answer.isHtml ||
+    envelope === undefined ||
+    typeof envelope !== "object" ||
+    envelope === null ||
+    !("data" in envelope)
+  ) {
+    throw new KickUpstreamError(
+      `Kick answered ${name} with something that is not its JSON envelope`,
+      answer.isHtml ? "html_challenge" : "unexpected_response",
+      answer.status,
+      name,
+    );
   }
   const data = z.safeParse(endpoint.output, envelope.data);
   if (!data.success) {
-    const where = data.error.issues.slice(0, 3).map((i) => i.path.join(".") || "data").join(", ");
-    throw new KickUpstreamError(`Kick's answer to ${name} has an unexpected shape (at ${where})`, "unexpected_response", answer.status, name);
+    const where = data.error.issues
+      .slice(0, 3)
+      .map((i) => i.path.join(".") || "data")
+      .join(", ");
+    throw new KickUpstreamError(
+      `Kick's answer to ${name} has an unexpected shape (at ${where})`,
+      "unexpected_response",
+      answer.status,
+      name,
+    );
   }
   if (endpoint.paginated) {
     return { data: data.data, nextCursor: envelope.pagination?.next_cursor || null } as OutputOf<N>;

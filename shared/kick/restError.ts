@@ -22,23 +22,47 @@ export function restError(answer: KickAnswer, endpoint: string, scope: string | 
   const { status } = answer;
   const said = kickMessage(answer);
   if (answer.isHtml) {
-    return new KickUpstreamError(`Kick answered ${endpoint} with an HTML page (HTTP ${status}), likely a Cloudflare challenge`, "html_challenge", status, endpoint);
+    return new KickUpstreamError(
+      `Kick answered ${endpoint} with an HTML page (HTTP ${status}), likely a Cloudflare challenge`,
+      "html_challenge",
+      status,
+      endpoint,
+    );
   }
   const body = answer.json as Record<string, unknown> | undefined;
   if (status === 403 && typeof body?.error === "string" && /blocked/i.test(body.error)) {
     const reference = typeof body.reference === "string" ? body.reference : undefined;
-    return new KickUpstreamError(`Kick's firewall blocked ${endpoint}${reference ? ` (reference ${reference})` : ""}`, "blocked", status, endpoint, reference);
+    return new KickUpstreamError(
+      `Kick's firewall blocked ${endpoint}${reference ? ` (reference ${reference})` : ""}`,
+      "blocked",
+      status,
+      endpoint,
+      reference,
+    );
   }
-  if (status === 400 || status === 422) return new KickBadRequestError(`Kick refused ${endpoint}: ${said}`, status, endpoint);
-  if (status === 401) return new KickUnauthorizedError(`Kick refused the token for ${endpoint}: ${said}`, status, endpoint);
+  if (status === 400 || status === 422)
+    return new KickBadRequestError(`Kick refused ${endpoint}: ${said}`, status, endpoint);
+  if (status === 401)
+    return new KickUnauthorizedError(`Kick refused the token for ${endpoint}: ${said}`, status, endpoint);
   if (status === 403) {
     const needs = scope ? ` (needs scope ${scope})` : "";
     return new KickMissingScopeError(`Kick forbade ${endpoint}${needs}: ${said}`, scope, status, endpoint);
   }
   if (status === 404) return new KickNotFoundError(`Kick found nothing for ${endpoint}: ${said}`, status, endpoint);
   if (status === 429) {
-    return new KickRateLimitedError(`Kick rate-limited ${endpoint}: ${said}`, parseRetryAfter(answer.headers.get("retry-after")), status, endpoint);
+    return new KickRateLimitedError(
+      `Kick rate-limited ${endpoint}: ${said}`,
+      parseRetryAfter(answer.headers.get("retry-after")),
+      status,
+      endpoint,
+    );
   }
-  if (status >= 500) return new KickUpstreamError(`Kick failed on ${endpoint} (HTTP ${status}): ${said}`, "server_error", status, endpoint);
+  if (status >= 500)
+    return new KickUpstreamError(
+      `Kick failed on ${endpoint} (HTTP ${status}): ${said}`,
+      "server_error",
+      status,
+      endpoint,
+    );
   return new KickError(`Kick answered ${endpoint} with HTTP ${status}: ${said}`, status, endpoint);
 }

@@ -37,7 +37,10 @@ export async function send(config: KickConfig, build: () => Request, options: Se
       answer = await attemptOnce(doFetch, build(), policy.timeoutMs, config.userAgent ?? USER_AGENT, options.signal);
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      const failure = error instanceof TimeoutSignal ? new KickTimeoutError(policy.timeoutMs, options.endpoint) : new KickNetworkError(`Could not reach Kick (${options.endpoint})`, undefined, options.endpoint);
+      const failure =
+        error instanceof TimeoutSignal
+          ? new KickTimeoutError(policy.timeoutMs, options.endpoint)
+          : new KickNetworkError(`Could not reach Kick (${options.endpoint})`, undefined, options.endpoint);
       if (canRetry && policy.retryOnNetworkError) {
         await sleep(backoffMs(policy, attempt, random));
         continue;
@@ -46,7 +49,9 @@ export async function send(config: KickConfig, build: () => Request, options: Se
     }
     const transient = policy.statusCodes.includes(answer.status) || (answer.isHtml && policy.retryOnHtmlChallenge);
     if (!canRetry || !transient) return answer;
-    const retryAfter = policy.afterStatusCodes.includes(answer.status) ? parseRetryAfter(answer.headers.get("retry-after")) : undefined;
+    const retryAfter = policy.afterStatusCodes.includes(answer.status)
+      ? parseRetryAfter(answer.headers.get("retry-after"))
+      : undefined;
     if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return answer;
     await sleep(retryAfter ?? backoffMs(policy, attempt, random));
   }

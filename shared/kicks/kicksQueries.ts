@@ -22,7 +22,9 @@ interface SnapshotRow {
 
 const newestAtOrBefore = (db: D1Database, accountId: number, period: Period, at: number) =>
   db
-    .prepare("SELECT id, taken_at, last_seen_at FROM kicks_snapshots WHERE account_id = ? AND period = ? AND taken_at <= ? ORDER BY taken_at DESC, id DESC LIMIT 1")
+    .prepare(
+      "SELECT id, taken_at, last_seen_at FROM kicks_snapshots WHERE account_id = ? AND period = ? AND taken_at <= ? ORDER BY taken_at DESC, id DESC LIMIT 1",
+    )
     .bind(accountId, period, at)
     .first<SnapshotRow>();
 
@@ -30,7 +32,13 @@ const newestAtOrBefore = (db: D1Database, accountId: number, period: Period, at:
  * The ranking as of a stored snapshot: each gifter's newest change at or before it (SQLite
  * takes the bare columns from the MAX row), minus those who had left the top 100.
  */
-async function rankingAt(db: D1Database, accountId: number, period: Period, snapshotId: number, top: number): Promise<Ranked[]> {
+async function rankingAt(
+  db: D1Database,
+  accountId: number,
+  period: Period,
+  snapshotId: number,
+  top: number,
+): Promise<Ranked[]> {
   const { results } = await db
     .prepare(
       `SELECT rank, user_id, username, amount FROM (
@@ -46,24 +54,44 @@ async function rankingAt(db: D1Database, accountId: number, period: Period, snap
 export const kicksQueries = {
   /** When any ranking of the account was last seen (null: never snapshotted); three index seeks. */
   async lastSeenAt(db: D1Database, accountId: number): Promise<number | null> {
-    const row = await db.prepare(`SELECT MAX(last_seen_at) AS at FROM kicks_snapshots WHERE id IN (${NEWEST_SNAPSHOTS})`).bind(accountId).first<{ at: number | null }>();
+    const row = await db
+      .prepare(`SELECT MAX(last_seen_at) AS at FROM kicks_snapshots WHERE id IN (${NEWEST_SNAPSHOTS})`)
+      .bind(accountId)
+      .first<{ at: number | null }>();
     return row?.at ?? null;
   },
 
   /** The ranking as it stood at `at` (the newest snapshot taken at or before it). */
   async topAt(db: D1Database, accountId: number, period: Period, at: number, top = 10): Promise<Snapshot | null> {
     const snap = await newestAtOrBefore(db, accountId, period, at);
-    return snap && { period, taken_at: snap.taken_at, last_seen_at: snap.last_seen_at, entries: await rankingAt(db, accountId, period, snap.id, top) };
+    return (
+      snap && {
+        period,
+        taken_at: snap.taken_at,
+        last_seen_at: snap.last_seen_at,
+        entries: await rankingAt(db, accountId, period, snap.id, top),
+      }
+    );
   },
 
   /** The ranking as it stands: read from kicks_current, so an overlay polling it stays cheap. */
   async latest(db: D1Database, accountId: number, period: Period, top = 10): Promise<Snapshot | null> {
     const [snap, entries] = await db.batch<unknown>([
-      db.prepare("SELECT taken_at, last_seen_at FROM kicks_snapshots WHERE account_id = ? AND period = ? ORDER BY id DESC LIMIT 1").bind(accountId, period),
-      db.prepare("SELECT rank, user_id, username, amount FROM kicks_current WHERE account_id = ? AND period = ? AND rank IS NOT NULL ORDER BY rank LIMIT ?").bind(accountId, period, top),
+      db
+        .prepare(
+          "SELECT taken_at, last_seen_at FROM kicks_snapshots WHERE account_id = ? AND period = ? ORDER BY id DESC LIMIT 1",
+        )
+        .bind(accountId, period),
+      db
+        .prepare(
+          "SELECT rank, user_id, username, amount FROM kicks_current WHERE account_id = ? AND period = ? AND rank IS NOT NULL ORDER BY rank LIMIT ?",
+        )
+        .bind(accountId, period, top),
     ]);
     const row = snap!.results[0] as SnapshotRow | undefined;
-    return row ? { period, taken_at: row.taken_at, last_seen_at: row.last_seen_at, entries: entries!.results as Ranked[] } : null;
+    return row
+      ? { period, taken_at: row.taken_at, last_seen_at: row.last_seen_at, entries: entries!.results as Ranked[] }
+      : null;
   },
 
   /**
@@ -80,7 +108,14 @@ export const kicksQueries = {
          WHERE c.account_id = ?1 AND c.period = ?2 AND c.user_id = (SELECT id FROM who) ORDER BY c.snapshot_id`,
       )
       .bind(accountId, period, user.id ?? null, user.name ?? "")
-      .all<{ taken_at: number; until: number; rank: number | null; amount: number | null; user_id: number; username: string }>();
+      .all<{
+        taken_at: number;
+        until: number;
+        rank: number | null;
+        amount: number | null;
+        user_id: number;
+        username: string;
+      }>();
     return results;
   },
 
@@ -95,7 +130,9 @@ export const kicksQueries = {
     const start =
       (await newestAtOrBefore(db, accountId, "lifetime", since)) ??
       (await db
-        .prepare("SELECT id FROM kicks_snapshots WHERE account_id = ? AND period = 'lifetime' AND taken_at >= ? AND taken_at <= ? ORDER BY taken_at, id LIMIT 1")
+        .prepare(
+          "SELECT id FROM kicks_snapshots WHERE account_id = ? AND period = 'lifetime' AND taken_at >= ? AND taken_at <= ? ORDER BY taken_at, id LIMIT 1",
+        )
         .bind(accountId, since, until)
         .first<{ id: number }>());
     if (!end || !start || start.id >= end.id) return [];

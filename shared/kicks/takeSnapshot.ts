@@ -15,7 +15,9 @@ export interface SnapshotResult {
 }
 
 /** The ids of account ?1's newest snapshot of each period: three index seeks (GROUP BY would read every row). */
-export const NEWEST_SNAPSHOTS = PERIODS.map((p) => `(SELECT MAX(id) FROM kicks_snapshots WHERE account_id = ?1 AND period = '${p}')`).join(", ");
+export const NEWEST_SNAPSHOTS = PERIODS.map(
+  (p) => `(SELECT MAX(id) FROM kicks_snapshots WHERE account_id = ?1 AND period = '${p}')`,
+).join(", ");
 
 // Bound as ?1 account id, ?2 the changed periods' new entries (JSON), ?3 the changed periods.
 // The new rankings as rows:
@@ -34,7 +36,13 @@ const NEWEST = "(SELECT MAX(id) FROM kicks_snapshots WHERE account_id = ?1 AND p
  * kicks_current follows. One Kick call, two D1 round trips, at most four statements. The
  * cron, the trigger endpoint and the `kicks.gifted` webhook all come through here.
  */
-export async function takeSnapshot(db: D1Database, kick: KickClient, accountId: number, now: number, board?: Leaderboard): Promise<SnapshotResult> {
+export async function takeSnapshot(
+  db: D1Database,
+  kick: KickClient,
+  accountId: number,
+  now: number,
+  board?: Leaderboard,
+): Promise<SnapshotResult> {
   const leaderboard = board ?? (await kick.getKicksLeaderboard({ top: 100 }));
   const { results: latest } = await db
     .prepare(`SELECT id, period, digest FROM kicks_snapshots WHERE id IN (${NEWEST_SNAPSHOTS})`)
@@ -43,7 +51,9 @@ export async function takeSnapshot(db: D1Database, kick: KickClient, accountId: 
   const changed: { period: Period; digest: string }[] = [];
   const unchanged: { period: Period; id: number; digest: string }[] = [];
   for (const period of PERIODS) {
-    const digest = await sha256Hex(JSON.stringify(leaderboard[period].map((e) => [e.rank, e.user_id, e.username, e.gifted_amount])));
+    const digest = await sha256Hex(
+      JSON.stringify(leaderboard[period].map((e) => [e.rank, e.user_id, e.username, e.gifted_amount])),
+    );
     const previous = latest.find((l) => l.period === period);
     if (previous?.digest === digest) unchanged.push({ period, id: previous.id, digest });
     else changed.push({ period, digest });
@@ -62,7 +72,17 @@ export async function takeSnapshot(db: D1Database, kick: KickClient, accountId: 
   ];
   if (changed.length) {
     const periods = JSON.stringify(changed.map((c) => c.period));
-    const entries = JSON.stringify(changed.flatMap(({ period }) => leaderboard[period].map((e) => ({ period, rank: e.rank, user_id: e.user_id, username: e.username, amount: e.gifted_amount }))));
+    const entries = JSON.stringify(
+      changed.flatMap(({ period }) =>
+        leaderboard[period].map((e) => ({
+          period,
+          rank: e.rank,
+          user_id: e.user_id,
+          username: e.username,
+          amount: e.gifted_amount,
+        })),
+      ),
+    );
     statements.push(
       db
         .prepare(

@@ -44,7 +44,11 @@ export async function thinSnapshots(db: D1Database, now: number, r: Retention): 
            WHERE EXISTS (SELECT 1 FROM kicks_changes f WHERE f.account_id = c.account_id AND f.period = c.period AND f.user_id = c.user_id AND f.snapshot_id > c.snapshot_id AND f.snapshot_id <= v.kept_id))`,
       )
       .bind(ids),
-    db.prepare(`${SURVIVORS} UPDATE kicks_changes SET snapshot_id = (SELECT kept_id FROM survivor WHERE doomed_id = snapshot_id) WHERE snapshot_id IN (SELECT id FROM doomed)`).bind(ids),
+    db
+      .prepare(
+        `${SURVIVORS} UPDATE kicks_changes SET snapshot_id = (SELECT kept_id FROM survivor WHERE doomed_id = snapshot_id) WHERE snapshot_id IN (SELECT id FROM doomed)`,
+      )
+      .bind(ids),
     db.prepare("DELETE FROM kicks_snapshots WHERE id IN (SELECT value FROM json_each(?))").bind(ids),
     // Gifters who left the top 100 stay in kicks_current only to spare a delete per snapshot.
     db.prepare("DELETE FROM kicks_current WHERE rank IS NULL"),

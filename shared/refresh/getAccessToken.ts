@@ -1,6 +1,11 @@
 import type { KickConfig, TokenSource } from "../kick/index";
 import { randomToken } from "../encoding/randomToken";
-import { readAuthoritativeTokenRecord, readTokenRecord, type TokenRecord, type TokenStoreEnv } from "../tokens/tokenStore";
+import {
+  readAuthoritativeTokenRecord,
+  readTokenRecord,
+  type TokenRecord,
+  type TokenStoreEnv,
+} from "../tokens/tokenStore";
 import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "./errors";
 import { refreshAccount } from "./refreshAccount";
 import { REFRESH_POLICY } from "./refreshPolicy";
@@ -12,7 +17,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * A live token record for the account: the stored one while it is good, otherwise the
  * result of the one coordinated refresh (started here, or already in flight elsewhere).
  */
-export async function getTokenRecord(env: TokenStoreEnv, accountId: number, config: KickConfig, now = Date.now()): Promise<TokenRecord> {
+export async function getTokenRecord(
+  env: TokenStoreEnv,
+  accountId: number,
+  config: KickConfig,
+  now = Date.now(),
+): Promise<TokenRecord> {
   const record = await readTokenRecord(env, accountId);
   if (!record) throw new NotConnectedError(accountId);
   if (record.expiresAt - now > REFRESH_POLICY.triggerSkewMs) return record;
@@ -24,13 +34,24 @@ export async function getTokenRecord(env: TokenStoreEnv, accountId: number, conf
  * Takes the lease and refreshes, or waits for whoever holds it; a stale KV copy is noticed
  * by its version and replaced by D1's newer record without a second refresh.
  */
-export async function refreshNewerThan(env: TokenStoreEnv, accountId: number, seenVersion: number, config: KickConfig): Promise<TokenRecord> {
+export async function refreshNewerThan(
+  env: TokenStoreEnv,
+  accountId: number,
+  seenVersion: number,
+  config: KickConfig,
+): Promise<TokenRecord> {
   const owner = `trigger:${randomToken(9)}`;
   const deadline = Date.now() + REFRESH_POLICY.waitForOthersMs;
   let polls = 0;
   for (;;) {
     const now = Date.now();
-    const outcome = await refreshAccount(env, { accountId, owner, config, now, mode: { kind: "trigger", seenVersion } });
+    const outcome = await refreshAccount(env, {
+      accountId,
+      owner,
+      config,
+      now,
+      mode: { kind: "trigger", seenVersion },
+    });
     switch (outcome.kind) {
       case "refreshed":
       case "recovered":
@@ -40,16 +61,30 @@ export async function refreshNewerThan(env: TokenStoreEnv, accountId: number, se
       case "missing":
         throw new NotConnectedError(accountId);
       case "transient":
-        throw new TokenUnavailableError(accountId, `Kick could not refresh the token right now (${outcome.error})`, outcome.retryAt - now);
+        throw new TokenUnavailableError(
+          accountId,
+          `Kick could not refresh the token right now (${outcome.error})`,
+          outcome.retryAt - now,
+        );
       case "backing_off":
-        throw new TokenUnavailableError(accountId, "Kick refused a refresh of this account lately; waiting before the next try", outcome.retryAt - now);
+        throw new TokenUnavailableError(
+          accountId,
+          "Kick refused a refresh of this account lately; waiting before the next try",
+          outcome.retryAt - now,
+        );
     }
     // Leased by someone else: their result will show up in D1 as a newer version. Poll less
     // and less often, so a long wait stays within an invocation's D1 query limit.
-    if (Date.now() > deadline) throw new TokenUnavailableError(accountId, "another refresh of this account did not finish in time", REFRESH_POLICY.pollMs);
+    if (Date.now() > deadline)
+      throw new TokenUnavailableError(
+        accountId,
+        "another refresh of this account did not finish in time",
+        REFRESH_POLICY.pollMs,
+      );
     await sleep(Math.min(2_000, REFRESH_POLICY.pollMs * 2 ** polls++));
     const newest = await readAuthoritativeTokenRecord(env, accountId);
-    if (newest && newest.version > seenVersion && newest.expiresAt - Date.now() > REFRESH_POLICY.triggerSkewMs) return newest;
+    if (newest && newest.version > seenVersion && newest.expiresAt - Date.now() > REFRESH_POLICY.triggerSkewMs)
+      return newest;
   }
 }
 
@@ -66,7 +101,8 @@ export function accountTokenSource(env: TokenStoreEnv, accountId: number, config
     return record.accessToken;
   };
   return {
-    getToken: async () => remember(recent.get(String(accountId), Date.now()) ?? (await getTokenRecord(env, accountId, config))),
+    getToken: async () =>
+      remember(recent.get(String(accountId), Date.now()) ?? (await getTokenRecord(env, accountId, config))),
     refresh: async (rejected) => {
       recent.delete(String(accountId));
       return remember(await refreshNewerThan(env, accountId, versions.get(rejected) ?? 0, config));

@@ -20,7 +20,14 @@ export class InvocationBudget {
   /** How many units of `cost` fit in what is left, after setting `reserve` aside. */
   fits(cost: Usage, reserve: Usage = { subrequests: 0, kvOps: 0, d1Queries: 0 }): number {
     const keys = Object.keys(cost) as (keyof Usage)[];
-    return Math.max(0, Math.min(...keys.map((k) => (cost[k] === 0 ? Infinity : Math.floor((this.limits[k] - this.used[k] - reserve[k]) / cost[k])))));
+    return Math.max(
+      0,
+      Math.min(
+        ...keys.map((k) =>
+          cost[k] === 0 ? Infinity : Math.floor((this.limits[k] - this.used[k] - reserve[k]) / cost[k]),
+        ),
+      ),
+    );
   }
 
   /** The env with DB and TOKENS counted, and a fetch that counts. */

@@ -1,6 +1,22 @@
-import { KickError, KickInvalidGrantError, KickNetworkError, KickRateLimitedError, KickTimeoutError, parseScopes, refreshToken, type KickConfig } from "../kick/index";
+import {
+  KickError,
+  KickInvalidGrantError,
+  KickNetworkError,
+  KickRateLimitedError,
+  KickTimeoutError,
+  parseScopes,
+  refreshToken,
+  type KickConfig,
+} from "../kick/index";
 import type { TokenResponse } from "../kick/schemas/oauth";
-import { cacheSealedRecord, openSealedRecord, readAuthoritativeTokenRecord, sealTokenRecord, type TokenRecord, type TokenStoreEnv } from "../tokens/tokenStore";
+import {
+  cacheSealedRecord,
+  openSealedRecord,
+  readAuthoritativeTokenRecord,
+  sealTokenRecord,
+  type TokenRecord,
+  type TokenStoreEnv,
+} from "../tokens/tokenStore";
 import { backoffAfter, REFRESH_POLICY } from "./refreshPolicy";
 
 export type RefreshOutcome =
@@ -62,7 +78,13 @@ export async function refreshAccount(env: TokenStoreEnv, r: RefreshRequest): Pro
     .first<LeasedRow>();
   if (!leased) return whyNotLeased(env, r);
 
-  const release = () => db.prepare("UPDATE token_records SET lease_owner = NULL, lease_until = NULL WHERE account_id = ? AND lease_owner = ?").bind(r.accountId, r.owner).run();
+  const release = () =>
+    db
+      .prepare(
+        "UPDATE token_records SET lease_owner = NULL, lease_until = NULL WHERE account_id = ? AND lease_owner = ?",
+      )
+      .bind(r.accountId, r.owner)
+      .run();
   let current: TokenRecord | null;
   try {
     current = await openSealedRecord(env, r.accountId, leased.sealed);
@@ -74,7 +96,11 @@ export async function refreshAccount(env: TokenStoreEnv, r: RefreshRequest): Pro
     await release();
     return { kind: "missing" };
   }
-  if (r.mode.kind === "trigger" && current.version > r.mode.seenVersion && current.expiresAt - r.now > REFRESH_POLICY.triggerSkewMs) {
+  if (
+    r.mode.kind === "trigger" &&
+    current.version > r.mode.seenVersion &&
+    current.expiresAt - r.now > REFRESH_POLICY.triggerSkewMs
+  ) {
     await release();
     return { kind: "recovered", record: current };
   }
@@ -84,7 +110,8 @@ export async function refreshAccount(env: TokenStoreEnv, r: RefreshRequest): Pro
   try {
     tokens = await refreshToken(r.config, current.refreshToken);
   } catch (first) {
-    if (!(first instanceof KickNetworkError || first instanceof KickTimeoutError)) return failed(env, r, leased, first, uncertain);
+    if (!(first instanceof KickNetworkError || first instanceof KickTimeoutError))
+      return failed(env, r, leased, first, uncertain);
     // The answer was lost: Kick may have rotated already. One immediate retry with the same
     // token works under Kick's reuse grace; under single-use it is an invalid_grant, not a loop.
     uncertain = true;
@@ -114,7 +141,9 @@ export async function refreshAccount(env: TokenStoreEnv, r: RefreshRequest): Pro
         )
         .bind(next.version, sealed, next.expiresAt, r.accountId, current.version),
       db
-        .prepare("UPDATE accounts SET token_expires_at = ?1, last_refresh_at = ?2, scopes = ?3 WHERE id = ?4 AND EXISTS (SELECT 1 FROM token_records WHERE account_id = ?4 AND version = ?5)")
+        .prepare(
+          "UPDATE accounts SET token_expires_at = ?1, last_refresh_at = ?2, scopes = ?3 WHERE id = ?4 AND EXISTS (SELECT 1 FROM token_records WHERE account_id = ?4 AND version = ?5)",
+        )
         .bind(next.expiresAt, r.now, next.scopes.join(" "), r.accountId, next.version),
     ]);
   let written: D1Result | undefined;
@@ -127,7 +156,13 @@ export async function refreshAccount(env: TokenStoreEnv, r: RefreshRequest): Pro
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
         continue;
       }
-      await db.prepare("UPDATE token_records SET uncertain = 1, lease_owner = NULL, lease_until = NULL WHERE account_id = ? AND lease_owner = ?").bind(r.accountId, r.owner).run().catch(() => undefined);
+      await db
+        .prepare(
+          "UPDATE token_records SET uncertain = 1, lease_owner = NULL, lease_until = NULL WHERE account_id = ? AND lease_owner = ?",
+        )
+        .bind(r.accountId, r.owner)
+        .run()
+        .catch(() => undefined);
       throw error;
     }
   }
@@ -148,16 +183,29 @@ async function whyNotLeased(env: TokenStoreEnv, r: RefreshRequest): Promise<Refr
      FROM token_records t JOIN accounts a ON a.id = t.account_id WHERE t.account_id = ?`,
   )
     .bind(r.accountId)
-    .first<{ expires_at: number; lease_until: number | null; next_attempt_at: number | null; needs_reconnect: number; reconnect_reason: string | null }>();
+    .first<{
+      expires_at: number;
+      lease_until: number | null;
+      next_attempt_at: number | null;
+      needs_reconnect: number;
+      reconnect_reason: string | null;
+    }>();
   if (!row) return { kind: "missing" };
   if (row.needs_reconnect === 1) return { kind: "dead", reason: row.reconnect_reason ?? REASON_REVOKED };
   if (row.lease_until !== null && row.lease_until >= r.now) return { kind: "leased" };
-  if (row.next_attempt_at !== null && row.next_attempt_at > r.now) return { kind: "backing_off", retryAt: row.next_attempt_at };
+  if (row.next_attempt_at !== null && row.next_attempt_at > r.now)
+    return { kind: "backing_off", retryAt: row.next_attempt_at };
   return { kind: "not_due" };
 }
 
 /** Records a failed refresh: invalid_grant marks the account for re-connect; the rest back off. */
-async function failed(env: TokenStoreEnv, r: RefreshRequest, leased: LeasedRow, error: unknown, uncertain: boolean): Promise<RefreshOutcome> {
+async function failed(
+  env: TokenStoreEnv,
+  r: RefreshRequest,
+  leased: LeasedRow,
+  error: unknown,
+  uncertain: boolean,
+): Promise<RefreshOutcome> {
   const db = env.DB;
   // Only while this refresher still holds the lease on the version it started from: if its lease
   // lapsed and someone else refreshed meanwhile, Kick's refusal of the old token means nothing.
@@ -165,15 +213,25 @@ async function failed(env: TokenStoreEnv, r: RefreshRequest, leased: LeasedRow, 
   if (error instanceof KickInvalidGrantError) {
     const reason = uncertain ? REASON_LOST : REASON_REVOKED;
     const [marked] = await db.batch([
-      db.prepare(`UPDATE accounts SET needs_reconnect = 1, reconnect_reason = ?4 WHERE id = ?1 AND EXISTS (${stillOurs})`).bind(r.accountId, r.owner, leased.version, reason),
-      db.prepare("UPDATE token_records SET lease_owner = NULL, lease_until = NULL, uncertain = 0 WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3").bind(r.accountId, r.owner, leased.version),
+      db
+        .prepare(
+          `UPDATE accounts SET needs_reconnect = 1, reconnect_reason = ?4 WHERE id = ?1 AND EXISTS (${stillOurs})`,
+        )
+        .bind(r.accountId, r.owner, leased.version, reason),
+      db
+        .prepare(
+          "UPDATE token_records SET lease_owner = NULL, lease_until = NULL, uncertain = 0 WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3",
+        )
+        .bind(r.accountId, r.owner, leased.version),
     ]);
     return marked!.meta.changes === 1 ? { kind: "dead", reason } : { kind: "not_due" };
   }
   const failures = leased.failures + 1;
   const retryAt = r.now + backoffAfter(failures, error instanceof KickRateLimitedError ? error.retryAfterMs : 0);
   await db
-    .prepare("UPDATE token_records SET lease_owner = NULL, lease_until = NULL, failures = ?4, next_attempt_at = ?5, uncertain = ?6 WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3")
+    .prepare(
+      "UPDATE token_records SET lease_owner = NULL, lease_until = NULL, failures = ?4, next_attempt_at = ?5, uncertain = ?6 WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3",
+    )
     .bind(r.accountId, r.owner, leased.version, failures, retryAt, uncertain ? 1 : 0)
     .run();
   if (!(error instanceof KickError)) throw error;

@@ -15,5 +15,8 @@ export const REFRESH_POLICY = {
 } as const;
 
 export function backoffAfter(failures: number, retryAfterMs = 0): number {
-  return Math.max(retryAfterMs, Math.min(REFRESH_POLICY.backoffMaxMs, REFRESH_POLICY.backoffBaseMs * 2 ** Math.max(0, failures - 1)));
+  return Math.max(
+    retryAfterMs,
+    Math.min(REFRESH_POLICY.backoffMaxMs, REFRESH_POLICY.backoffBaseMs * 2 ** Math.max(0, failures - 1)),
+  );
 }

@@ -41,7 +41,9 @@ export function keyRing(env: EncryptionEnv): Promise<KeyRing> {
   let ring = cache.get(spec);
   if (!ring) {
     ring = (async () => {
-      const keys = await Promise.all([current, ...(env.TOKEN_ENCRYPTION_KEYS_OLD ?? "").split(",").filter((k) => k.trim())].map(importKey));
+      const keys = await Promise.all(
+        [current, ...(env.TOKEN_ENCRYPTION_KEYS_OLD ?? "").split(",").filter((k) => k.trim())].map(importKey),
+      );
       return { current: keys[0]!, byId: new Map(keys.map((k) => [k.id, k])) };
     })();
     ring.catch(() => cache.delete(spec));

@@ -17,24 +17,42 @@ interface AppToken {
  * Kick's app access token (client credentials), for endpoints that need no user: fetched
  * once, cached sealed in KV with its expiry, renewed before it runs out.
  */
-export async function getAppAccessToken(env: EncryptionEnv & { TOKENS: KVNamespace }, config: KickConfig, now = Date.now(), rejected?: string): Promise<string> {
+export async function getAppAccessToken(
+  env: EncryptionEnv & { TOKENS: KVNamespace },
+  config: KickConfig,
+  now = Date.now(),
+  rejected?: string,
+): Promise<string> {
   const ring = await keyRing(env);
   const sealed = await env.TOKENS.get(KEY);
   // An entry that cannot be opened (its key left the ring) is simply replaced.
-  const cached = sealed ? await unseal(ring, sealed, CONTEXT).then((text) => JSON.parse(text) as AppToken, () => null) : null;
+  const cached = sealed
+    ? await unseal(ring, sealed, CONTEXT).then(
+        (text) => JSON.parse(text) as AppToken,
+        () => null,
+      )
+    : null;
   // A token Kick refused (revoked, or the app's secret rotated) is replaced, whatever its expiry says.
   if (cached && cached.accessToken !== rejected) {
     const renewAt = cached.expiresAt - Math.min(RENEW_BEFORE_MS, (cached.expiresAt - cached.obtainedAt) / 10);
     if (now < renewAt) return cached.accessToken;
   }
   const fresh = await getAppToken(config);
-  const token: AppToken = { accessToken: fresh.access_token, expiresAt: now + fresh.expires_in * 1000, obtainedAt: now };
+  const token: AppToken = {
+    accessToken: fresh.access_token,
+    expiresAt: now + fresh.expires_in * 1000,
+    obtainedAt: now,
+  };
   await env.TOKENS.put(KEY, await seal(ring, JSON.stringify(token), CONTEXT));
   return token.accessToken;
 }
 
 /** The app token as the Kick client's token source: on a 401 it is replaced once, then retried. */
-export const appTokenSource = (env: EncryptionEnv & { TOKENS: KVNamespace }, config: KickConfig, now = Date.now()): TokenSource => ({
+export const appTokenSource = (
+  env: EncryptionEnv & { TOKENS: KVNamespace },
+  config: KickConfig,
+  now = Date.now(),
+): TokenSource => ({
   getToken: () => getAppAccessToken(env, config, now),
   refresh: (rejected) => getAppAccessToken(env, config, now, rejected),
 });

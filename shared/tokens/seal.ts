@@ -12,7 +12,11 @@ const encoder = new TextEncoder();
  */
 export async function seal(ring: KeyRing, plaintext: string, context: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(context) }, ring.current.key, encoder.encode(plaintext));
+  const ciphertext = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: encoder.encode(context) },
+    ring.current.key,
+    encoder.encode(plaintext),
+  );
   return `v1.${ring.current.id}.${base64url(iv)}.${base64url(ciphertext)}`;
 }
 
@@ -20,9 +24,14 @@ export async function unseal(ring: KeyRing, sealed: string, context: string): Pr
   const [version, keyId, iv, ciphertext] = sealed.split(".");
   if (version !== "v1" || !keyId || !iv || !ciphertext) throw new SealError("sealed data has an unknown format");
   const key = ring.byId.get(keyId);
-  if (!key) throw new SealError(`sealed with key ${keyId}, which is not configured (add it to TOKEN_ENCRYPTION_KEYS_OLD)`);
+  if (!key)
+    throw new SealError(`sealed with key ${keyId}, which is not configured (add it to TOKEN_ENCRYPTION_KEYS_OLD)`);
   try {
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: base64ToBytes(iv), additionalData: encoder.encode(context) }, key.key, base64ToBytes(ciphertext));
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: base64ToBytes(iv), additionalData: encoder.encode(context) },
+      key.key,
+      base64ToBytes(ciphertext),
+    );
     return new TextDecoder().decode(plain);
   } catch {
     throw new SealError("sealed data failed authentication (tampered, or sealed for another account)");

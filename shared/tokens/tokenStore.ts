@@ -24,7 +24,11 @@ const kvKey = (accountId: number) => `token:${accountId}`;
 const context = (accountId: number) => `kick-account:${accountId}`;
 
 /** Opens a sealed record read elsewhere (e.g. returned by the refresh lease's UPDATE … RETURNING). */
-export async function openSealedRecord(env: TokenStoreEnv, accountId: number, sealed: string): Promise<TokenRecord | null> {
+export async function openSealedRecord(
+  env: TokenStoreEnv,
+  accountId: number,
+  sealed: string,
+): Promise<TokenRecord | null> {
   const record = JSON.parse(await unseal(await keyRing(env), sealed, context(accountId))) as TokenRecord;
   return record.accountId === accountId ? record : null;
 }
@@ -41,7 +45,9 @@ export async function readTokenRecord(env: TokenStoreEnv, accountId: number): Pr
 
 /** The newest record, from D1: what a reader falls back to when KV may be stale. */
 export async function readAuthoritativeTokenRecord(env: TokenStoreEnv, accountId: number): Promise<TokenRecord | null> {
-  const row = await env.DB.prepare("SELECT sealed FROM token_records WHERE account_id = ?").bind(accountId).first<{ sealed: string }>();
+  const row = await env.DB.prepare("SELECT sealed FROM token_records WHERE account_id = ?")
+    .bind(accountId)
+    .first<{ sealed: string }>();
   return row ? openSealedRecord(env, accountId, row.sealed) : null;
 }
 
@@ -61,7 +67,9 @@ export async function cacheSealedRecord(env: TokenStoreEnv, accountId: number, s
  * isolate still remembers.
  */
 export async function storeNewTokens(env: TokenStoreEnv, record: Omit<TokenRecord, "version">): Promise<TokenRecord> {
-  const current = await env.DB.prepare("SELECT version FROM token_records WHERE account_id = ?").bind(record.accountId).first<{ version: number }>();
+  const current = await env.DB.prepare("SELECT version FROM token_records WHERE account_id = ?")
+    .bind(record.accountId)
+    .first<{ version: number }>();
   const full = { ...record, version: Math.max((current?.version ?? 0) + 1, record.obtainedAt) };
   const sealed = await sealTokenRecord(env, full);
   await env.DB.prepare(

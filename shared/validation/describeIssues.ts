@@ -31,7 +31,11 @@ function reasonFor(issue: Issue): string {
 
 function sizeReason(issue: Extract<Issue, { code: "too_big" | "too_small" }>): string {
   const bound = issue.code === "too_big" ? `at most ${String(issue.maximum)}` : `at least ${String(issue.minimum)}`;
-  return issue.origin === "string" ? `must be ${bound} characters` : issue.origin === "array" ? `takes ${bound} items` : `must be ${bound}`;
+  return issue.origin === "string"
+    ? `must be ${bound} characters`
+    : issue.origin === "array"
+      ? `takes ${bound} items`
+      : `must be ${bound}`;
 }
 
 function article(type: string): string {

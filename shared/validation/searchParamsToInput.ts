@@ -1,6 +1,11 @@
 import type * as z from "zod/mini";
 
-type Def = { type: string; innerType?: { _zod: { def: Def } }; element?: { _zod: { def: Def } }; shape?: Record<string, { _zod: { def: Def } }> };
+type Def = {
+  type: string;
+  innerType?: { _zod: { def: Def } };
+  element?: { _zod: { def: Def } };
+  shape?: Record<string, { _zod: { def: Def } }>;
+};
 
 /**
  * Query parameters shaped for a zod object schema: repeated keys become arrays where the
@@ -28,7 +33,8 @@ export function searchParamsToInput(schema: z.ZodMiniType, params: URLSearchPara
 }
 
 function unwrap(def: Def): Def {
-  while ((def.type === "optional" || def.type === "nullable" || def.type === "default") && def.innerType) def = def.innerType._zod.def;
+  while ((def.type === "optional" || def.type === "nullable" || def.type === "default") && def.innerType)
+    def = def.innerType._zod.def;
   return def;
 }
 

@@ -3,7 +3,9 @@ import type { Subscription } from "../kick/schemas/events";
 
 /** This app's subscriptions for one channel (Kick's list is filtered again: it may ignore the parameter). */
 export async function channelSubscriptions(kick: KickClient, broadcasterId: number): Promise<Subscription[]> {
-  return (await kick.listSubscriptions({ broadcaster_user_id: broadcasterId })).filter((s) => s.broadcaster_user_id === broadcasterId);
+  return (await kick.listSubscriptions({ broadcaster_user_id: broadcasterId })).filter(
+    (s) => s.broadcaster_user_id === broadcasterId,
+  );
 }
 
 /** Deletes subscriptions by id, 50 to a call (Kick's limit on `id` repeated in the query). */

@@ -10,16 +10,29 @@ export interface EventFacts {
   vars: Record<string, string | number>;
 }
 
-const who = (u: EventUser | null | undefined) => (u && !u.is_anonymous && u.username ? { user_id: u.user_id ?? null, username: u.username } : null);
+const who = (u: EventUser | null | undefined) =>
+  u && !u.is_anonymous && u.username ? { user_id: u.user_id ?? null, username: u.username } : null;
 const name = (u: EventUser | null | undefined) => who(u)?.username ?? "Anonymous";
 
 type Facts = { [T in EventType]: (p: WebhookPayload<T>) => EventFacts };
 
 /** Per event type, who acted, in words, and the reply-template placeholders: one table, read by replies and relays. */
 export const EVENT_FACTS: Facts = {
-  "chat.message.sent": (p) => ({ actor: who(p.sender), text: `${name(p.sender)}: ${p.content}`, vars: { user: name(p.sender), message: p.content } }),
-  "channel.followed": (p) => ({ actor: who(p.follower), text: `${name(p.follower)} followed`, vars: { user: name(p.follower) } }),
-  "channel.subscription.new": (p) => ({ actor: who(p.subscriber), text: `${name(p.subscriber)} subscribed`, vars: { user: name(p.subscriber), months: p.duration } }),
+  "chat.message.sent": (p) => ({
+    actor: who(p.sender),
+    text: `${name(p.sender)}: ${p.content}`,
+    vars: { user: name(p.sender), message: p.content },
+  }),
+  "channel.followed": (p) => ({
+    actor: who(p.follower),
+    text: `${name(p.follower)} followed`,
+    vars: { user: name(p.follower) },
+  }),
+  "channel.subscription.new": (p) => ({
+    actor: who(p.subscriber),
+    text: `${name(p.subscriber)} subscribed`,
+    vars: { user: name(p.subscriber), months: p.duration },
+  }),
   "channel.subscription.renewal": (p) => ({
     actor: who(p.subscriber),
     text: `${name(p.subscriber)} resubscribed (${p.duration} months)`,
@@ -33,7 +46,13 @@ export const EVENT_FACTS: Facts = {
   "channel.reward.redemption.updated": (p) => ({
     actor: who(p.redeemer),
     text: `${name(p.redeemer)} redeemed ${p.reward.title} (${p.status})`,
-    vars: { user: name(p.redeemer), reward: p.reward.title, cost: p.reward.cost, input: p.user_input ?? "", status: p.status },
+    vars: {
+      user: name(p.redeemer),
+      reward: p.reward.title,
+      cost: p.reward.cost,
+      input: p.user_input ?? "",
+      status: p.status,
+    },
   }),
   "livestream.status.updated": (p) => ({
     actor: who(p.broadcaster),
@@ -57,7 +76,8 @@ export const EVENT_FACTS: Facts = {
   }),
 };
 
-export const eventFacts = <T extends EventType>(type: T, payload: WebhookPayload<T>): EventFacts => (EVENT_FACTS[type] as (p: WebhookPayload<T>) => EventFacts)(payload);
+export const eventFacts = <T extends EventType>(type: T, payload: WebhookPayload<T>): EventFacts =>
+  (EVENT_FACTS[type] as (p: WebhookPayload<T>) => EventFacts)(payload);
 
 /** The broadcaster a payload is about (every event type carries one). */
 export const broadcasterOf = (payload: { broadcaster?: EventUser | null }) => payload.broadcaster?.user_id ?? null;

@@ -24,7 +24,12 @@ let memo: { key: KickKey; at: number; ttl: number } | undefined;
  * `/public/v1/public-key` (no auth); the key printed in Kick's docs when Kick cannot be
  * reached. `fresh` skips the caches (after a signature failure), at most once a minute.
  */
-export async function kickPublicKey(env: { TOKENS: KVNamespace }, config: KickConfig, now: number, fresh = false): Promise<KickKey> {
+export async function kickPublicKey(
+  env: { TOKENS: KVNamespace },
+  config: KickConfig,
+  now: number,
+  fresh = false,
+): Promise<KickKey> {
   const age = memo ? now - memo.at : Infinity;
   if (memo && age < memo.ttl && !(fresh && age >= REFETCH_AFTER_MS)) return memo.key;
   if (!fresh) {
@@ -33,12 +38,18 @@ export async function kickPublicKey(env: { TOKENS: KVNamespace }, config: KickCo
   }
   try {
     // Kick is waiting on this answer: one short try, no retries (the docs' key stands in).
-    const response = await fetch(`${config.apiBase}/public/v1/public-key`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: "application/json" } });
-    const publicKey = response.ok ? ((await response.json()) as { data?: { public_key?: string } }).data?.public_key : undefined;
+    const response = await fetch(`${config.apiBase}/public/v1/public-key`, {
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      headers: { accept: "application/json" },
+    });
+    const publicKey = response.ok
+      ? ((await response.json()) as { data?: { public_key?: string } }).data?.public_key
+      : undefined;
     if (!publicKey) throw new Error(`public key answer ${response.status}`);
     const key = await importKickPublicKey(publicKey);
     // Written only when it changed: forged deliveries (which cause refetches) cost no KV writes.
-    if ((await env.TOKENS.get(KV_KEY)) !== publicKey) await env.TOKENS.put(KV_KEY, publicKey, { expirationTtl: KV_TTL_SECONDS });
+    if ((await env.TOKENS.get(KV_KEY)) !== publicKey)
+      await env.TOKENS.put(KV_KEY, publicKey, { expirationTtl: KV_TTL_SECONDS });
     return remember({ key, source: "kick" }, now, MEMORY_MS);
   } catch (error) {
     console.warn(JSON.stringify({ event: "kick_public_key_fallback", name: (error as Error).name }));

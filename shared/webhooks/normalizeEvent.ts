@@ -13,7 +13,11 @@ export function normalizeEvent(d: Delivery) {
     type: d.type,
     version: d.version,
     sent_at: new Date(d.sentAt).toISOString(),
-    broadcaster: { user_id: broadcasterOf(d.payload), username: broadcaster?.username ?? null, channel_slug: broadcaster?.channel_slug ?? null },
+    broadcaster: {
+      user_id: broadcasterOf(d.payload),
+      username: broadcaster?.username ?? null,
+      channel_slug: broadcaster?.channel_slug ?? null,
+    },
     actor: facts.actor,
     text: facts.text,
     value1: d.type,

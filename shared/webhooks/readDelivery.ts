@@ -24,7 +24,13 @@ export interface DeliveryCheck {
   maxAgeMs: number;
 }
 
-const HEADERS = ["kick-event-message-id", "kick-event-message-timestamp", "kick-event-signature", "kick-event-type", "kick-event-version"] as const;
+const HEADERS = [
+  "kick-event-message-id",
+  "kick-event-message-timestamp",
+  "kick-event-signature",
+  "kick-event-type",
+  "kick-event-version",
+] as const;
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
 /**
@@ -35,26 +41,45 @@ const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
  */
 export async function readDelivery(headers: Headers, rawBody: string, check: DeliveryCheck): Promise<Delivery> {
   const missing = HEADERS.filter((h) => !headers.get(h));
-  if (missing.length) throw new TriggerError(400, "missing_header", `Not a Kick delivery: missing ${missing.join(", ")}.`, missing.map((h) => ({ field: h, reason: "required" })));
+  if (missing.length)
+    throw new TriggerError(
+      400,
+      "missing_header",
+      `Not a Kick delivery: missing ${missing.join(", ")}.`,
+      missing.map((h) => ({ field: h, reason: "required" })),
+    );
 
   const signed = signedDeliveryFrom(headers, rawBody);
   let valid = false;
   for (const key of check.keys) if (!valid) valid = await verifyKickSignature(key, signed);
-  if (!valid) throw new TriggerError(401, "bad_signature", "Kick-Event-Signature does not verify with Kick's public key over this body.");
+  if (!valid)
+    throw new TriggerError(
+      401,
+      "bad_signature",
+      "Kick-Event-Signature does not verify with Kick's public key over this body.",
+    );
 
   const stamp = headers.get("kick-event-message-timestamp")!;
   const sentAt = RFC3339.test(stamp) ? Date.parse(stamp) : NaN;
-  if (Number.isNaN(sentAt)) throw new TriggerError(400, "bad_timestamp", "Kick-Event-Message-Timestamp is not an RFC 3339 time.", [{ field: "kick-event-message-timestamp", reason: "not RFC 3339" }]);
-  if (Math.abs(check.now - sentAt) > check.maxAgeMs) {
-    throw new TriggerError(400, "stale_timestamp", `The delivery was sent at ${stamp}, more than ${check.maxAgeMs / 1000} s from now; refused as a possible replay.`, [
-      { field: "kick-event-message-timestamp", reason: "outside the accepted window" },
+  if (Number.isNaN(sentAt))
+    throw new TriggerError(400, "bad_timestamp", "Kick-Event-Message-Timestamp is not an RFC 3339 time.", [
+      { field: "kick-event-message-timestamp", reason: "not RFC 3339" },
     ]);
+  if (Math.abs(check.now - sentAt) > check.maxAgeMs) {
+    throw new TriggerError(
+      400,
+      "stale_timestamp",
+      `The delivery was sent at ${stamp}, more than ${check.maxAgeMs / 1000} s from now; refused as a possible replay.`,
+      [{ field: "kick-event-message-timestamp", reason: "outside the accepted window" }],
+    );
   }
 
   const type = headers.get("kick-event-type")!;
   const version = headers.get("kick-event-version")!;
   if (!(EVENT_TYPES as readonly string[]).includes(type) || version !== "1") {
-    throw new TriggerError(400, "unknown_event", `Event ${type} version ${version} is not one this Worker handles.`, [{ field: "kick-event-type", reason: `known: ${EVENT_TYPES.join(", ")}, version 1` }]);
+    throw new TriggerError(400, "unknown_event", `Event ${type} version ${version} is not one this Worker handles.`, [
+      { field: "kick-event-type", reason: `known: ${EVENT_TYPES.join(", ")}, version 1` },
+    ]);
   }
 
   const payload = parsePayload(type as EventType, rawBody);
@@ -78,6 +103,12 @@ export function parsePayload(type: EventType, rawBody: string): WebhookPayload<E
     throw new TriggerError(400, "invalid_payload", "The body is not JSON.");
   }
   const parsed = z.safeParse(WEBHOOK_PAYLOADS[type], json);
-  if (!parsed.success) throw new TriggerError(400, "invalid_payload", `The ${type} body does not match its schema.`, describeIssues(parsed.error.issues));
+  if (!parsed.success)
+    throw new TriggerError(
+      400,
+      "invalid_payload",
+      `The ${type} body does not match its schema.`,
+      describeIssues(parsed.error.issues),
+    );
   return parsed.data as WebhookPayload<EventType>;
 }

@@ -23,16 +23,21 @@ export interface SyncSummary {
 export async function desiredEvents(db: D1Database, account: Account): Promise<EventType[]> {
   if (account.role !== "broadcaster") return [];
   const [relays, replies, announce] = await db.batch<{ event: string }>([
-    db.prepare("SELECT DISTINCT value AS event FROM relays, json_each(relays.events) WHERE account_id = ?").bind(account.id),
+    db
+      .prepare("SELECT DISTINCT value AS event FROM relays, json_each(relays.events) WHERE account_id = ?")
+      .bind(account.id),
     db.prepare("SELECT event FROM event_replies WHERE account_id = ?").bind(account.id),
-    db.prepare("SELECT 'livestream.status.updated' AS event FROM announce_rules WHERE account_id = ? AND auto = 1").bind(account.id),
+    db
+      .prepare("SELECT 'livestream.status.updated' AS event FROM announce_rules WHERE account_id = ? AND auto = 1")
+      .bind(account.id),
   ]);
   const wanted = new Set([...relays!.results, ...replies!.results, ...announce!.results].map((r) => r.event));
   if (account.scopes.includes("kicks:read")) wanted.add("kicks.gifted");
   return EVENT_TYPES.filter((t) => wanted.has("*") || wanted.has(t));
 }
 
-const oldestFirst = (a: Subscription, b: Subscription) => (a.created_at ?? "").localeCompare(b.created_at ?? "") || a.id.localeCompare(b.id);
+const oldestFirst = (a: Subscription, b: Subscription) =>
+  (a.created_at ?? "").localeCompare(b.created_at ?? "") || a.id.localeCompare(b.id);
 
 /**
  * Makes Kick's subscriptions for one channel match what it needs (kick-api.md §4.1, §7):
@@ -41,7 +46,12 @@ const oldestFirst = (a: Subscription, b: Subscription) => (a.created_at ?? "").l
  * ones no longer wanted. Uses the app token, which may subscribe any channel. Three Kick
  * calls at most.
  */
-export async function reconcileSubscriptions(env: TokenStoreEnv, config: KickConfig, account: Account, now: number): Promise<SyncSummary> {
+export async function reconcileSubscriptions(
+  env: TokenStoreEnv,
+  config: KickConfig,
+  account: Account,
+  now: number,
+): Promise<SyncSummary> {
   // One sync per account at a time: two at once would both create what is missing (duplicates).
   const leased = await env.DB.prepare(
     `INSERT INTO subscription_syncs (account_id, synced_at, summary, lease_until) VALUES (?1, ?2, '{}', ?2 + 60000)
@@ -49,7 +59,12 @@ export async function reconcileSubscriptions(env: TokenStoreEnv, config: KickCon
   )
     .bind(account.id, now)
     .run();
-  if (leased.meta.changes === 0) throw new TriggerError(409, "sync_in_progress", "A subscription sync for this channel is running; try again in a minute.");
+  if (leased.meta.changes === 0)
+    throw new TriggerError(
+      409,
+      "sync_in_progress",
+      "A subscription sync for this channel is running; try again in a minute.",
+    );
   let summary: SyncSummary | { error: string };
   try {
     summary = await sync(env, config, account, now);
@@ -59,7 +74,11 @@ export async function reconcileSubscriptions(env: TokenStoreEnv, config: KickCon
     throw error;
   } finally {
     // Failed or not, the attempt is recorded: a failing account waits its turn instead of blocking the rest.
-    await env.DB.prepare("UPDATE subscription_syncs SET synced_at = ?2, summary = ?3, lease_until = NULL WHERE account_id = ?1").bind(account.id, now, JSON.stringify(summary!)).run();
+    await env.DB.prepare(
+      "UPDATE subscription_syncs SET synced_at = ?2, summary = ?3, lease_until = NULL WHERE account_id = ?1",
+    )
+      .bind(account.id, now, JSON.stringify(summary!))
+      .run();
   }
 }
 
@@ -75,7 +94,15 @@ async function sync(env: TokenStoreEnv, config: KickConfig, account: Account, no
     else if (keep.has(s.event)) duplicates.push(s.id);
     else keep.set(s.event, s);
   }
-  const summary: SyncSummary = { account_id: account.id, desired, kept: keep.size, created: [], removed_duplicates: 0, removed_unwanted: 0, errors: [] };
+  const summary: SyncSummary = {
+    account_id: account.id,
+    desired,
+    kept: keep.size,
+    created: [],
+    removed_duplicates: 0,
+    removed_unwanted: 0,
+    errors: [],
+  };
 
   await deleteSubscriptions(kick, [...duplicates, ...unwanted]);
   summary.removed_duplicates = duplicates.length;
@@ -83,12 +110,18 @@ async function sync(env: TokenStoreEnv, config: KickConfig, account: Account, no
 
   const missing = desired.filter((e) => !keep.has(e));
   if (missing.length) {
-    const results = await kick.createSubscriptions({ broadcaster_user_id: account.id, events: missing.map((name) => ({ name, version: 1 })), method: "webhook" });
+    const results = await kick.createSubscriptions({
+      broadcaster_user_id: account.id,
+      events: missing.map((name) => ({ name, version: 1 })),
+      method: "webhook",
+    });
     for (const r of results) {
-      if (r.error || !r.subscription_id) summary.errors.push({ event: r.name, error: r.error ?? "no subscription id returned" });
+      if (r.error || !r.subscription_id)
+        summary.errors.push({ event: r.name, error: r.error ?? "no subscription id returned" });
       else summary.created.push(r.name as EventType);
     }
   }
-  if (summary.errors.length) console.warn(JSON.stringify({ event: "subscription_sync_refused", account: account.id, errors: summary.errors }));
+  if (summary.errors.length)
+    console.warn(JSON.stringify({ event: "subscription_sync_refused", account: account.id, errors: summary.errors }));
   return summary;
 }

@@ -29,7 +29,8 @@ export const relaySecretContext = (relayId: string) => `relay:${relayId}`;
 
 export const newRelayId = (now: number) => ulid(now).toLowerCase();
 
-const RELAY_COLUMNS = "id, relay_id, lease_id, attempts, body, (SELECT url FROM relays WHERE relays.id = relay_id) AS url, (SELECT secret FROM relays WHERE relays.id = relay_id) AS secret";
+const RELAY_COLUMNS =
+  "id, relay_id, lease_id, attempts, body, (SELECT url FROM relays WHERE relays.id = relay_id) AS url, (SELECT secret FROM relays WHERE relays.id = relay_id) AS secret";
 
 /** How long a claim holds: every attempt of the batch may take the whole timeout, one after another. */
 const leaseEnd = (claimedAt: number, count: number) => claimedAt + count * RELAY_POLICY.timeoutMs + 5_000;
@@ -38,7 +39,15 @@ const leaseEnd = (claimedAt: number, count: number) => claimedAt + count * RELAY
  * Queues one delivery per relay of the account that wants this event type, already claimed
  * for its first attempt by the caller (lease `leaseId`); returns them, ready to send.
  */
-export function enqueueRelays(db: D1Database, accountId: number, messageId: string, type: string, body: string, leaseId: string, now: number): D1PreparedStatement {
+export function enqueueRelays(
+  db: D1Database,
+  accountId: number,
+  messageId: string,
+  type: string,
+  body: string,
+  leaseId: string,
+  now: number,
+): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO relay_deliveries (id, relay_id, message_id, body, status, attempts, next_attempt_at, lease_id, created_at, updated_at)
@@ -98,7 +107,14 @@ export async function sendRelay(ring: KeyRing, claimed: ClaimedRelay, clock: Clo
   const retryable = !delivered && (httpStatus === null || RELAY_POLICY.retryable(httpStatus));
   const wait = RELAY_POLICY.delaysMs[claimed.attempts];
   const status = delivered ? "delivered" : retryable && wait !== undefined && claimed.url ? "pending" : "dead";
-  return { id: claimed.id, lease_id: claimed.lease_id, status, http_status: httpStatus, error, next_attempt_at: status === "pending" ? now + wait! : null };
+  return {
+    id: claimed.id,
+    lease_id: claimed.lease_id,
+    status,
+    http_status: httpStatus,
+    error,
+    next_attempt_at: status === "pending" ? now + wait! : null,
+  };
 }
 
 /** Records results in one statement, each only if its lease still holds (a late answer never overwrites a newer attempt). */
@@ -121,7 +137,8 @@ export async function retryDueRelays(db: D1Database, ring: KeyRing, now: number)
   const clock = () => Date.now() + offset;
   const claimed = await claimDueRelays(db, RELAY_POLICY.perRun, clock());
   const results: RelayResult[] = [];
-  for (let i = 0; i < claimed.length; i += 6) results.push(...(await Promise.all(claimed.slice(i, i + 6).map((c) => sendRelay(ring, c, clock)))));
+  for (let i = 0; i < claimed.length; i += 6)
+    results.push(...(await Promise.all(claimed.slice(i, i + 6).map((c) => sendRelay(ring, c, clock)))));
   if (results.length) await recordRelayResults(db, results, clock()).run();
   return results;
 }

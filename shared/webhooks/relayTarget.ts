@@ -10,7 +10,10 @@ export function relayUrlProblem(raw: string, httpHosts: string): string | null {
     return "must be an absolute URL, e.g. https://hooks.zapier.com/hooks/catch/…";
   }
   if (url.username || url.password) return "must not carry a user name or password";
-  const local = httpHosts.split(",").map((h) => h.trim()).filter(Boolean);
+  const local = httpHosts
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   if (url.protocol === "https:") return null;
   if (url.protocol === "http:" && local.includes(url.hostname)) return null;
   return `must use https (http only to ${local.join(", ") || "no host"})`;

@@ -25,7 +25,9 @@ export type ReplyOutcome = "posted" | "cooldown" | "no_rule" | "not_new";
  * viewer cannot make the broadcaster's reply a command other chat bots obey.
  */
 export function renderReply(template: string, vars: Record<string, string | number>): string {
-  const text = template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]).replace(/^[\s!/]+/, "") : whole));
+  const text = template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in vars ? String(vars[name]).replace(/^[\s!/]+/, "") : whole,
+  );
   return [...text].slice(0, KICK_LIMITS.chatContentMax).join("");
 }
 
@@ -36,7 +38,8 @@ export function renderReply(template: string, vars: Record<string, string | numb
  */
 export async function replyToEvent(ctx: KickContext, d: Delivery): Promise<ReplyOutcome> {
   if (!(d.type in REPLY_PLACEHOLDERS)) return "no_rule";
-  if (d.type === "channel.reward.redemption.updated" && (d.payload as { status: string }).status !== "pending") return "not_new";
+  if (d.type === "channel.reward.redemption.updated" && (d.payload as { status: string }).status !== "pending")
+    return "not_new";
   const claimed = await ctx.env.DB.prepare(
     `UPDATE event_replies SET last_sent_at = ?3 WHERE account_id = ?1 AND event = ?2 AND (last_sent_at IS NULL OR last_sent_at <= ?3 - cooldown_seconds * 1000)
      RETURNING template, as_bot`,
@@ -47,11 +50,19 @@ export async function replyToEvent(ctx: KickContext, d: Delivery): Promise<Reply
   if (!claimed) return "cooldown";
   try {
     const kick = await speaker({ ...ctx, input: { as: claimed.as_bot ? "bot" : "broadcaster" } });
-    await kick.sendChat({ type: "user", broadcaster_user_id: ctx.account.id, content: renderReply(claimed.template, eventFacts(d.type, d.payload).vars) });
+    await kick.sendChat({
+      type: "user",
+      broadcaster_user_id: ctx.account.id,
+      content: renderReply(claimed.template, eventFacts(d.type, d.payload).vars),
+    });
     return "posted";
   } catch (error) {
     // Not posted: give the slot back, so the next event can try.
-    await ctx.env.DB.prepare("UPDATE event_replies SET last_sent_at = NULL WHERE account_id = ? AND event = ? AND last_sent_at = ?").bind(ctx.account.id, d.type, ctx.now).run();
+    await ctx.env.DB.prepare(
+      "UPDATE event_replies SET last_sent_at = NULL WHERE account_id = ? AND event = ? AND last_sent_at = ?",
+    )
+      .bind(ctx.account.id, d.type, ctx.now)
+      .run();
     throw error;
   }
 }

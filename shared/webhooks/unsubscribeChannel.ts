@@ -7,7 +7,12 @@ import { channelSubscriptions, deleteSubscriptions } from "./channelSubscription
  * Deletes every subscription of this app for one channel: when a channel disconnects, its
  * events (chat included) must stop arriving. Only that channel's: the app may serve others.
  */
-export async function unsubscribeChannel(env: EncryptionEnv & { TOKENS: KVNamespace }, config: KickConfig, broadcasterId: number, now: number): Promise<number> {
+export async function unsubscribeChannel(
+  env: EncryptionEnv & { TOKENS: KVNamespace },
+  config: KickConfig,
+  broadcasterId: number,
+  now: number,
+): Promise<number> {
   const kick = createKickClient(config, appTokenSource(env, config, now));
   const ids = (await channelSubscriptions(kick, broadcasterId)).map((s) => s.id);
   await deleteSubscriptions(kick, ids);

@@ -20,7 +20,12 @@ export async function verifyKickSignature(key: CryptoKey, d: SignedDelivery): Pr
   } catch {
     return false;
   }
-  return crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, signature, webhookSignedText(d.messageId, d.timestamp, d.rawBody));
+  return crypto.subtle.verify(
+    "RSASSA-PKCS1-v1_5",
+    key,
+    signature,
+    webhookSignedText(d.messageId, d.timestamp, d.rawBody),
+  );
 }
 
 /** The signature fields of a delivery, read from Kick's headers. */

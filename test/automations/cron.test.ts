@@ -12,7 +12,8 @@ beforeEach(async () => {
   key = await setUp(E, [...CONNECT_CAPABILITIES]);
 });
 
-const goLive = () => kickControl("PATCH", "/channels/1001", { is_live: true, stream_title: "Speedruns", category_id: 105 });
+const goLive = () =>
+  kickControl("PATCH", "/channels/1001", { is_live: true, stream_title: "Speedruns", category_id: 105 });
 const goOffline = () => kickControl("PATCH", "/channels/1001", { is_live: false });
 
 describe("the go-live detector", () => {
@@ -49,7 +50,13 @@ describe("the go-live detector", () => {
 
 describe("timed messages", () => {
   it("post at their interval only while live", async () => {
-    expect((await call("POST", "/v1/timers", key, { json: { name: "socials", message: "Follow on socials!", interval_minutes: 10 } })).status).toBe(200);
+    expect(
+      (
+        await call("POST", "/v1/timers", key, {
+          json: { name: "socials", message: "Follow on socials!", interval_minutes: 10 },
+        })
+      ).status,
+    ).toBe(200);
     const t0 = Date.now();
     await runAutomationsCron(E, t0 + 30 * MIN);
     expect(await chatLog()).toEqual([]);
@@ -65,10 +72,19 @@ describe("timed messages", () => {
   });
 
   it("are listed, changed and deleted through the API, with validation", async () => {
-    await call("POST", "/v1/timers", key, { json: { name: "discord", message: "Join the Discord", interval_minutes: 15 } });
-    await call("POST", "/v1/timers", key, { json: { name: "discord", message: "Join our Discord", interval_minutes: 20, enabled: false } });
-    expect((await call("GET", "/v1/timers", key)).json.data).toEqual([{ name: "discord", message: "Join our Discord", interval_minutes: 20, enabled: false, last_posted_at: null }]);
-    expect((await call("POST", "/v1/timers", key, { json: { name: "x", message: "y", interval_minutes: 0 } })).json.error.details[0].field).toBe("interval_minutes");
+    await call("POST", "/v1/timers", key, {
+      json: { name: "discord", message: "Join the Discord", interval_minutes: 15 },
+    });
+    await call("POST", "/v1/timers", key, {
+      json: { name: "discord", message: "Join our Discord", interval_minutes: 20, enabled: false },
+    });
+    expect((await call("GET", "/v1/timers", key)).json.data).toEqual([
+      { name: "discord", message: "Join our Discord", interval_minutes: 20, enabled: false, last_posted_at: null },
+    ]);
+    expect(
+      (await call("POST", "/v1/timers", key, { json: { name: "x", message: "y", interval_minutes: 0 } })).json.error
+        .details[0].field,
+    ).toBe("interval_minutes");
     expect((await call("DELETE", "/v1/timers/discord", key)).json.data).toEqual({ deleted: "discord" });
     expect((await call("DELETE", "/v1/timers/discord", key)).json.error.code).toBe("timer_not_found");
   });

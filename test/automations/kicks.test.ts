@@ -14,8 +14,10 @@ beforeEach(async () => {
   key = await setUp(E, ["kicks"]);
 });
 
-const gift = (user_id: number, amount: number) => kickControl("POST", "/kicks", { broadcaster_user_id: 1001, user_id, amount });
-const count = async (table: string) => (await E.DB.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>())!.n;
+const gift = (user_id: number, amount: number) =>
+  kickControl("POST", "/kicks", { broadcaster_user_id: 1001, user_id, amount });
+const count = async (table: string) =>
+  (await E.DB.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>())!.n;
 
 describe("KICKs snapshots", () => {
   it("are taken by the trigger endpoint, stored only when a ranking changes", async () => {
@@ -33,7 +35,9 @@ describe("KICKs snapshots", () => {
   it("leave no partial rows when the batch fails", async () => {
     const failing = new Proxy(E.DB, {
       get(target, prop) {
-        if (prop === "batch") return (statements: D1PreparedStatement[]) => target.batch([...statements, target.prepare("INSERT INTO no_such_table VALUES (1)")]);
+        if (prop === "batch")
+          return (statements: D1PreparedStatement[]) =>
+            target.batch([...statements, target.prepare("INSERT INTO no_such_table VALUES (1)")]);
         const value = Reflect.get(target, prop, target);
         return typeof value === "function" ? value.bind(target) : value;
       },
@@ -64,7 +68,9 @@ describe("KICKs queries", () => {
       { rank: 1, user_id: 2001, username: "viewer_alice", amount: 550 },
       { rank: 2, user_id: 2002, username: "viewer_bob", amount: 300 },
     ]);
-    expect((await call("GET", `/v1/kicks/leaderboard?top=2&format=text&key=${key}`, null)).text).toBe("1. viewer_alice 550 | 2. viewer_bob 300");
+    expect((await call("GET", `/v1/kicks/leaderboard?top=2&format=text&key=${key}`, null)).text).toBe(
+      "1. viewer_alice 550 | 2. viewer_bob 300",
+    );
     const csv = await call("GET", `/v1/kicks/leaderboard?top=2&format=csv&key=${key}`, null);
     expect(csv.headers.get("content-type")).toContain("text/csv");
     expect(csv.text).toBe("rank,user_id,username,amount\r\n1,2001,viewer_alice,550\r\n2,2002,viewer_bob,300\r\n");
@@ -78,11 +84,21 @@ describe("KICKs queries", () => {
     const later = (await call("POST", "/v1/kicks/snapshot", key)).json.data.taken_at as string;
 
     const history = (await call("GET", "/v1/kicks/history?user=viewer_bob", key)).json.data;
-    expect(history.map((h: { rank: number; amount: number }) => [h.rank, h.amount])).toEqual([[2, 300], [3, 400]]);
-    expect((await call("GET", `/v1/kicks/top?at=${encodeURIComponent(t)}&top=1`, key)).json.data.entries).toEqual([{ rank: 1, user_id: 2001, username: "viewer_alice", amount: 550 }]);
-    expect((await call("GET", `/v1/kicks/top?at=${encodeURIComponent(later)}&top=1`, key)).json.data.entries[0].username).toBe("viewer_dave");
+    expect(history.map((h: { rank: number; amount: number }) => [h.rank, h.amount])).toEqual([
+      [2, 300],
+      [3, 400],
+    ]);
+    expect((await call("GET", `/v1/kicks/top?at=${encodeURIComponent(t)}&top=1`, key)).json.data.entries).toEqual([
+      { rank: 1, user_id: 2001, username: "viewer_alice", amount: 550 },
+    ]);
+    expect(
+      (await call("GET", `/v1/kicks/top?at=${encodeURIComponent(later)}&top=1`, key)).json.data.entries[0].username,
+    ).toBe("viewer_dave");
     const gain = (await call("GET", `/v1/kicks/gain?since=${encodeURIComponent(t)}`, key)).json.data.gifters;
-    expect(gain).toEqual([{ user_id: 2004, username: "viewer_dave", gained: 1000 }, { user_id: 2002, username: "viewer_bob", gained: 100 }]);
+    expect(gain).toEqual([
+      { user_id: 2004, username: "viewer_dave", gained: 1000 },
+      { user_id: 2002, username: "viewer_bob", gained: 100 },
+    ]);
     expect((await call("GET", "/v1/kicks/top?at=1999-01-01T00:00:00Z", key)).json.error.code).toBe("no_snapshot");
   });
 
@@ -92,7 +108,9 @@ describe("KICKs queries", () => {
     await call("POST", "/v1/kicks/snapshot", key);
     await gift(2003, 250);
     await call("POST", "/v1/kicks/snapshot", key);
-    expect((await call("GET", "/v1/kicks/gain?since=stream", key)).json.data.gifters).toEqual([{ user_id: 2003, username: "viewer_carol", gained: 250 }]);
+    expect((await call("GET", "/v1/kicks/gain?since=stream", key)).json.data.gifters).toEqual([
+      { user_id: 2003, username: "viewer_carol", gained: 250 },
+    ]);
   });
 
   it("refuses bad times and periods by field", async () => {
@@ -103,27 +121,43 @@ describe("KICKs queries", () => {
 });
 
 describe("retention", () => {
-  it("keeps every snapshot for 7 days, then one an hour, then one a day, thinning in bounded batches", { timeout: 60_000 }, async () => {
-    const { thinSnapshots } = await import("../../shared/kicks/thinSnapshots");
-    const now = Date.UTC(2026, 10, 25, 12);
-    const HOUR = 3_600_000;
-    const DAY = 24 * HOUR;
-    // Two changed rankings an hour for 100 days, oldest first.
-    const times: number[] = [];
-    for (let t = now - 100 * DAY; t < now; t += HOUR / 2) times.push(t);
-    for (let i = 0; i < times.length; i += 400) {
-      await E.DB.batch(times.slice(i, i + 400).map((t, j) => E.DB.prepare("INSERT INTO kicks_snapshots (account_id, period, taken_at, last_seen_at, digest) VALUES (1001, 'lifetime', ?, ?, ?)").bind(t, t, `d${i + j}`)));
-    }
-    let deleted = 0;
-    for (let n; (n = await thinSnapshots(E.DB, now, { keepAllDays: 7, keepHourlyDays: 90, batch: 500 })) > 0; ) {
-      expect(n).toBeLessThanOrEqual(500);
-      deleted += n;
-    }
-    const kept = (await E.DB.prepare("SELECT taken_at FROM kicks_snapshots ORDER BY taken_at").all<{ taken_at: number }>()).results.map((r) => r.taken_at);
-    expect(kept.filter((t) => t >= now - 7 * DAY)).toHaveLength(7 * 24 * 2);
-    expect(kept.filter((t) => t < now - 7 * DAY && t >= now - 90 * DAY)).toHaveLength(83 * 24);
-    // One per UTC day touched: 100 days back from noon spans 11 calendar days before the 90-day line.
-    expect(kept.filter((t) => t < now - 90 * DAY)).toHaveLength(new Set(times.filter((t) => t < now - 90 * DAY).map((t) => Math.floor(t / DAY))).size);
-    expect(deleted).toBe(times.length - kept.length);
-  });
+  it(
+    "keeps every snapshot for 7 days, then one an hour, then one a day, thinning in bounded batches",
+    { timeout: 60_000 },
+    async () => {
+      const { thinSnapshots } = await import("../../shared/kicks/thinSnapshots");
+      const now = Date.UTC(2026, 10, 25, 12);
+      const HOUR = 3_600_000;
+      const DAY = 24 * HOUR;
+      // Two changed rankings an hour for 100 days, oldest first.
+      const times: number[] = [];
+      for (let t = now - 100 * DAY; t < now; t += HOUR / 2) times.push(t);
+      for (let i = 0; i < times.length; i += 400) {
+        await E.DB.batch(
+          times
+            .slice(i, i + 400)
+            .map((t, j) =>
+              E.DB.prepare(
+                "INSERT INTO kicks_snapshots (account_id, period, taken_at, last_seen_at, digest) VALUES (1001, 'lifetime', ?, ?, ?)",
+              ).bind(t, t, `d${i + j}`),
+            ),
+        );
+      }
+      let deleted = 0;
+      for (let n; (n = await thinSnapshots(E.DB, now, { keepAllDays: 7, keepHourlyDays: 90, batch: 500 })) > 0;) {
+        expect(n).toBeLessThanOrEqual(500);
+        deleted += n;
+      }
+      const kept = (
+        await E.DB.prepare("SELECT taken_at FROM kicks_snapshots ORDER BY taken_at").all<{ taken_at: number }>()
+      ).results.map((r) => r.taken_at);
+      expect(kept.filter((t) => t >= now - 7 * DAY)).toHaveLength(7 * 24 * 2);
+      expect(kept.filter((t) => t < now - 7 * DAY && t >= now - 90 * DAY)).toHaveLength(83 * 24);
+      // One per UTC day touched: 100 days back from noon spans 11 calendar days before the 90-day line.
+      expect(kept.filter((t) => t < now - 90 * DAY)).toHaveLength(
+        new Set(times.filter((t) => t < now - 90 * DAY).map((t) => Math.floor(t / DAY))).size,
+      );
+      expect(deleted).toBe(times.length - kept.length);
+    },
+  );
 });

@@ -9,7 +9,9 @@ let overlay: string;
 let full: string;
 beforeEach(async () => {
   full = await setUp(E, [...CONNECT_CAPABILITIES]);
-  overlay = (await automationKeys.create(E.DB, { accountId: 1001, name: "obs", capabilities: ["overlay"], now: Date.now() })).key;
+  overlay = (
+    await automationKeys.create(E.DB, { accountId: 1001, name: "obs", capabilities: ["overlay"], now: Date.now() })
+  ).key;
   await call("POST", "/v1/kicks/snapshot", full);
 });
 
@@ -31,7 +33,13 @@ describe("the leaderboard overlay", () => {
   });
 
   it("an overlay key is refused everywhere else, and other keys cannot open the overlay", async () => {
-    for (const [method, path] of [["GET", "/v1/whoami"], ["GET", "/v1/status"], ["GET", "/v1/kicks/leaderboard"], ["POST", "/v1/chat?message=hi"], ["POST", "/v1/kicks/snapshot"]]) {
+    for (const [method, path] of [
+      ["GET", "/v1/whoami"],
+      ["GET", "/v1/status"],
+      ["GET", "/v1/kicks/leaderboard"],
+      ["POST", "/v1/chat?message=hi"],
+      ["POST", "/v1/kicks/snapshot"],
+    ]) {
       const answer = await call(method!, path!, overlay);
       expect(answer.status, path).toBe(403);
       expect(answer.json.error.code).toBe("overlay_key");

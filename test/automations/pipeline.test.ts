@@ -19,13 +19,29 @@ describe("every endpoint's pipeline", () => {
   });
 
   it("names each bad field and sends nothing to Kick", async () => {
-    const long = await call("POST", "/v1/chat", key, { json: { message: "🎉".repeat(501), reply_to: "nope", as: "robot" } });
+    const long = await call("POST", "/v1/chat", key, {
+      json: { message: "🎉".repeat(501), reply_to: "nope", as: "robot" },
+    });
     expect(long.status).toBe(400);
     expect(long.json.ok).toBe(false);
     expect(long.json.error.code).toBe("invalid_input");
-    expect(long.json.error.details.map((d: { field: string }) => d.field).sort()).toEqual(["as", "message", "reply_to"]);
-    expect((await call("POST", "/v1/chat", key, { json: {} })).json.error.details).toEqual([{ field: "message", reason: "is required" }]);
-    expect((await call("POST", "/v1/chat", key, { headers: { "content-type": "application/json" }, json: undefined, form: undefined })).status).toBe(400);
+    expect(long.json.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      "as",
+      "message",
+      "reply_to",
+    ]);
+    expect((await call("POST", "/v1/chat", key, { json: {} })).json.error.details).toEqual([
+      { field: "message", reason: "is required" },
+    ]);
+    expect(
+      (
+        await call("POST", "/v1/chat", key, {
+          headers: { "content-type": "application/json" },
+          json: undefined,
+          form: undefined,
+        })
+      ).status,
+    ).toBe(400);
     const notJson = await call("POST", "/v1/chat", key, { headers: { "content-type": "application/json" } });
     expect(notJson.status).toBe(400);
     expect(await kickCalls()).toEqual([]);
@@ -33,7 +49,10 @@ describe("every endpoint's pipeline", () => {
 
   it("refuses missing, unknown and revoked keys", async () => {
     expect((await call("POST", "/v1/chat", null, { json: { message: "x" } })).json.error.code).toBe("missing_key");
-    expect((await call("POST", "/v1/chat", "ke_0000000000000000_" + "A".repeat(43), { json: { message: "x" } })).json.error.code).toBe("invalid_key");
+    expect(
+      (await call("POST", "/v1/chat", "ke_0000000000000000_" + "A".repeat(43), { json: { message: "x" } })).json.error
+        .code,
+    ).toBe("invalid_key");
     expect(await kickCalls()).toEqual([]);
   });
 
@@ -46,8 +65,14 @@ describe("every endpoint's pipeline", () => {
   });
 
   it("replays an Idempotency-Key's first answer and does nothing the second time", async () => {
-    const first = await call("POST", "/v1/chat", key, { json: { message: "once" }, headers: { "idempotency-key": "zap-123" } });
-    const again = await call("POST", "/v1/chat", key, { json: { message: "once" }, headers: { "idempotency-key": "zap-123" } });
+    const first = await call("POST", "/v1/chat", key, {
+      json: { message: "once" },
+      headers: { "idempotency-key": "zap-123" },
+    });
+    const again = await call("POST", "/v1/chat", key, {
+      json: { message: "once" },
+      headers: { "idempotency-key": "zap-123" },
+    });
     const viaQuery = await call("POST", "/v1/chat?idem=zap-123", key, { json: { message: "once" } });
     expect(first.status).toBe(200);
     expect(again.text).toBe(first.text);
@@ -58,9 +83,15 @@ describe("every endpoint's pipeline", () => {
 
   it("lets a failed call that did nothing run again under the same key", async () => {
     await kickControl("POST", "/faults", { method: "POST", path: "/public/v1/chat", status: 503 });
-    const failed = await call("POST", "/v1/chat", key, { json: { message: "retry me" }, headers: { "idempotency-key": "k1" } });
+    const failed = await call("POST", "/v1/chat", key, {
+      json: { message: "retry me" },
+      headers: { "idempotency-key": "k1" },
+    });
     expect(failed.status).toBe(502);
-    const retried = await call("POST", "/v1/chat", key, { json: { message: "retry me" }, headers: { "idempotency-key": "k1" } });
+    const retried = await call("POST", "/v1/chat", key, {
+      json: { message: "retry me" },
+      headers: { "idempotency-key": "k1" },
+    });
     expect(retried.status).toBe(200);
     expect((await chatLog()).map((m) => m.content)).toEqual(["retry me"]);
   });
@@ -105,7 +136,8 @@ describe("hot-path caches", () => {
     const { handleAction } = await import("../../functions/automations/handleAction");
     const { whoami } = await import("../../functions/automations/actions/status");
     const { automationKeys } = await import("../../shared/keys/automationKeys");
-    const ask = (now: number) => handleAction(whoami, new Request(`http://127.0.0.1:8788/v1/whoami?key=${key}`), E, {}, undefined, now);
+    const ask = (now: number) =>
+      handleAction(whoami, new Request(`http://127.0.0.1:8788/v1/whoami?key=${key}`), E, {}, undefined, now);
     const t0 = Date.now();
     expect((await ask(t0)).status).toBe(200);
     const [info] = await automationKeys.list(E.DB, 1001);

@@ -14,13 +14,19 @@ beforeEach(async () => {
 });
 
 async function keyWith(capabilities: Parameters<typeof automationKeys.create>[1]["capabilities"], allowGet = false) {
-  return (await automationKeys.create(E.DB, { accountId: 1001, name: "recipe", capabilities, allowGet, now: Date.now() })).key;
+  return (
+    await automationKeys.create(E.DB, { accountId: 1001, name: "recipe", capabilities, allowGet, now: Date.now() })
+  ).key;
 }
 
 describe("recipes", () => {
   it("Zapier: POST JSON with X-Api-Key and Idempotency-Key; autoreplay posts once", async () => {
     const zap = () =>
-      SELF.fetch(`${BASE}/v1/chat`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": key, "idempotency-key": "yt-abc123" }, body: JSON.stringify({ message: "New YouTube video: Speedrun" }) });
+      SELF.fetch(`${BASE}/v1/chat`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": key, "idempotency-key": "yt-abc123" },
+        body: JSON.stringify({ message: "New YouTube video: Speedrun" }),
+      });
     const first = await zap();
     expect(first.status).toBe(200);
     expect((await zap()).status).toBe(200);
@@ -28,13 +34,21 @@ describe("recipes", () => {
   });
 
   it("Zapier: the same with Payload Type form", async () => {
-    const response = await SELF.fetch(`${BASE}/v1/chat`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-api-key": key }, body: "message=From+a+form+Zap" });
+    const response = await SELF.fetch(`${BASE}/v1/chat`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-api-key": key },
+      body: "message=From+a+form+Zap",
+    });
     expect(response.status).toBe(200);
     expect((await chatLog()).map((m) => m.content)).toEqual(["From a form Zap"]);
   });
 
   it("IFTTT: POST JSON with the key in the URL", async () => {
-    const response = await SELF.fetch(`${BASE}/v1/chat?key=${key}`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"message": "Tweeted: hello"}' });
+    const response = await SELF.fetch(`${BASE}/v1/chat?key=${key}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"message": "Tweeted: hello"}',
+    });
     expect(response.status).toBe(200);
     expect((await chatLog()).map((m) => m.content)).toEqual(["Tweeted: hello"]);
   });
@@ -44,7 +58,10 @@ describe("recipes", () => {
     await kickControl("PATCH", "/channels/1001", { is_live: true, stream_title: "Speedruns", category_id: 105 });
     const press = () => SELF.fetch(`${BASE}/v1/announce?key=${deck}`);
     expect(await (await press()).json()).toMatchObject({ ok: true, data: { posted: true } });
-    expect(await (await press()).json()).toMatchObject({ ok: true, data: { posted: false, reason: "already_announced" } });
+    expect(await (await press()).json()).toMatchObject({
+      ok: true,
+      data: { posted: false, reason: "already_announced" },
+    });
     expect(await chatLog()).toHaveLength(1);
   });
 
@@ -55,14 +72,22 @@ describe("recipes", () => {
       headers: { "x-api-key": deck, "content-type": "application/json" },
       body: '{"title":"Just chatting with you all","category":"Just Chatting"}',
     });
-    expect(await response.json()).toMatchObject({ ok: true, data: { title: "Just chatting with you all", category: { id: 15 } } });
+    expect(await response.json()).toMatchObject({
+      ok: true,
+      data: { title: "Just chatting with you all", category: { id: 15 } },
+    });
   });
 
   it("Nightbot / Fossabot: !live prints one plain line", async () => {
     const bot = await keyWith([]);
     const offline = await SELF.fetch(`${BASE}/v1/status?format=text&key=${bot}`);
     expect(await offline.text()).toBe("Offline.");
-    await kickControl("PATCH", "/channels/1001", { is_live: true, stream_title: "Speedruns", category_id: 105, viewer_count: 42 });
+    await kickControl("PATCH", "/channels/1001", {
+      is_live: true,
+      stream_title: "Speedruns",
+      category_id: 105,
+      viewer_count: 42,
+    });
     const live = await SELF.fetch(`${BASE}/v1/status?format=text&key=${bot}`);
     expect(live.headers.get("content-type")).toContain("text/plain");
     expect(await live.text()).toBe("Live: Speedruns (Minecraft, 42 viewers)");
@@ -75,12 +100,20 @@ describe("recipes", () => {
   });
 
   it("curl: POST JSON with a Bearer key", async () => {
-    const response = await SELF.fetch(`${BASE}/v1/chat`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: '{"message":"Hello from curl"}' });
+    const response = await SELF.fetch(`${BASE}/v1/chat`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: '{"message":"Hello from curl"}',
+    });
     expect(response.status).toBe(200);
   });
 
   it("cron: curl -d sends form fields with X-Api-Key", async () => {
-    const response = await SELF.fetch(`${BASE}/v1/chat`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/x-www-form-urlencoded" }, body: "message=Stay hydrated!" });
+    const response = await SELF.fetch(`${BASE}/v1/chat`, {
+      method: "POST",
+      headers: { "x-api-key": key, "content-type": "application/x-www-form-urlencoded" },
+      body: "message=Stay hydrated!",
+    });
     expect(response.status).toBe(200);
     expect((await chatLog()).map((m) => m.content)).toEqual(["Stay hydrated!"]);
   });

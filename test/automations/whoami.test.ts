@@ -10,13 +10,28 @@ let key: string;
 
 beforeEach(async () => {
   await resetWorkerState(E);
-  await accounts.connect(E.DB, { id: 1001, username: "demo_streamer", role: "broadcaster", scopes: ["user:read", "chat:write"], tokenExpiresAt: Date.now() + 7_200_000, now: Date.now() });
-  ({ key } = await automationKeys.create(E.DB, { accountId: 1001, name: "stream deck", capabilities: ["chat"], now: Date.now() }));
+  await accounts.connect(E.DB, {
+    id: 1001,
+    username: "demo_streamer",
+    role: "broadcaster",
+    scopes: ["user:read", "chat:write"],
+    tokenExpiresAt: Date.now() + 7_200_000,
+    now: Date.now(),
+  });
+  ({ key } = await automationKeys.create(E.DB, {
+    accountId: 1001,
+    name: "stream deck",
+    capabilities: ["chat"],
+    now: Date.now(),
+  }));
 });
 
 describe("GET /v1/whoami", () => {
   it.each([
-    ["Authorization: Bearer", (k: string) => new Request(`${URL_}/v1/whoami`, { headers: { authorization: `Bearer ${k}` } })],
+    [
+      "Authorization: Bearer",
+      (k: string) => new Request(`${URL_}/v1/whoami`, { headers: { authorization: `Bearer ${k}` } }),
+    ],
     ["X-Api-Key", (k: string) => new Request(`${URL_}/v1/whoami`, { headers: { "x-api-key": k } })],
     ["?key=", (k: string) => new Request(`${URL_}/v1/whoami?key=${k}`)],
   ])("accepts the key by %s", async (_, make) => {
@@ -24,7 +39,10 @@ describe("GET /v1/whoami", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       ok: true,
-      data: { account: { id: 1001, username: "demo_streamer", role: "broadcaster", needs_reconnect: false }, key: { id: expect.any(String), name: "stream deck", capabilities: ["chat"], allow_get: false } },
+      data: {
+        account: { id: 1001, username: "demo_streamer", role: "broadcaster", needs_reconnect: false },
+        key: { id: expect.any(String), name: "stream deck", capabilities: ["chat"], allow_get: false },
+      },
     });
   });
 
@@ -42,7 +60,16 @@ describe("GET /v1/whoami", () => {
   it("says when the account needs re-connecting, and where", async () => {
     await E.DB.prepare("UPDATE accounts SET needs_reconnect = 1, reconnect_reason = 'refresh token rejected'").run();
     const response = await SELF.fetch(`${URL_}/v1/whoami?key=${key}`);
-    expect(await response.json()).toMatchObject({ ok: true, data: { account: { needs_reconnect: true, reconnect_reason: "refresh token rejected", reconnect_url: "http://127.0.0.1:8787/" } } });
+    expect(await response.json()).toMatchObject({
+      ok: true,
+      data: {
+        account: {
+          needs_reconnect: true,
+          reconnect_reason: "refresh token rejected",
+          reconnect_url: "http://127.0.0.1:8787/",
+        },
+      },
+    });
   });
 
   it("records when a key was last used", async () => {

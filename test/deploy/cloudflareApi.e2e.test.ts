@@ -11,7 +11,11 @@ import { startCloudflareApi, type CloudflareApi } from "./cloudflareApi.ts";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "node_modules", ".bin");
 const WORKER = "kick-edge-automations";
-const SECRETS = { KICK_CLIENT_ID: "client-id", KICK_CLIENT_SECRET: "client-secret", TOKEN_ENCRYPTION_KEY: "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=" };
+const SECRETS = {
+  KICK_CLIENT_ID: "client-id",
+  KICK_CLIENT_SECRET: "client-secret",
+  TOKEN_ENCRYPTION_KEY: "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=",
+};
 
 let api: CloudflareApi;
 let dir: string;
@@ -19,7 +23,8 @@ let dir: string;
 /** Runs wrangler as scripts/deploy will: token auth, no metrics, CI, no TTY. Async, so the in-process stand-in keeps answering. */
 function wrangler(...args: string[]): Promise<{ code: number | null; output: string }> {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("CLOUDFLARE_") && !key.startsWith("WRANGLER_")) env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (!key.startsWith("CLOUDFLARE_") && !key.startsWith("WRANGLER_")) env[key] = value;
   Object.assign(env, {
     // wrangler 4.164 needs the Node 24 devDependency, first on PATH as under `npm run`.
     PATH: [BIN, process.env.PATH].join(delimiter),
@@ -40,13 +45,20 @@ function wrangler(...args: string[]): Promise<{ code: number | null; output: str
   });
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; success: boolean; result: T; errors: { code: number; message: string }[] }> {
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; success: boolean; result: T; errors: { code: number; message: string }[] }> {
   const response = await fetch(`${api.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${api.token}`, "content-type": "application/json" },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
-  return { status: response.status, ...((await response.json()) as { success: boolean; result: T; errors: { code: number; message: string }[] }) };
+  return {
+    status: response.status,
+    ...((await response.json()) as { success: boolean; result: T; errors: { code: number; message: string }[] }),
+  };
 }
 
 const deploy = (...extra: string[]) => wrangler("deploy", "--env", "automations", "-c", "wrangler.json", ...extra);
@@ -68,13 +80,25 @@ beforeAll(async () => {
         name: WORKER,
         main: join(ROOT, "functions/automations/index.ts"),
         workers_dev: true,
-        vars: { KICK_ID_BASE: "", KICK_API_BASE: "", OAUTH_URL: "https://kick-edge-oauth.example.workers.dev", KICKS_SNAPSHOT_LIVE_MINUTES: "5" },
+        vars: {
+          KICK_ID_BASE: "",
+          KICK_API_BASE: "",
+          OAUTH_URL: "https://kick-edge-oauth.example.workers.dev",
+          KICKS_SNAPSHOT_LIVE_MINUTES: "5",
+        },
         assets: { directory: join(ROOT, "functions/automations/public"), binding: "ASSETS" },
         triggers: { crons: ["* * * * *"] },
         ratelimits: [{ name: "KEY_LIMITER", namespace_id: "1001", simple: { limit: 60, period: 60 } }],
         secrets: { required: Object.keys(SECRETS) },
         kv_namespaces: [{ binding: "TOKENS", id: kv.result.id }],
-        d1_databases: [{ binding: "DB", database_name: "kick-edge", database_id: d1.result.uuid, migrations_dir: join(ROOT, "migrations") }],
+        d1_databases: [
+          {
+            binding: "DB",
+            database_name: "kick-edge",
+            database_id: d1.result.uuid,
+            migrations_dir: join(ROOT, "migrations"),
+          },
+        ],
       },
     },
   };
@@ -88,58 +112,106 @@ afterAll(async () => {
 });
 
 describe("the Cloudflare API stand-in under the real wrangler", () => {
-  test("the first deploy, with --secrets-file, creates the Worker with its bindings, vars, crons, assets and secrets", { timeout: 60_000 }, async () => {
-    const run = await deploy("--secrets-file", "secrets.json");
-    expect(run.code, run.output).toBe(0);
+  test(
+    "the first deploy, with --secrets-file, creates the Worker with its bindings, vars, crons, assets and secrets",
+    { timeout: 60_000 },
+    async () => {
+      const run = await deploy("--secrets-file", "secrets.json");
+      expect(run.code, run.output).toBe(0);
 
-    const script = api.state.scripts.get(WORKER);
-    expect(script).toBeDefined();
-    if (!script) return;
-    expect(script.secrets).toEqual(SECRETS);
-    expect(script.vars).toMatchObject({ OAUTH_URL: "https://kick-edge-oauth.example.workers.dev", KICK_ID_BASE: "" });
-    const kinds = Object.fromEntries(script.bindings.map((b) => [b.name, b.type]));
-    expect(kinds).toMatchObject({ TOKENS: "kv_namespace", DB: "d1", KEY_LIMITER: "ratelimit", ASSETS: "assets", KICK_CLIENT_ID: "secret_text" });
-    expect(script.bindings.find((b) => b.name === "KEY_LIMITER")).toMatchObject({ namespace_id: "1001", simple: { limit: 60, period: 60 } });
-    expect(script.schedules.map((s) => s.cron)).toEqual(["* * * * *"]);
-    expect(script.workersDev).toBe(true);
-    expect(script.active.compatibility_date).toBe("2026-11-01");
-    expect(script.active.main_module).toBe("index.js");
-    expect(Object.keys(script.active.assets?.manifest ?? {})).toContain("/openapi.json");
-    // A new Worker is created with the one-shot upload, not the versions API.
-    const uploads = api.requests.filter((r) => r.path.startsWith(`/accounts/${api.accountId}/workers/scripts/${WORKER}`) && /^(PUT|POST)$/.test(r.method));
-    expect(uploads.map((r) => `${r.method} ${r.path.split(WORKER)[1] || "/"}`)).toContain("PUT /");
-  });
+      const script = api.state.scripts.get(WORKER);
+      expect(script).toBeDefined();
+      if (!script) return;
+      expect(script.secrets).toEqual(SECRETS);
+      expect(script.vars).toMatchObject({ OAUTH_URL: "https://kick-edge-oauth.example.workers.dev", KICK_ID_BASE: "" });
+      const kinds = Object.fromEntries(script.bindings.map((b) => [b.name, b.type]));
+      expect(kinds).toMatchObject({
+        TOKENS: "kv_namespace",
+        DB: "d1",
+        KEY_LIMITER: "ratelimit",
+        ASSETS: "assets",
+        KICK_CLIENT_ID: "secret_text",
+      });
+      expect(script.bindings.find((b) => b.name === "KEY_LIMITER")).toMatchObject({
+        namespace_id: "1001",
+        simple: { limit: 60, period: 60 },
+      });
+      expect(script.schedules.map((s) => s.cron)).toEqual(["* * * * *"]);
+      expect(script.workersDev).toBe(true);
+      expect(script.active.compatibility_date).toBe("2026-11-01");
+      expect(script.active.main_module).toBe("index.js");
+      expect(Object.keys(script.active.assets?.manifest ?? {})).toContain("/openapi.json");
+      // A new Worker is created with the one-shot upload, not the versions API.
+      const uploads = api.requests.filter(
+        (r) =>
+          r.path.startsWith(`/accounts/${api.accountId}/workers/scripts/${WORKER}`) && /^(PUT|POST)$/.test(r.method),
+      );
+      expect(uploads.map((r) => `${r.method} ${r.path.split(WORKER)[1] || "/"}`)).toContain("PUT /");
+    },
+  );
 
-  test("a later deploy without the secrets file goes through the versions API and keeps the secrets", { timeout: 60_000 }, async () => {
-    const before = api.requests.length;
-    const run = await deploy();
-    expect(run.code, run.output).toBe(0);
+  test(
+    "a later deploy without the secrets file goes through the versions API and keeps the secrets",
+    { timeout: 60_000 },
+    async () => {
+      const before = api.requests.length;
+      const run = await deploy();
+      expect(run.code, run.output).toBe(0);
 
-    const script = api.state.scripts.get(WORKER);
-    expect(script?.secrets).toEqual(SECRETS);
-    expect(script?.versions).toHaveLength(2);
-    const calls = api.requests.slice(before).map((r) => `${r.method} ${r.path}`);
-    expect(calls).toContain(`POST /accounts/${api.accountId}/workers/scripts/${WORKER}/versions`);
-    expect(calls).toContain(`POST /accounts/${api.accountId}/workers/scripts/${WORKER}/deployments`);
-    // The assets were uploaded the first time: this session asks for none.
-    expect(calls).not.toContain(`POST /accounts/${api.accountId}/workers/assets/upload`);
-  });
+      const script = api.state.scripts.get(WORKER);
+      expect(script?.secrets).toEqual(SECRETS);
+      expect(script?.versions).toHaveLength(2);
+      const calls = api.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+      expect(calls).toContain(`POST /accounts/${api.accountId}/workers/scripts/${WORKER}/versions`);
+      expect(calls).toContain(`POST /accounts/${api.accountId}/workers/scripts/${WORKER}/deployments`);
+      // The assets were uploaded the first time: this session asks for none.
+      expect(calls).not.toContain(`POST /accounts/${api.accountId}/workers/assets/upload`);
+    },
+  );
 
-  test("d1 migrations apply --remote runs the migrations, and a second apply finds none left", { timeout: 60_000 }, async () => {
-    const apply = await wrangler("d1", "migrations", "apply", "kick-edge", "--remote", "--env", "automations", "-c", "wrangler.json");
-    expect(apply.code, apply.output).toBe(0);
+  test(
+    "d1 migrations apply --remote runs the migrations, and a second apply finds none left",
+    { timeout: 60_000 },
+    async () => {
+      const apply = await wrangler(
+        "d1",
+        "migrations",
+        "apply",
+        "kick-edge",
+        "--remote",
+        "--env",
+        "automations",
+        "-c",
+        "wrangler.json",
+      );
+      expect(apply.code, apply.output).toBe(0);
 
-    const uuid = [...api.state.d1Databases.values()][0]?.uuid ?? "";
-    const tables = await call<{ results: { name: string }[] }[]>("POST", `/accounts/${api.accountId}/d1/database/${uuid}/query`, { sql: "SELECT name FROM sqlite_master WHERE type = ? ORDER BY name", params: ["table"] });
-    const names = tables.result[0]?.results.map((r) => r.name) ?? [];
-    expect(names).toEqual(expect.arrayContaining(["d1_migrations", "accounts", "automation_keys"]));
-    const applied = api.d1("kick-edge").prepare("SELECT count(*) AS n FROM d1_migrations").get() as { n: number };
-    expect(applied.n).toBeGreaterThan(0);
+      const uuid = [...api.state.d1Databases.values()][0]?.uuid ?? "";
+      const tables = await call<{ results: { name: string }[] }[]>(
+        "POST",
+        `/accounts/${api.accountId}/d1/database/${uuid}/query`,
+        { sql: "SELECT name FROM sqlite_master WHERE type = ? ORDER BY name", params: ["table"] },
+      );
+      const names = tables.result[0]?.results.map((r) => r.name) ?? [];
+      expect(names).toEqual(expect.arrayContaining(["d1_migrations", "accounts", "automation_keys"]));
+      const applied = api.d1("kick-edge").prepare("SELECT count(*) AS n FROM d1_migrations").get() as { n: number };
+      expect(applied.n).toBeGreaterThan(0);
 
-    const again = await wrangler("d1", "migrations", "apply", "kick-edge", "--remote", "--env", "automations", "-c", "wrangler.json");
-    expect(again.code, again.output).toBe(0);
-    expect(again.output).toContain("No migrations to apply");
-  });
+      const again = await wrangler(
+        "d1",
+        "migrations",
+        "apply",
+        "kick-edge",
+        "--remote",
+        "--env",
+        "automations",
+        "-c",
+        "wrangler.json",
+      );
+      expect(again.code, again.output).toBe(0);
+      expect(again.output).toContain("No migrations to apply");
+    },
+  );
 
   test("an injected fault fails a deploy, and clearing it lets the next one through", { timeout: 60_000 }, async () => {
     api.fail({ method: "POST", path: /\/workers\/scripts\/[^/]+\/versions$/, status: 500 });

@@ -219,7 +219,8 @@ function json<T>(ctx: Ctx): T {
 
 async function form(ctx: Ctx): Promise<FormData> {
   const contentType = ctx.headers["content-type"] ?? "";
-  if (!contentType.startsWith("multipart/form-data")) throw new ApiError(400, 10021, `Expected multipart/form-data, got ${contentType}`);
+  if (!contentType.startsWith("multipart/form-data"))
+    throw new ApiError(400, 10021, `Expected multipart/form-data, got ${contentType}`);
   return await new Response(new Uint8Array(ctx.body), { headers: { "content-type": contentType } }).formData();
 }
 
@@ -227,7 +228,16 @@ function paginate<T>(items: T[], query: URLSearchParams): Reply {
   const perPage = Math.max(1, Number(query.get("per_page") ?? 20) || 20);
   const page = Math.max(1, Number(query.get("page") ?? 1) || 1);
   const slice = items.slice((page - 1) * perPage, page * perPage);
-  return { result: slice, result_info: { page, per_page: perPage, count: slice.length, total_count: items.length, total_pages: Math.max(1, Math.ceil(items.length / perPage)) } };
+  return {
+    result: slice,
+    result_info: {
+      page,
+      per_page: perPage,
+      count: slice.length,
+      total_count: items.length,
+      total_pages: Math.max(1, Math.ceil(items.length / perPage)),
+    },
+  };
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString("hex");
@@ -237,7 +247,9 @@ const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("
 function summarize(body: Buffer, contentType: string | undefined): string {
   if (body.length === 0) return "";
   if (contentType?.startsWith("multipart/form-data")) {
-    const names = [...body.toString("latin1").matchAll(/Content-Disposition: form-data; name="([^"]*)"/gi)].map((m) => m[1]);
+    const names = [...body.toString("latin1").matchAll(/Content-Disposition: form-data; name="([^"]*)"/gi)].map(
+      (m) => m[1],
+    );
     return `multipart(${body.length} bytes): ${names.join(", ")}`;
   }
   const text = body.toString("utf8");
@@ -278,7 +290,9 @@ export function splitSql(sql: string): string[] {
     } else if (c === ";") {
       const text = sql.slice(start, i);
       // Inside CREATE TRIGGER … BEGIN … END the inner semicolons do not end the statement.
-      const isTrigger = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*CREATE\s+(?:TEMP(?:ORARY)?\s+)?TRIGGER\b/i.test(text);
+      const isTrigger = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*CREATE\s+(?:TEMP(?:ORARY)?\s+)?TRIGGER\b/i.test(
+        text,
+      );
       if (!isTrigger || /\bEND\s*$/i.test(text)) flush(i);
     }
     i++;
@@ -290,7 +304,15 @@ export function splitSql(sql: string): string[] {
 interface D1StatementResult {
   results: Record<string, unknown>[];
   success: true;
-  meta: { duration: number; changes: number; last_row_id: number; rows_read: number; rows_written: number; changed_db: boolean; size_after: number };
+  meta: {
+    duration: number;
+    changes: number;
+    last_row_id: number;
+    rows_read: number;
+    rows_written: number;
+    changed_db: boolean;
+    size_after: number;
+  };
 }
 
 function runD1(db: DatabaseSync, sql: string, params: SQLInputValue[] = []): D1StatementResult[] {
@@ -316,7 +338,15 @@ function runD1(db: DatabaseSync, sql: string, params: SQLInputValue[] = []): D1S
       results.push({
         results: rows,
         success: true,
-        meta: { duration: performance.now() - started, changes, last_row_id: lastRowId, rows_read: rows.length, rows_written: changes, changed_db: changes > 0, size_after: 0 },
+        meta: {
+          duration: performance.now() - started,
+          changes,
+          last_row_id: lastRowId,
+          rows_read: rows.length,
+          rows_written: changes,
+          changed_db: changes > 0,
+          size_after: 0,
+        },
       });
     }
     db.exec("COMMIT");
@@ -361,8 +391,20 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
     throw new ApiError(404, 7404, `The database ${nameOrUuid ?? ""} could not be found`);
   };
   const d1Info = (db: D1Database) => {
-    const tables = db.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").get() as { n: number };
-    return { uuid: db.uuid, name: db.name, created_at: db.created_at, version: db.version, num_tables: tables.n, file_size: 0, running_in_region: "WEUR" };
+    const tables = db.db
+      .prepare(
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+      )
+      .get() as { n: number };
+    return {
+      uuid: db.uuid,
+      name: db.name,
+      created_at: db.created_at,
+      version: db.version,
+      num_tables: tables.n,
+      file_size: 0,
+      running_in_region: "WEUR",
+    };
   };
   const scriptSummary = (script: WorkerScript) => ({
     id: script.name,
@@ -381,16 +423,26 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
     has_modules: true,
     logpush: false,
   });
-  const redact = (bindings: Binding[]) => bindings.map((b) => (b.type === "secret_text" ? { name: b.name, type: b.type } : b));
+  const redact = (bindings: Binding[]) =>
+    bindings.map((b) => (b.type === "secret_text" ? { name: b.name, type: b.type } : b));
   const versionView = (script: WorkerScript, version: Version) => ({
     id: version.id,
     number: version.number,
-    metadata: { created_on: version.created_on, modified_on: version.created_on, source: "wrangler", author_email: "streamer@example.com" },
+    metadata: {
+      created_on: version.created_on,
+      modified_on: version.created_on,
+      source: "wrangler",
+      author_email: "streamer@example.com",
+    },
     annotations: version.annotations,
     resources: {
       bindings: redact(version.bindings),
       script: { etag: version.id.replaceAll("-", ""), handlers: ["fetch"], last_deployed_from: "wrangler" },
-      script_runtime: { compatibility_date: version.compatibility_date, compatibility_flags: version.compatibility_flags, usage_model: "standard" },
+      script_runtime: {
+        compatibility_date: version.compatibility_date,
+        compatibility_flags: version.compatibility_flags,
+        usage_model: "standard",
+      },
     },
     script_name: script.name,
   });
@@ -399,8 +451,12 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
     script.active = version;
     script.modified_on = now();
     script.bindings = redact(version.bindings);
-    script.vars = Object.fromEntries(version.bindings.filter((b) => b.type === "plain_text").map((b) => [b.name, String(b.text)]));
-    script.secrets = Object.fromEntries(version.bindings.filter((b) => b.type === "secret_text").map((b) => [b.name, String(b.text)]));
+    script.vars = Object.fromEntries(
+      version.bindings.filter((b) => b.type === "plain_text").map((b) => [b.name, String(b.text)]),
+    );
+    script.secrets = Object.fromEntries(
+      version.bindings.filter((b) => b.type === "secret_text").map((b) => [b.name, String(b.text)]),
+    );
   };
 
   /** A new version from an upload form, resolving `inherit` bindings and `keep_bindings` against the active one. */
@@ -408,7 +464,10 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
     const data = await form(ctx);
     const rawMetadata = data.get("metadata");
     if (rawMetadata === null) throw new ApiError(400, 10021, "metadata part missing");
-    const metadata = JSON.parse(typeof rawMetadata === "string" ? rawMetadata : await rawMetadata.text()) as Record<string, unknown>;
+    const metadata = JSON.parse(typeof rawMetadata === "string" ? rawMetadata : await rawMetadata.text()) as Record<
+      string,
+      unknown
+    >;
     const uploaded = (metadata.bindings as Binding[] | undefined) ?? [];
     const invalid: string[] = [];
     const bindings: Binding[] = [];
@@ -422,7 +481,10 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
       else invalid.push(binding.name);
     }
     if (invalid.length) {
-      const errors = invalid.map((name) => ({ code: 10057, message: `inherit binding '${name}' is invalid: no binding of that name on the previous version` }));
+      const errors = invalid.map((name) => ({
+        code: 10057,
+        message: `inherit binding '${name}' is invalid: no binding of that name on the previous version`,
+      }));
       throw new ApiError(400, 10057, errors[0]?.message ?? "", errors.slice(1));
     }
     const keep = new Set((metadata.keep_bindings as string[] | undefined) ?? []);
@@ -434,7 +496,11 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
         throw new ApiError(400, 10041, `KV namespace '${String(binding.namespace_id)}' is not valid. [code: 10041]`);
       }
       if (binding.type === "d1" && ![...state.d1Databases.values()].some((db) => db.uuid === binding.id)) {
-        throw new ApiError(400, 10021, `binding ${binding.name} of type d1 must have a valid \`id\` specified [code: 10021]`);
+        throw new ApiError(
+          400,
+          10021,
+          `binding ${binding.name} of type d1 must have a valid \`id\` specified [code: 10021]`,
+        );
       }
     }
     const modules: UploadedModule[] = [];
@@ -497,12 +563,25 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
 
   /** Secrets edits make and deploy a new version, as Cloudflare does. */
   const editSecrets = (script: WorkerScript, edit: (bindings: Binding[]) => Binding[]) => {
-    const version: Version = { ...script.active, id: randomUUID(), number: script.active.number + 1, created_on: now(), bindings: edit([...script.active.bindings]), annotations: { "workers/triggered_by": "secret" } };
+    const version: Version = {
+      ...script.active,
+      id: randomUUID(),
+      number: script.active.number + 1,
+      created_on: now(),
+      bindings: edit([...script.active.bindings]),
+      annotations: { "workers/triggered_by": "secret" },
+    };
     script.versions.push(version);
     activate(script, version);
   };
 
-  const accountView = (a: Account) => ({ id: a.id, name: a.name, type: "standard", settings: { enforce_twofactor: false }, created_on: "2024-01-01T00:00:00Z" });
+  const accountView = (a: Account) => ({
+    id: a.id,
+    name: a.name,
+    type: "standard",
+    settings: { enforce_twofactor: false },
+    created_on: "2024-01-01T00:00:00Z",
+  });
   const zoneOf = (hostname: string) => {
     const zone_name = hostname.split(".").slice(-2).join(".");
     return { zone_name, zone_id: createHash("md5").update(zone_name).digest("hex") };
@@ -514,16 +593,39 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
   const S = `${A}/workers/scripts/:script`;
   const routes: Route[] = [
     // Identity ------------------------------------------------------------------------------------
-    { method: "GET", pattern: "/user/tokens/verify", handler: () => ok({ id: "f".repeat(32), status: "active", not_before: null, expires_on: null }) },
+    {
+      method: "GET",
+      pattern: "/user/tokens/verify",
+      handler: () => ok({ id: "f".repeat(32), status: "active", not_before: null, expires_on: null }),
+    },
     { method: "GET", pattern: `${A}/tokens/verify`, handler: () => ok({ id: "f".repeat(32), status: "active" }) },
     // An API token without User Details permission answers this way; wrangler whoami copes.
-    { method: "GET", pattern: "/user", handler: () => { throw new ApiError(403, 9109, "Unauthorized to access requested resource"); } },
+    {
+      method: "GET",
+      pattern: "/user",
+      handler: () => {
+        throw new ApiError(403, 9109, "Unauthorized to access requested resource");
+      },
+    },
     { method: "GET", pattern: "/accounts", handler: (ctx) => paginate(state.accounts.map(accountView), ctx.query) },
-    { method: "GET", pattern: A, handler: (ctx) => ok(accountView(state.accounts.find((a) => a.id === ctx.accountId) as Account)) },
+    {
+      method: "GET",
+      pattern: A,
+      handler: (ctx) => ok(accountView(state.accounts.find((a) => a.id === ctx.accountId) as Account)),
+    },
     {
       method: "GET",
       pattern: "/memberships",
-      handler: (ctx) => paginate(state.accounts.map((a) => ({ id: hex(16), status: "accepted", account: { id: a.id, name: a.name }, roles: ["Super Administrator - All Privileges"] })), ctx.query),
+      handler: (ctx) =>
+        paginate(
+          state.accounts.map((a) => ({
+            id: hex(16),
+            status: "accepted",
+            account: { id: a.id, name: a.name },
+            roles: ["Super Administrator - All Privileges"],
+          })),
+          ctx.query,
+        ),
     },
 
     // workers.dev subdomain (account) ------------------------------------------------------------
@@ -531,7 +633,8 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
       method: "GET",
       pattern: `${A}/workers/subdomain`,
       handler: () => {
-        if (state.subdomain === null) throw new ApiError(404, 10007, "This account does not have a workers.dev subdomain.");
+        if (state.subdomain === null)
+          throw new ApiError(404, 10007, "This account does not have a workers.dev subdomain.");
         return ok({ subdomain: state.subdomain });
       },
     },
@@ -540,23 +643,44 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
       pattern: `${A}/workers/subdomain`,
       handler: (ctx) => {
         const { subdomain } = json<{ subdomain?: string }>(ctx);
-        if (!subdomain || !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(subdomain)) throw new ApiError(400, 10033, "Invalid subdomain");
+        if (!subdomain || !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(subdomain))
+          throw new ApiError(400, 10033, "Invalid subdomain");
         state.subdomain = subdomain;
         return ok({ subdomain });
       },
     },
     // Availability check: 10032 means "available" to wrangler.
-    { method: "GET", pattern: `${A}/workers/subdomains/:name`, handler: () => { throw new ApiError(404, 10032, "Subdomain is available"); } },
+    {
+      method: "GET",
+      pattern: `${A}/workers/subdomains/:name`,
+      handler: () => {
+        throw new ApiError(404, 10032, "Subdomain is available");
+      },
+    },
 
     // Scripts -----------------------------------------------------------------------------------
-    { method: "GET", pattern: `${A}/workers/scripts`, handler: () => ok([...state.scripts.values()].map(scriptSummary)) },
+    {
+      method: "GET",
+      pattern: `${A}/workers/scripts`,
+      handler: () => ok([...state.scripts.values()].map(scriptSummary)),
+    },
     {
       method: "GET",
       pattern: `${A}/workers/services/:script`,
       handler: (ctx) => {
         const script = state.scripts.get(ctx.params.script ?? "");
         if (!script) throw new ApiError(404, 10090, "workers.api.error.service_not_found");
-        return ok({ id: script.name, default_environment: { environment: "production", created_on: script.created_on, modified_on: script.modified_on, script: scriptSummary(script) }, created_on: script.created_on, modified_on: script.modified_on });
+        return ok({
+          id: script.name,
+          default_environment: {
+            environment: "production",
+            created_on: script.created_on,
+            modified_on: script.modified_on,
+            script: scriptSummary(script),
+          },
+          created_on: script.created_on,
+          modified_on: script.modified_on,
+        });
       },
     },
     {
@@ -564,7 +688,16 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
       pattern: `${A}/workers/workers/:script`,
       handler: (ctx) => {
         const script = scriptOr404(ctx.params.script);
-        return ok({ id: script.tag, name: script.name, created_on: script.created_on, updated_on: script.modified_on, subdomain: { enabled: script.workersDev, previews_enabled: script.previewsEnabled }, tags: script.tags, logpush: false, observability: script.settings.observability ?? { enabled: false } });
+        return ok({
+          id: script.tag,
+          name: script.name,
+          created_on: script.created_on,
+          updated_on: script.modified_on,
+          subdomain: { enabled: script.workersDev, previews_enabled: script.previewsEnabled },
+          tags: script.tags,
+          logpush: false,
+          observability: script.settings.observability ?? { enabled: false },
+        });
       },
     },
     {
@@ -601,13 +734,26 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
     },
     // Looked up by `wrangler delete` to find Container applications the Worker owns; no Durable Objects here.
     { method: "GET", pattern: `${A}/workers/durable_objects/namespaces`, handler: (ctx) => paginate([], ctx.query) },
-    { method: "GET", pattern: `${S}/references`, handler: (ctx) => (scriptOr404(ctx.params.script), ok({ dispatch_outbounds: [], durable_objects: [], domains: [], queues: [], workflows: [] })) },
+    {
+      method: "GET",
+      pattern: `${S}/references`,
+      handler: (ctx) => (
+        scriptOr404(ctx.params.script),
+        ok({ dispatch_outbounds: [], durable_objects: [], domains: [], queues: [], workflows: [] })
+      ),
+    },
     {
       method: "GET",
       pattern: `${S}/settings`,
       handler: (ctx) => {
         const script = scriptOr404(ctx.params.script);
-        return ok({ bindings: script.bindings, compatibility_date: script.active.compatibility_date, compatibility_flags: script.active.compatibility_flags, tags: script.tags, ...script.settings });
+        return ok({
+          bindings: script.bindings,
+          compatibility_date: script.active.compatibility_date,
+          compatibility_flags: script.active.compatibility_flags,
+          tags: script.tags,
+          ...script.settings,
+        });
       },
     },
     {
@@ -621,7 +767,14 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
         return ok({ ...script.settings, tags: script.tags });
       },
     },
-    { method: "GET", pattern: `${S}/script-settings`, handler: (ctx) => { const script = scriptOr404(ctx.params.script); return ok({ ...script.settings, tags: script.tags }); } },
+    {
+      method: "GET",
+      pattern: `${S}/script-settings`,
+      handler: (ctx) => {
+        const script = scriptOr404(ctx.params.script);
+        return ok({ ...script.settings, tags: script.tags });
+      },
+    },
 
     // Versions and deployments ------------------------------------------------------------------
     {
@@ -632,7 +785,13 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
         const version = await versionFromUpload(ctx, script.active);
         script.versions.push(version);
         script.uploads++;
-        return ok({ id: version.id, number: version.number, metadata: versionView(script, version).metadata, resources: { script: { etag: version.id.replaceAll("-", "") } }, startup_time_ms: 1 });
+        return ok({
+          id: version.id,
+          number: version.number,
+          metadata: versionView(script, version).metadata,
+          resources: { script: { etag: version.id.replaceAll("-", "") } },
+          startup_time_ms: 1,
+        });
       },
     },
     {
@@ -658,7 +817,19 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
       pattern: `${S}/deployments`,
       handler: (ctx) => {
         const script = scriptOr404(ctx.params.script);
-        return ok({ deployments: [{ id: randomUUID(), source: "wrangler", strategy: "percentage", author_email: "streamer@example.com", created_on: script.modified_on, annotations: {}, versions: [{ version_id: script.active.id, percentage: 100 }] }] });
+        return ok({
+          deployments: [
+            {
+              id: randomUUID(),
+              source: "wrangler",
+              strategy: "percentage",
+              author_email: "streamer@example.com",
+              created_on: script.modified_on,
+              annotations: {},
+              versions: [{ version_id: script.active.id, percentage: 100 }],
+            },
+          ],
+        });
       },
     },
     {
@@ -671,19 +842,34 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
         const version = script.versions.find((v) => v.id === target?.version_id);
         if (!version) throw new ApiError(400, 10220, "Version not found");
         activate(script, version);
-        return ok({ id: randomUUID(), source: "wrangler", strategy: "percentage", created_on: now(), versions: body.versions, annotations: {} });
+        return ok({
+          id: randomUUID(),
+          source: "wrangler",
+          strategy: "percentage",
+          created_on: now(),
+          versions: body.versions,
+          annotations: {},
+        });
       },
     },
 
     // Secrets -----------------------------------------------------------------------------------
-    { method: "GET", pattern: `${S}/secrets`, handler: (ctx) => ok(Object.keys(scriptOr404(ctx.params.script).secrets).map((name) => ({ name, type: "secret_text" }))) },
+    {
+      method: "GET",
+      pattern: `${S}/secrets`,
+      handler: (ctx) =>
+        ok(Object.keys(scriptOr404(ctx.params.script).secrets).map((name) => ({ name, type: "secret_text" }))),
+    },
     {
       method: "PUT",
       pattern: `${S}/secrets`,
       handler: (ctx) => {
         const script = scriptOr404(ctx.params.script);
         const { name, text } = json<{ name: string; text: string }>(ctx);
-        editSecrets(script, (bindings) => [...bindings.filter((b) => b.name !== name), { name, type: "secret_text", text }]);
+        editSecrets(script, (bindings) => [
+          ...bindings.filter((b) => b.name !== name),
+          { name, type: "secret_text", text },
+        ]);
         return ok({ name, type: "secret_text" });
       },
     },
@@ -706,7 +892,8 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
         const { secrets } = json<{ secrets: Record<string, { name: string; text: string } | null> }>(ctx);
         editSecrets(script, (bindings) => {
           const kept = bindings.filter((b) => !(b.name in secrets));
-          for (const [name, secret] of Object.entries(secrets)) if (secret) kept.push({ name, type: "secret_text", text: secret.text });
+          for (const [name, secret] of Object.entries(secrets))
+            if (secret) kept.push({ name, type: "secret_text", text: secret.text });
           return kept;
         });
         return ok(Object.keys(script.secrets).map((name) => ({ name, type: "secret_text" })));
@@ -714,26 +901,42 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
     },
 
     // Cron triggers -----------------------------------------------------------------------------
-    { method: "GET", pattern: `${S}/schedules`, handler: (ctx) => ok({ schedules: scriptOr404(ctx.params.script).schedules }) },
+    {
+      method: "GET",
+      pattern: `${S}/schedules`,
+      handler: (ctx) => ok({ schedules: scriptOr404(ctx.params.script).schedules }),
+    },
     {
       method: "PUT",
       pattern: `${S}/schedules`,
       handler: (ctx) => {
         const script = scriptOr404(ctx.params.script);
-        script.schedules = json<{ cron: string }[]>(ctx).map(({ cron }) => ({ cron, created_on: now(), modified_on: now() }));
+        script.schedules = json<{ cron: string }[]>(ctx).map(({ cron }) => ({
+          cron,
+          created_on: now(),
+          modified_on: now(),
+        }));
         return ok({ schedules: script.schedules });
       },
     },
 
     // workers.dev per script --------------------------------------------------------------------
-    { method: "GET", pattern: `${S}/subdomain`, handler: (ctx) => { const s = scriptOr404(ctx.params.script); return ok({ enabled: s.workersDev, previews_enabled: s.previewsEnabled }); } },
+    {
+      method: "GET",
+      pattern: `${S}/subdomain`,
+      handler: (ctx) => {
+        const s = scriptOr404(ctx.params.script);
+        return ok({ enabled: s.workersDev, previews_enabled: s.previewsEnabled });
+      },
+    },
     {
       method: "POST",
       pattern: `${S}/subdomain`,
       handler: (ctx) => {
         const script = scriptOr404(ctx.params.script);
         const body = json<{ enabled?: boolean; previews_enabled?: boolean }>(ctx);
-        if (body.enabled && state.subdomain === null) throw new ApiError(400, 10007, "This account does not have a workers.dev subdomain.");
+        if (body.enabled && state.subdomain === null)
+          throw new ApiError(400, 10007, "This account does not have a workers.dev subdomain.");
         script.workersDev = body.enabled ?? script.workersDev;
         script.previewsEnabled = body.previews_enabled ?? script.previewsEnabled;
         return ok({ enabled: script.workersDev, previews_enabled: script.previewsEnabled });
@@ -748,8 +951,12 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
         const script = scriptOr404(ctx.params.script);
         const origins = json<{ hostname: string }[]>(ctx);
         const all = [...state.customDomains.values()];
-        const added = origins.filter((o) => !all.some((d) => d.hostname === o.hostname)).map((o) => ({ ...o, ...zoneOf(o.hostname) }));
-        const updated = all.filter((d) => origins.some((o) => o.hostname === d.hostname)).map((d) => ({ ...d, modified: d.service !== script.name }));
+        const added = origins
+          .filter((o) => !all.some((d) => d.hostname === o.hostname))
+          .map((o) => ({ ...o, ...zoneOf(o.hostname) }));
+        const updated = all
+          .filter((d) => origins.some((o) => o.hostname === d.hostname))
+          .map((d) => ({ ...d, modified: d.service !== script.name }));
         const removed = all.filter((d) => d.service === script.name && !origins.some((o) => o.hostname === d.hostname));
         return ok({ added, updated, removed, conflicting: [] });
       },
@@ -759,16 +966,27 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
       pattern: `${S}/domains/records`,
       handler: (ctx) => {
         const script = scriptOr404(ctx.params.script);
-        const { origins, override_existing_origin } = json<{ origins: { hostname: string }[]; override_existing_origin?: boolean }>(ctx);
+        const { origins, override_existing_origin } = json<{
+          origins: { hostname: string }[];
+          override_existing_origin?: boolean;
+        }>(ctx);
         for (const [id, domain] of state.customDomains) {
           const wanted = origins.some((o) => o.hostname === domain.hostname);
           if (domain.service === script.name && !wanted) state.customDomains.delete(id);
-          if (domain.service !== script.name && wanted && !override_existing_origin) throw new ApiError(409, 100117, `Hostname '${domain.hostname}' already has externally managed DNS records`);
+          if (domain.service !== script.name && wanted && !override_existing_origin)
+            throw new ApiError(409, 100117, `Hostname '${domain.hostname}' already has externally managed DNS records`);
           if (wanted) state.customDomains.delete(id);
         }
         for (const origin of origins) {
           const id = hex(16);
-          state.customDomains.set(id, { id, hostname: origin.hostname, ...zoneOf(origin.hostname), service: script.name, environment: "production", cert_id: randomUUID() });
+          state.customDomains.set(id, {
+            id,
+            hostname: origin.hostname,
+            ...zoneOf(origin.hostname),
+            service: script.name,
+            environment: "production",
+            cert_id: randomUUID(),
+          });
         }
         return ok([...state.customDomains.values()].filter((d) => d.service === script.name));
       },
@@ -778,12 +996,20 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
       pattern: `${A}/workers/domains`,
       handler: (ctx) => {
         const filters = ["service", "hostname", "zone_name", "zone_id", "environment"] as const;
-        return ok([...state.customDomains.values()].filter((d) => filters.every((f) => !ctx.query.has(f) || d[f] === ctx.query.get(f))));
+        return ok(
+          [...state.customDomains.values()].filter((d) =>
+            filters.every((f) => !ctx.query.has(f) || d[f] === ctx.query.get(f)),
+          ),
+        );
       },
     },
     { method: "GET", pattern: `${A}/workers/domains/records/:id`, handler: (ctx) => ok(domainOr404(ctx.params.id)) },
     { method: "GET", pattern: `${A}/workers/domains/:id`, handler: (ctx) => ok(domainOr404(ctx.params.id)) },
-    { method: "DELETE", pattern: `${A}/workers/domains/:id`, handler: (ctx) => (state.customDomains.delete(domainOr404(ctx.params.id).id), ok(null)) },
+    {
+      method: "DELETE",
+      pattern: `${A}/workers/domains/:id`,
+      handler: (ctx) => (state.customDomains.delete(domainOr404(ctx.params.id).id), ok(null)),
+    },
 
     // Static assets -----------------------------------------------------------------------------
     {
@@ -791,7 +1017,9 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
       pattern: `${S}/assets-upload-session`,
       handler: (ctx) => {
         const { manifest } = json<{ manifest: AssetsState["manifest"] }>(ctx);
-        const missing = [...new Set(Object.values(manifest).map((m) => m.hash))].filter((h) => !state.assetHashes.has(h));
+        const missing = [...new Set(Object.values(manifest).map((m) => m.hash))].filter(
+          (h) => !state.assetHashes.has(h),
+        );
         const completion = `${b64url({ alg: "HS256" })}.${b64url({ phase: "complete", nonce: hex(8), exp: Math.floor(Date.now() / 1000) + 3600 })}.sig`;
         completionTokens.set(completion, manifest);
         if (missing.length === 0) return ok({ jwt: completion, buckets: [] });
@@ -820,21 +1048,30 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
     },
 
     // KV ----------------------------------------------------------------------------------------
-    { method: "GET", pattern: `${A}/storage/kv/namespaces`, handler: (ctx) => paginate([...state.kvNamespaces.values()], ctx.query) },
+    {
+      method: "GET",
+      pattern: `${A}/storage/kv/namespaces`,
+      handler: (ctx) => paginate([...state.kvNamespaces.values()], ctx.query),
+    },
     {
       method: "POST",
       pattern: `${A}/storage/kv/namespaces`,
       handler: (ctx) => {
         const { title } = json<{ title?: string }>(ctx);
         if (!title) throw new ApiError(400, 10019, "the namespace title is required");
-        if ([...state.kvNamespaces.values()].some((n) => n.title === title)) throw new ApiError(400, 10014, "a namespace with this account ID and title already exists");
+        if ([...state.kvNamespaces.values()].some((n) => n.title === title))
+          throw new ApiError(400, 10014, "a namespace with this account ID and title already exists");
         const namespace: KvNamespace = { id: hex(16), title, supports_url_encoding: true };
         state.kvNamespaces.set(namespace.id, namespace);
         return ok(namespace);
       },
     },
     { method: "GET", pattern: `${A}/storage/kv/namespaces/:id`, handler: (ctx) => ok(kvOr404(ctx.params.id)) },
-    { method: "DELETE", pattern: `${A}/storage/kv/namespaces/:id`, handler: (ctx) => (state.kvNamespaces.delete(kvOr404(ctx.params.id).id), ok(null)) },
+    {
+      method: "DELETE",
+      pattern: `${A}/storage/kv/namespaces/:id`,
+      handler: (ctx) => (state.kvNamespaces.delete(kvOr404(ctx.params.id).id), ok(null)),
+    },
 
     // D1 ----------------------------------------------------------------------------------------
     {
@@ -842,7 +1079,10 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
       pattern: `${A}/d1/database`,
       handler: (ctx) => {
         const name = ctx.query.get("name");
-        return paginate([...state.d1Databases.values()].filter((db) => !name || db.name === name).map(d1Info), ctx.query);
+        return paginate(
+          [...state.d1Databases.values()].filter((db) => !name || db.name === name).map(d1Info),
+          ctx.query,
+        );
       },
     },
     {
@@ -851,8 +1091,15 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
       handler: (ctx) => {
         const { name } = json<{ name?: string }>(ctx);
         if (!name) throw new ApiError(400, 7400, "The request is malformed: name is required");
-        if ([...state.d1Databases.values()].some((db) => db.name === name)) throw new ApiError(400, 7502, "A database with that name already exists");
-        const db: D1Database = { uuid: randomUUID(), name, created_at: now(), version: "production", db: new DatabaseSync(":memory:") };
+        if ([...state.d1Databases.values()].some((db) => db.name === name))
+          throw new ApiError(400, 7502, "A database with that name already exists");
+        const db: D1Database = {
+          uuid: randomUUID(),
+          name,
+          created_at: now(),
+          version: "production",
+          db: new DatabaseSync(":memory:"),
+        };
         state.d1Databases.set(db.uuid, db);
         return ok(d1Info(db));
       },
@@ -913,18 +1160,33 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
     res.writeHead(status, { "content-type": "application/json" });
     res.end(JSON.stringify(payload));
   }
-  const failure = (code: number, message: string, extra: { code: number; message: string }[] = []) => ({ success: false, errors: [{ code, message }, ...extra], messages: [], result: null });
+  const failure = (code: number, message: string, extra: { code: number; message: string }[] = []) => ({
+    success: false,
+    errors: [{ code, message }, ...extra],
+    messages: [],
+    result: null,
+  });
 
-  async function handle(req: IncomingMessage, body: Buffer, record: RecordedRequest): Promise<{ status: number; payload: Record<string, unknown> }> {
+  async function handle(
+    req: IncomingMessage,
+    body: Buffer,
+    record: RecordedRequest,
+  ): Promise<{ status: number; payload: Record<string, unknown> }> {
     const url = new URL(req.url ?? "/", "http://stand-in");
     const method = req.method ?? "GET";
-    const fault = faults.find((f) => f.left > 0 && f.method.toUpperCase() === method && (typeof f.path === "string" ? f.path === record.path : f.path.test(record.path)));
+    const fault = faults.find(
+      (f) =>
+        f.left > 0 &&
+        f.method.toUpperCase() === method &&
+        (typeof f.path === "string" ? f.path === record.path : f.path.test(record.path)),
+    );
     if (fault) {
       fault.left--;
       record.handled = true;
       return { status: fault.status ?? 500, payload: failure(10013, "An unknown error has occurred (injected fault)") };
     }
-    if (!url.pathname.startsWith(`${PREFIX}/`)) return { status: 404, payload: failure(7003, `No route for ${url.pathname}: the API lives under ${PREFIX}`) };
+    if (!url.pathname.startsWith(`${PREFIX}/`))
+      return { status: 404, payload: failure(7003, `No route for ${url.pathname}: the API lives under ${PREFIX}`) };
     const path = url.pathname.slice(PREFIX.length);
     let route: CompiledRoute | undefined;
     let match: RegExpExecArray | null = null;
@@ -936,13 +1198,21 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
         break;
       }
     }
-    if (!route || !match) return { status: 404, payload: failure(7003, `Could not route to ${path}, perhaps your object identifier is invalid? (no such endpoint in the stand-in: ${method} ${path})`) };
+    if (!route || !match)
+      return {
+        status: 404,
+        payload: failure(
+          7003,
+          `Could not route to ${path}, perhaps your object identifier is invalid? (no such endpoint in the stand-in: ${method} ${path})`,
+        ),
+      };
     record.handled = true;
     const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]));
 
     const presented = bearer(req.headers);
     if (route.auth !== "assets-jwt") {
-      if (!presented) return { status: 401, payload: failure(10000, "Authentication error: missing Authorization header") };
+      if (!presented)
+        return { status: 401, payload: failure(10000, "Authentication error: missing Authorization header") };
       if (presented !== token) return { status: 403, payload: failure(10000, "Authentication error") };
     }
     const accountId = params.account ?? "";
@@ -951,10 +1221,26 @@ export async function startCloudflareApi(options: CloudflareApiOptions = {}): Pr
     }
     try {
       const reply = await route.handler({ params, query: url.searchParams, headers: req.headers, body, accountId });
-      return { status: reply.status ?? 200, payload: { success: true, errors: [], messages: [], result: reply.result, ...(reply.result_info && { result_info: reply.result_info }) } };
+      return {
+        status: reply.status ?? 200,
+        payload: {
+          success: true,
+          errors: [],
+          messages: [],
+          result: reply.result,
+          ...(reply.result_info && { result_info: reply.result_info }),
+        },
+      };
     } catch (error) {
-      if (error instanceof ApiError) return { status: error.status, payload: failure(error.code, error.message, error.extra) };
-      return { status: 500, payload: failure(10013, `stand-in crashed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`) };
+      if (error instanceof ApiError)
+        return { status: error.status, payload: failure(error.code, error.message, error.extra) };
+      return {
+        status: 500,
+        payload: failure(
+          10013,
+          `stand-in crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
+      };
     }
   }
 

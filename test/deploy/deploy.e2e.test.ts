@@ -21,8 +21,15 @@ interface Run {
 
 /** Environment for the command: the stand-in's address and token, nothing of this machine's. */
 function envFor(api: CloudflareApi, dir: string, extra: Record<string, string> = {}) {
-  const env: Record<string, string | undefined> = { ...QUIET_ENV, CLOUDFLARE_API_BASE_URL: api.url, CLOUDFLARE_API_TOKEN: api.token, KICK_EDGE_DEPLOY_DIR: dir, ...extra };
-  for (const name of ["KICK_CLIENT_ID", "KICK_CLIENT_SECRET", "CLOUDFLARE_ACCOUNT_ID", "CI"]) if (!(name in extra)) delete env[name];
+  const env: Record<string, string | undefined> = {
+    ...QUIET_ENV,
+    CLOUDFLARE_API_BASE_URL: api.url,
+    CLOUDFLARE_API_TOKEN: api.token,
+    KICK_EDGE_DEPLOY_DIR: dir,
+    ...extra,
+  };
+  for (const name of ["KICK_CLIENT_ID", "KICK_CLIENT_SECRET", "CLOUDFLARE_ACCOUNT_ID", "CI"])
+    if (!(name in extra)) delete env[name];
   return env;
 }
 
@@ -39,15 +46,28 @@ function collect(child: ReturnType<typeof spawn>, onOutput?: (all: string) => vo
 
 /** Runs `npm run deploy -- <args>` without a terminal, as CI would. */
 const deploy = (api: CloudflareApi, dir: string, args: string[], extra: Record<string, string> = {}) =>
-  collect(spawn("node", ["scripts/deploy/main.mjs", ...args], { env: envFor(api, dir, extra), stdio: ["ignore", "pipe", "pipe"] }));
+  collect(
+    spawn("node", ["scripts/deploy/main.mjs", ...args], {
+      env: envFor(api, dir, extra),
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
 
 /**
  * Runs it in a pseudo-terminal (util-linux `script`), typing each answer once its question
  * has appeared, as a person at the keyboard would.
  */
-function deployInTerminal(api: CloudflareApi, dir: string, args: string[], answers: [question: RegExp, answer: string][]) {
+function deployInTerminal(
+  api: CloudflareApi,
+  dir: string,
+  args: string[],
+  answers: [question: RegExp, answer: string][],
+) {
   const command = ["node", "scripts/deploy/main.mjs", ...args].map((a) => `'${a}'`).join(" ");
-  const child = spawn("script", ["-qfec", command, "/dev/null"], { env: envFor(api, dir, { TERM: "dumb" }), stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("script", ["-qfec", command, "/dev/null"], {
+    env: envFor(api, dir, { TERM: "dumb" }),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let from = 0;
   let next = 0;
   return collect(child, (all) => {
@@ -79,7 +99,8 @@ function standIn(options?: CloudflareApiOptions) {
   return at;
 }
 
-const mutations = (api: CloudflareApi, since = 0) => api.requests.slice(since).filter((r) => MUTATIONS.test(r.method) && !/\/d1\/database\/[^/]+\/query$/.test(r.path));
+const mutations = (api: CloudflareApi, since = 0) =>
+  api.requests.slice(since).filter((r) => MUTATIONS.test(r.method) && !/\/d1\/database\/[^/]+\/query$/.test(r.path));
 
 describe("a first deploy through the prompts, a re-run, --check and --destroy", () => {
   const at = standIn({
@@ -92,12 +113,17 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
   let first: Run;
 
   beforeAll(async () => {
-    first = await deployInTerminal(at.api, at.dir, [], [
-      [/Number: /, "2"],
-      [/Choose one/, "streamer"],
-      [/Client ID: /, KICK.KICK_CLIENT_ID],
-      [/Client Secret \(hidden\): /, KICK.KICK_CLIENT_SECRET],
-    ]);
+    first = await deployInTerminal(
+      at.api,
+      at.dir,
+      [],
+      [
+        [/Number: /, "2"],
+        [/Choose one/, "streamer"],
+        [/Client ID: /, KICK.KICK_CLIENT_ID],
+        [/Client Secret \(hidden\): /, KICK.KICK_CLIENT_SECRET],
+      ],
+    );
   }, 240_000);
 
   it("asks for the account, the subdomain and the Kick app, and never echoes the secret", () => {
@@ -116,25 +142,39 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     const d1Id = [...at.api.state.d1Databases.values()][0]!.uuid;
     for (const name of SCRIPTS) {
       const s = script(at.api, name);
-      expect(s.bindings).toContainEqual(expect.objectContaining({ name: "TOKENS", type: "kv_namespace", namespace_id: kvId }));
+      expect(s.bindings).toContainEqual(
+        expect.objectContaining({ name: "TOKENS", type: "kv_namespace", namespace_id: kvId }),
+      );
       expect(s.bindings).toContainEqual(expect.objectContaining({ name: "DB", type: "d1", id: d1Id }));
       expect(s.workersDev).toBe(true);
     }
-    expect(script(at.api, "kick-edge-refresh").schedules.map((c) => c.cron).sort()).toEqual(["*/5 * * * *", "17 * * * *"]);
+    expect(
+      script(at.api, "kick-edge-refresh")
+        .schedules.map((c) => c.cron)
+        .sort(),
+    ).toEqual(["*/5 * * * *", "17 * * * *"]);
     expect(script(at.api, "kick-edge-webhooks").schedules.map((c) => c.cron)).toEqual(["* * * * *"]);
     expect(script(at.api, "kick-edge-automations").schedules.map((c) => c.cron)).toEqual(["* * * * *"]);
-    expect(script(at.api, "kick-edge-automations").bindings).toContainEqual(expect.objectContaining({ name: "ASSETS", type: "assets" }));
+    expect(script(at.api, "kick-edge-automations").bindings).toContainEqual(
+      expect.objectContaining({ name: "ASSETS", type: "assets" }),
+    );
     // The refresh Worker runs inline: no queue to create.
     expect(script(at.api, "kick-edge-refresh").bindings.some((b) => b.type === "queue")).toBe(false);
   });
 
   it("applies every migration remotely before the Workers go live", () => {
-    const applied = at.api.d1("kick-edge").prepare("SELECT name FROM d1_migrations ORDER BY id").all() as { name: string }[];
+    const applied = at.api.d1("kick-edge").prepare("SELECT name FROM d1_migrations ORDER BY id").all() as {
+      name: string;
+    }[];
     expect(applied.map((m) => m.name)).toEqual(readdirSql());
-    const tables = at.api.d1("kick-edge").prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+    const tables = at.api.d1("kick-edge").prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+      name: string;
+    }[];
     expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["accounts", "token_records", "webhook_events"]));
     const firstUpload = at.api.requests.findIndex((r) => r.method === "PUT" && r.path.includes("/workers/scripts/"));
-    const lastMigration = at.api.requests.findLastIndex((r) => r.path.endsWith("/query") && /CREATE TABLE/i.test(r.body));
+    const lastMigration = at.api.requests.findLastIndex(
+      (r) => r.path.endsWith("/query") && /CREATE TABLE/i.test(r.body),
+    );
     expect(lastMigration).toBeGreaterThan(-1);
     expect(lastMigration).toBeLessThan(firstUpload);
   });
@@ -147,14 +187,18 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     const passphrase = script(at.api, "kick-edge-oauth").secrets.ADMIN_SECRET!;
     expect(passphrase.length).toBeGreaterThanOrEqual(20);
     expect(first.out.split(passphrase)).toHaveLength(2);
-    expect(SCRIPTS.filter((n) => n !== "kick-edge-oauth").every((n) => !("ADMIN_SECRET" in script(at.api, n).secrets))).toBe(true);
+    expect(
+      SCRIPTS.filter((n) => n !== "kick-edge-oauth").every((n) => !("ADMIN_SECRET" in script(at.api, n).secrets)),
+    ).toBe(true);
     // Nothing generated is left on disk once every Worker has it.
     expect(existsSync(join(at.dir, "pending-secrets.json"))).toBe(false);
     expect(readFileSync(join(at.dir, "deployment.json"), "utf8")).not.toContain(keys[0]!);
   });
 
   it("uploads no loopback or local value, and prints the Kick settings the Workers were given", () => {
-    for (const n of SCRIPTS) for (const [name, value] of Object.entries(script(at.api, n).vars)) expect(`${name}=${value}`).not.toMatch(/localhost|127\.0\.0\.1|::1|\.test\b/);
+    for (const n of SCRIPTS)
+      for (const [name, value] of Object.entries(script(at.api, n).vars))
+        expect(`${name}=${value}`).not.toMatch(/localhost|127\.0\.0\.1|::1|\.test\b/);
     const oauth = script(at.api, "kick-edge-oauth").vars;
     expect(oauth.OAUTH_REDIRECT_URI).toBe("https://kick-edge-oauth.streamer.workers.dev/callback");
     expect(oauth.AUTOMATIONS_URL).toBe("https://kick-edge-automations.streamer.workers.dev");
@@ -172,7 +216,9 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     const since = at.api.requests.length;
     const again = await deploy(at.api, at.dir, ["--account", "Streamer"]);
     expect(again.code, again.out).toBe(0);
-    const created = mutations(at.api, since).filter((r) => r.method === "POST" && /storage\/kv\/namespaces$|d1\/database$/.test(r.path));
+    const created = mutations(at.api, since).filter(
+      (r) => r.method === "POST" && /storage\/kv\/namespaces$|d1\/database$/.test(r.path),
+    );
     expect(created).toEqual([]);
     expect(mutations(at.api, since).some((r) => r.path.endsWith("/workers/subdomain"))).toBe(false);
     for (const n of SCRIPTS) expect(script(at.api, n).secrets).toEqual(before.get(n));
@@ -188,7 +234,10 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
       "https://kick-edge-webhooks.streamer.workers.dev": inject("webhooksUrl"),
       "https://kick-edge-refresh.streamer.workers.dev": inject("refreshUrl"),
     };
-    const extra = { CLOUDFLARE_ACCOUNT_ID: "bbbb1111bbbb1111bbbb1111bbbb1111", KICK_EDGE_CHECK_ORIGINS: JSON.stringify(origins) };
+    const extra = {
+      CLOUDFLARE_ACCOUNT_ID: "bbbb1111bbbb1111bbbb1111bbbb1111",
+      KICK_EDGE_CHECK_ORIGINS: JSON.stringify(origins),
+    };
     const healthy = await deploy(at.api, at.dir, ["--check"], extra);
     expect(healthy.out).toContain("Kick accepts the app's credentials");
     expect(healthy.out).toContain("webhook URL answers");
@@ -196,9 +245,17 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
 
     delete script(at.api, "kick-edge-webhooks").secrets.TOKEN_ENCRYPTION_KEY;
     script(at.api, "kick-edge-automations").schedules = [];
-    const broken = await deploy(at.api, at.dir, ["--check"], { ...extra, KICK_EDGE_CHECK_ORIGINS: JSON.stringify({ ...origins, "https://kick-edge-refresh.streamer.workers.dev": "http://127.0.0.1:9" }) });
+    const broken = await deploy(at.api, at.dir, ["--check"], {
+      ...extra,
+      KICK_EDGE_CHECK_ORIGINS: JSON.stringify({
+        ...origins,
+        "https://kick-edge-refresh.streamer.workers.dev": "http://127.0.0.1:9",
+      }),
+    });
     expect(broken.code).toBe(1);
-    expect(broken.out).toMatch(/kick-edge-webhooks lacks the secrets TOKEN_ENCRYPTION_KEY\n\s+fix: run `npm run deploy`/);
+    expect(broken.out).toMatch(
+      /kick-edge-webhooks lacks the secrets TOKEN_ENCRYPTION_KEY\n\s+fix: run `npm run deploy`/,
+    );
     expect(broken.out).toContain("kick-edge-automations: crons not registered: * * * * *");
     expect(broken.out).toContain("kick-edge-refresh does not answer");
     expect(broken.out).toContain("3 problems found.");
@@ -257,7 +314,9 @@ describe("custom domains", () => {
   it("--domain serves each Worker on <worker>.<domain>, wires those URLs, and turns workers.dev off", async () => {
     const run = await deploy(at.api, at.dir, ["--domain", "kick.example.com"], KICK);
     expect(run.code, run.out).toBe(0);
-    expect([...at.api.state.customDomains.values()].map((d) => `${d.hostname} -> ${d.service}`).sort()).toEqual(SCRIPTS.map((s) => `${s.replace("kick-edge-", "")}.kick.example.com -> ${s}`).sort());
+    expect([...at.api.state.customDomains.values()].map((d) => `${d.hostname} -> ${d.service}`).sort()).toEqual(
+      SCRIPTS.map((s) => `${s.replace("kick-edge-", "")}.kick.example.com -> ${s}`).sort(),
+    );
     for (const n of SCRIPTS) expect(script(at.api, n).workersDev).toBe(false);
     expect(script(at.api, "kick-edge-oauth").vars.OAUTH_REDIRECT_URI).toBe("https://oauth.kick.example.com/callback");
     expect(script(at.api, "kick-edge-automations").vars.OAUTH_URL).toBe("https://oauth.kick.example.com");
@@ -271,7 +330,12 @@ describe("the deploy config", () => {
   it("refuses any setting that would point a deployed Worker at this machine", () => {
     const project = readProject();
     const urls = origins(project, { subdomain: "streamer" });
-    const ids = { kvIds: { TOKENS: "a".repeat(32) }, d1Ids: { "kick-edge": "11111111-2222-3333-4444-555555555555" }, urls, options: {} };
+    const ids = {
+      kvIds: { TOKENS: "a".repeat(32) },
+      d1Ids: { "kick-edge": "11111111-2222-3333-4444-555555555555" },
+      urls,
+      options: {},
+    };
     const config = deployConfig(project, ids);
     expect(Object.keys(config.env).sort()).toEqual(["automations", "oauth", "refresh", "webhooks"]);
     for (const host of ["http://localhost:8788", "http://127.0.0.1:8787", "http://[::1]:1", "http://kick.test"]) {
@@ -311,4 +375,7 @@ describe("refusals and the dry run change nothing", () => {
   });
 });
 
-const readdirSql = () => readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort();
+const readdirSql = () =>
+  readdirSync("migrations")
+    .filter((f) => f.endsWith(".sql"))
+    .sort();

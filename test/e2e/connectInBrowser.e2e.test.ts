@@ -14,7 +14,15 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: findChromium() ?? "chromium (not found: run node scripts/chromium.mjs)",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 });
 afterAll(() => browser?.close());
@@ -57,13 +65,19 @@ it("a streamer signs in, connects on Kick's consent page, copies a key and uses 
   expect(await page.textContent("#copy")).toBe("Copied");
 
   const whoami = await fetch(`${automations}/v1/whoami`, { headers: { "x-api-key": key } });
-  expect(await whoami.json()).toMatchObject({ ok: true, data: { account: { id: 1001, username: "demo_streamer" }, key: { name: "default" } } });
+  expect(await whoami.json()).toMatchObject({
+    ok: true,
+    data: { account: { id: 1001, username: "demo_streamer" }, key: { name: "default" } },
+  });
 
   // The pages asked nothing of any host but ours and Kick's.
   expect([...hosts].sort()).toEqual([new URL(emulator).host, new URL(oauth).host].sort());
 
   // The raw local state on disk (KV blobs, D1's SQLite) holds no token and no key in the clear.
-  const live = (await (await fetch(`${emulator}/_emulator/tokens?user_id=1001`)).json()) as { access_tokens: string[]; refresh_tokens: string[] };
+  const live = (await (await fetch(`${emulator}/_emulator/tokens?user_id=1001`)).json()) as {
+    access_tokens: string[];
+    refresh_tokens: string[];
+  };
   const secrets = [...live.access_tokens, ...live.refresh_tokens, key.split("_").slice(2).join("_")];
   expect(secrets.length).toBeGreaterThanOrEqual(3);
   // Our Workers' KV and D1 (the emulator's Durable Object is Kick's own storage, so it is left out).
@@ -93,7 +107,8 @@ it("the KICKs overlay renders in OBS-like Chromium, updates after a new snapshot
   await page.click("#create-key");
   const overlayKey = await page.inputValue("#key");
   expect(overlayKey).not.toBe(key);
-  const snapshot = () => fetch(`${automations}/v1/kicks/snapshot`, { method: "POST", headers: { "x-api-key": key } }).then((r) => r.json());
+  const snapshot = () =>
+    fetch(`${automations}/v1/kicks/snapshot`, { method: "POST", headers: { "x-api-key": key } }).then((r) => r.json());
   expect(await snapshot()).toMatchObject({ ok: true });
 
   const obs = await context.newPage();
@@ -106,7 +121,10 @@ it("the KICKs overlay renders in OBS-like Chromium, updates after a new snapshot
   expect(await obs.locator("#list li").first().textContent()).toBe("viewer_alice550");
   await obs.screenshot({ path: join(tmpdir(), "kick-edge-overlay.png") });
 
-  await fetch(`${emulator}/_emulator/kicks`, { method: "POST", body: JSON.stringify({ broadcaster_user_id: 1001, user_id: 2004, amount: 1000 }) });
+  await fetch(`${emulator}/_emulator/kicks`, {
+    method: "POST",
+    body: JSON.stringify({ broadcaster_user_id: 1001, user_id: 2004, amount: 1000 }),
+  });
   await snapshot();
   await obs.waitForFunction(() => document.querySelector("#list li .name")?.textContent === "viewer_dave");
   expect(await obs.locator("#list li").first().textContent()).toBe("viewer_dave1,000");

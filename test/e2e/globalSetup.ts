@@ -26,7 +26,9 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const persist = mkdtempSync(join(tmpdir(), "kick-edge-e2e-"));
   applyLocalMigrations("oauth", persist);
-  const emulator = await wranglerDev("kick-emulator", E2E_PORTS.emulator, persist, { EMULATOR_WEBHOOK_URL: `http://127.0.0.1:${E2E_PORTS.webhooks}/kick` });
+  const emulator = await wranglerDev("kick-emulator", E2E_PORTS.emulator, persist, {
+    EMULATOR_WEBHOOK_URL: `http://127.0.0.1:${E2E_PORTS.webhooks}/kick`,
+  });
   const oauthUrl = `http://127.0.0.1:${E2E_PORTS.oauth}`;
   const automationsUrl = `http://127.0.0.1:${E2E_PORTS.automations}`;
   const kick = {
@@ -40,9 +42,20 @@ export default async function setup(project: TestProject) {
   try {
     await fetch(`${emulator.url}/_emulator/clients`, {
       method: "POST",
-      body: JSON.stringify({ client_id: "e2e-client", client_secret: "e2e-secret", name: "kick-edge e2e", redirect_uris: [`${oauthUrl}/callback`] }),
+      body: JSON.stringify({
+        client_id: "e2e-client",
+        client_secret: "e2e-secret",
+        name: "kick-edge e2e",
+        redirect_uris: [`${oauthUrl}/callback`],
+      }),
     });
-    workers.push(await wranglerDev("oauth", E2E_PORTS.oauth, persist, { ...kick, ADMIN_SECRET: E2E_ADMIN_SECRET, AUTOMATIONS_URL: automationsUrl }));
+    workers.push(
+      await wranglerDev("oauth", E2E_PORTS.oauth, persist, {
+        ...kick,
+        ADMIN_SECRET: E2E_ADMIN_SECRET,
+        AUTOMATIONS_URL: automationsUrl,
+      }),
+    );
     workers.push(await wranglerDev("automations", E2E_PORTS.automations, persist, kick));
     workers.push(await wranglerDev("webhooks", E2E_PORTS.webhooks, persist, kick));
     workers.push(await wranglerDev("refresh", E2E_PORTS.refresh, persist, kick));

@@ -16,7 +16,9 @@ async function kick(...args: string[]) {
 
 async function kickWith(env: NodeJS.ProcessEnv, ...args: string[]) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["scripts/kick.mjs", ...args], { env: { ...process.env, ...env } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["scripts/kick.mjs", ...args], {
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -52,16 +54,35 @@ afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 async function verifies(headers: IncomingHttpHeaders, body: string) {
   const { data } = (await (await fetch(`${EMULATOR}/public/v1/public-key`)).json()) as { data: { public_key: string } };
   const der = Uint8Array.from(atob(data.public_key.replace(/-----[A-Z ]+-----|\s/g, "")), (c) => c.charCodeAt(0));
-  const key = await crypto.subtle.importKey("spki", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["verify"]);
+  const key = await crypto.subtle.importKey("spki", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, [
+    "verify",
+  ]);
   const signature = Uint8Array.from(atob(String(headers["kick-event-signature"])), (c) => c.charCodeAt(0));
-  return crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, signature, new TextEncoder().encode(`${headers["kick-event-message-id"]}.${headers["kick-event-message-timestamp"]}.${body}`));
+  return crypto.subtle.verify(
+    "RSASSA-PKCS1-v1_5",
+    key,
+    signature,
+    new TextEncoder().encode(`${headers["kick-event-message-id"]}.${headers["kick-event-message-timestamp"]}.${body}`),
+  );
 }
 
 describe("npm run kick -- event", () => {
   it("sends a correctly signed event, with the fields asked for, to any receiver", async () => {
     received.length = 0;
     // --emulator wins over KICK_EMULATOR_URL (here pointing nowhere).
-    const run = await kickWith({ KICK_EMULATOR_URL: deadUrl }, "event", "kicks.gifted", "--emulator", EMULATOR, "--to", receiverUrl, "--gift.amount", "500", "--gift.message", "gg");
+    const run = await kickWith(
+      { KICK_EMULATOR_URL: deadUrl },
+      "event",
+      "kicks.gifted",
+      "--emulator",
+      EMULATOR,
+      "--to",
+      receiverUrl,
+      "--gift.amount",
+      "500",
+      "--gift.message",
+      "gg",
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(received).toHaveLength(1);
     const [got] = received;
@@ -80,17 +101,46 @@ describe("npm run kick -- event", () => {
     expect(await verifies(got!.headers, got!.body.replace('"amount":500', '"amount":501'))).toBe(false);
     const body = JSON.parse(got!.body);
     // The emulator merges deeply: the gift fields not asked for are still there.
-    expect(body.gift).toEqual({ amount: 500, message: "gg", name: "Full Send", type: "LEVEL_UP", tier: "MID", pinned_time_seconds: 60 });
+    expect(body.gift).toEqual({
+      amount: 500,
+      message: "gg",
+      name: "Full Send",
+      type: "LEVEL_UP",
+      tier: "MID",
+      pinned_time_seconds: 60,
+    });
     expect(body.sender).toMatchObject({ user_id: 2001 });
   });
 
   it("goes to the local webhooks Worker, which verifies and accepts it, and answers a replay as a duplicate", async () => {
-    const first = await kick("event", "channel.followed", "--to", `${WEBHOOKS}/kick`, "--message-id", "01JQR5KV0QC94HMETWYNBWRW4Z", "--json");
+    const first = await kick(
+      "event",
+      "channel.followed",
+      "--to",
+      `${WEBHOOKS}/kick`,
+      "--message-id",
+      "01JQR5KV0QC94HMETWYNBWRW4Z",
+      "--json",
+    );
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout).delivered).toEqual({ status: 200 });
-    const again = await kick("event", "channel.followed", "--to", `${WEBHOOKS}/kick`, "--message-id", "01JQR5KV0QC94HMETWYNBWRW4Z");
+    const again = await kick(
+      "event",
+      "channel.followed",
+      "--to",
+      `${WEBHOOKS}/kick`,
+      "--message-id",
+      "01JQR5KV0QC94HMETWYNBWRW4Z",
+    );
     expect(again.code).toBe(0);
-    const stale = await kick("event", "channel.followed", "--to", `${WEBHOOKS}/kick`, "--timestamp", "2025-04-01T07:56:19Z");
+    const stale = await kick(
+      "event",
+      "channel.followed",
+      "--to",
+      `${WEBHOOKS}/kick`,
+      "--timestamp",
+      "2025-04-01T07:56:19Z",
+    );
     expect(stale.code).toBe(1);
     expect(stale.stdout).toContain("HTTP 400");
   });
@@ -122,7 +172,16 @@ describe("npm run kick -- event", () => {
 
   it("reads --name=value, JSON lists, and refuses what it cannot send faithfully", async () => {
     received.length = 0;
-    const inline = await kick("event", "channel.subscription.gifts", `--to=${receiverUrl}`, "--giftees", '[{"user_id":2004,"username":"viewer_dan"}]', "--gifter.username=null", "--gifter.user_id", "007");
+    const inline = await kick(
+      "event",
+      "channel.subscription.gifts",
+      `--to=${receiverUrl}`,
+      "--giftees",
+      '[{"user_id":2004,"username":"viewer_dan"}]',
+      "--gifter.username=null",
+      "--gifter.user_id",
+      "007",
+    );
     expect(inline.code, inline.stderr).toBe(0);
     const gifts = JSON.parse(received[0]!.body);
     expect(gifts.giftees).toEqual([{ user_id: 2004, username: "viewer_dan" }]);
@@ -159,11 +218,23 @@ describe("the emulator as Kick", () => {
   it("delivers going live, signed, to the webhooks Worker for each subscription (twice when subscribed twice, as Kick)", async () => {
     const config = { idBase: EMULATOR, apiBase: EMULATOR, clientId: "e2e-client", clientSecret: "e2e-secret" };
     const app = createKickClient(config, staticToken((await getAppToken(config)).access_token));
-    for (let i = 0; i < 2; i++) await app.createSubscriptions({ broadcaster_user_id: 1001, events: [{ name: "livestream.status.updated", version: 1 }], method: "webhook" });
-    const live = await fetch(`${EMULATOR}/_emulator/channels/1001`, { method: "PATCH", body: JSON.stringify({ is_live: true }) });
+    for (let i = 0; i < 2; i++)
+      await app.createSubscriptions({
+        broadcaster_user_id: 1001,
+        events: [{ name: "livestream.status.updated", version: 1 }],
+        method: "webhook",
+      });
+    const live = await fetch(`${EMULATOR}/_emulator/channels/1001`, {
+      method: "PATCH",
+      body: JSON.stringify({ is_live: true }),
+    });
     expect(((await live.json()) as { webhooks: number[] }).webhooks).toEqual([200, 200]);
-    const still = await fetch(`${EMULATOR}/_emulator/channels/1001`, { method: "PATCH", body: JSON.stringify({ viewer_count: 5 }) });
+    const still = await fetch(`${EMULATOR}/_emulator/channels/1001`, {
+      method: "PATCH",
+      body: JSON.stringify({ viewer_count: 5 }),
+    });
     expect(((await still.json()) as { webhooks: number[] }).webhooks).toEqual([]);
-    for (const s of await app.listSubscriptions({ broadcaster_user_id: 1001 })) await app.deleteSubscriptions({ id: [s.id] });
+    for (const s of await app.listSubscriptions({ broadcaster_user_id: 1001 }))
+      await app.deleteSubscriptions({ id: [s.id] });
   });
 });

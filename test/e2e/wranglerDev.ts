@@ -11,7 +11,11 @@ const ENV = { ...QUIET_ENV, CI: "true" };
 
 /** Applies migrations/ to the local D1 in `persistTo`, as `npm start` and deploys do. */
 export function applyLocalMigrations(env: string, persistTo: string) {
-  const run = spawnSync(WRANGLER, ["d1", "migrations", "apply", "kick-edge", "--local", "--env", env, "--persist-to", persistTo], { env: ENV, encoding: "utf8" });
+  const run = spawnSync(
+    WRANGLER,
+    ["d1", "migrations", "apply", "kick-edge", "--local", "--env", env, "--persist-to", persistTo],
+    { env: ENV, encoding: "utf8" },
+  );
   if (run.status !== 0) throw new Error(`d1 migrations apply failed:\n${run.stdout}\n${run.stderr}`);
 }
 
@@ -19,8 +23,28 @@ export function applyLocalMigrations(env: string, persistTo: string) {
  * Boots one Worker of wrangler.toml with `wrangler dev` (real workerd, real HTTP) on a
  * loopback port, keeping state in `persistTo`, and waits until it answers.
  */
-export async function wranglerDev(env: string, port: number, persistTo: string, vars: Record<string, string> = {}): Promise<RunningWorker> {
-  const args = ["dev", "--env", env, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--inspector-port", "0", "--show-interactive-dev-session=false", "--log-level", "warn"];
+export async function wranglerDev(
+  env: string,
+  port: number,
+  persistTo: string,
+  vars: Record<string, string> = {},
+): Promise<RunningWorker> {
+  const args = [
+    "dev",
+    "--env",
+    env,
+    "--port",
+    String(port),
+    "--ip",
+    "127.0.0.1",
+    "--persist-to",
+    persistTo,
+    "--inspector-port",
+    "0",
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    "warn",
+  ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child: ChildProcess = spawn(WRANGLER, args, { stdio: ["ignore", "pipe", "pipe"], env: ENV });
   let log = "";

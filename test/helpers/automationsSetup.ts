@@ -9,17 +9,32 @@ import { resetWorkerState } from "./resetWorkerState";
 export const AUTOMATIONS = "http://127.0.0.1:8788";
 
 /** A fresh emulator and Worker state, the demo broadcaster connected, and a key for it. */
-export async function setUp(env: TokenStoreEnv, capabilities: Capability[] = [], options: { allowGet?: boolean; expiresInMs?: number } = {}) {
+export async function setUp(
+  env: TokenStoreEnv,
+  capabilities: Capability[] = [],
+  options: { allowGet?: boolean; expiresInMs?: number } = {},
+) {
   await kickControl("POST", "/reset");
   await resetWorkerState(env);
   await connectedAccount(env, 1001, options.expiresInMs ?? 90 * 60_000);
-  const { key } = await automationKeys.create(env.DB, { accountId: 1001, name: "test", capabilities, allowGet: options.allowGet, now: Date.now() });
+  const { key } = await automationKeys.create(env.DB, {
+    accountId: 1001,
+    name: "test",
+    capabilities,
+    allowGet: options.allowGet,
+    now: Date.now(),
+  });
   await kickControl("DELETE", "/requests");
   return key;
 }
 
 /** Calls the Worker as a trigger caller would. */
-export async function call(method: string, path: string, key: string | null, init: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+export async function call(
+  method: string,
+  path: string,
+  key: string | null,
+  init: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...init.headers };
   if (key) headers["x-api-key"] = key;
   let body: string | undefined;
@@ -42,6 +57,12 @@ export async function call(method: string, path: string, key: string | null, ini
 }
 
 /** The Kick calls the emulator saw since setUp (proof that invalid input sent nothing). */
-export const kickCalls = async () => (await kickControl<{ method: string; path: string }[]>("GET", "/requests")).map((r) => `${r.method} ${r.path}`);
+export const kickCalls = async () =>
+  (await kickControl<{ method: string; path: string }[]>("GET", "/requests")).map((r) => `${r.method} ${r.path}`);
 
-export const chatLog = async () => (await kickControl<{ chat: { content: string; sender_user_id: number; reply_to_message_id: string | null; deleted: boolean }[] }>("GET", "/state")).chat;
+export const chatLog = async () =>
+  (
+    await kickControl<{
+      chat: { content: string; sender_user_id: number; reply_to_message_id: string | null; deleted: boolean }[];
+    }>("GET", "/state")
+  ).chat;

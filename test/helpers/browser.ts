@@ -19,7 +19,14 @@ export class Browser {
 
   async post(url: string, fields: [string, string][] | Record<string, string>, origin = OAUTH): Promise<Response> {
     const body = new URLSearchParams(Array.isArray(fields) ? fields : Object.entries(fields));
-    return this.send(new Request(url, { method: "POST", body, redirect: "manual", headers: { origin, "content-type": "application/x-www-form-urlencoded" } }));
+    return this.send(
+      new Request(url, {
+        method: "POST",
+        body,
+        redirect: "manual",
+        headers: { origin, "content-type": "application/x-www-form-urlencoded" },
+      }),
+    );
   }
 
   cookie(name: string): string | undefined {
@@ -50,20 +57,30 @@ export class Browser {
   }
 
   /** Sign in, press Connect, approve (or deny) on Kick's consent page: returns Kick's redirect back. */
-  async connectThroughKick(options: { role?: string; capabilities?: string[]; decision?: "approve" | "deny"; userId?: number } = {}) {
+  async connectThroughKick(
+    options: { role?: string; capabilities?: string[]; decision?: "approve" | "deny"; userId?: number } = {},
+  ) {
     const started = await this.post(`${OAUTH}/connect`, [
       ["role", options.role ?? "broadcaster"],
-      ...(options.capabilities ?? ["announce", "chat", "channel", "moderation", "rewards", "kicks"]).map((c): [string, string] => ["capability", c]),
+      ...(options.capabilities ?? ["announce", "chat", "channel", "moderation", "rewards", "kicks"]).map(
+        (c): [string, string] => ["capability", c],
+      ),
     ]);
     if (started.status !== 303) throw new Error(`connect: ${started.status} ${await started.text()}`);
     const authorizeUrl = started.headers.get("location")!;
     const consent = await this.get(authorizeUrl);
     if (consent.status !== 200) return { authorizeUrl, consent, callbackUrl: null };
     const html = await consent.text();
-    const form: [string, string][] = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [decode(m[1]!), decode(m[2]!)]);
+    const form: [string, string][] = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
+      (m) => [decode(m[1]!), decode(m[2]!)],
+    );
     form.push(["decision", options.decision ?? "approve"]);
     if (options.userId) form.push(["user_id", String(options.userId)]);
-    const decided = await this.post(new URL("/oauth/authorize", authorizeUrl).toString(), form, new URL(authorizeUrl).origin);
+    const decided = await this.post(
+      new URL("/oauth/authorize", authorizeUrl).toString(),
+      form,
+      new URL(authorizeUrl).origin,
+    );
     return { authorizeUrl, consent, callbackUrl: decided.headers.get("location") };
   }
 }
@@ -74,7 +91,10 @@ const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fr
 export const keyOnPage = (html: string) => /id="key" type="text" readonly value="([^"]+)"/.exec(html)?.[1] ?? null;
 
 export async function kickControl<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`http://kick.test/_emulator${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`http://kick.test/_emulator${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }

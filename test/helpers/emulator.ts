@@ -34,7 +34,8 @@ export interface Tokens {
 }
 
 /** A user token minted by the emulator without the consent dance. */
-export const mintUserToken = (scopes?: string[], user_id = DEMO_BROADCASTER) => control<Tokens>("POST", "/tokens", { user_id, scopes });
+export const mintUserToken = (scopes?: string[], user_id = DEMO_BROADCASTER) =>
+  control<Tokens>("POST", "/tokens", { user_id, scopes });
 
 /** What the emulator saw, to prove a call was (or was not) sent. */
 export const requestsSeen = () => control<{ method: string; path: string; status: number }[]>("GET", "/requests");

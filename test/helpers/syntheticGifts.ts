@@ -7,7 +7,11 @@ import type { Period } from "../../shared/kicks/takeSnapshot";
  * same seed gives the same year, so bench runs compare.
  */
 export class SyntheticGifts {
-  private readonly totals: Record<Period, Map<number, number>> = { week: new Map(), month: new Map(), lifetime: new Map() };
+  private readonly totals: Record<Period, Map<number, number>> = {
+    week: new Map(),
+    month: new Map(),
+    lifetime: new Map(),
+  };
   private seed: number;
 
   constructor(seed: number) {
@@ -36,7 +40,10 @@ export class SyntheticGifts {
 
   board(): Leaderboard {
     const rank = (m: Map<number, number>) =>
-      [...m].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 100).map(([user_id, gifted_amount], i) => ({ rank: i + 1, user_id, username: `gifter${user_id}`, gifted_amount }));
+      [...m]
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, 100)
+        .map(([user_id, gifted_amount], i) => ({ rank: i + 1, user_id, username: `gifter${user_id}`, gifted_amount }));
     return { week: rank(this.totals.week), month: rank(this.totals.month), lifetime: rank(this.totals.lifetime) };
   }
 }

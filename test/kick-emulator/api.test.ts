@@ -1,7 +1,15 @@
 import { SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createKickClient, getAppToken, KickMissingScopeError, staticToken } from "../../shared/kick/index";
-import { control, DEMO_BOT, DEMO_BROADCASTER, KICK, mintUserToken, resetEmulator, testConfig } from "../helpers/emulator";
+import {
+  control,
+  DEMO_BOT,
+  DEMO_BROADCASTER,
+  KICK,
+  mintUserToken,
+  resetEmulator,
+  testConfig,
+} from "../helpers/emulator";
 import { userClient } from "../helpers/kickClient";
 
 beforeEach(resetEmulator);
@@ -15,7 +23,9 @@ describe("the emulated REST API behaves like Kick", () => {
 
   it("refuses an app token on user-only endpoints", async () => {
     const app = createKickClient(testConfig(), staticToken((await getAppToken(testConfig())).access_token));
-    await expect(app.sendChat({ type: "user", broadcaster_user_id: DEMO_BROADCASTER, content: "hi" })).rejects.toBeInstanceOf(KickMissingScopeError);
+    await expect(
+      app.sendChat({ type: "user", broadcaster_user_id: DEMO_BROADCASTER, content: "hi" }),
+    ).rejects.toBeInstanceOf(KickMissingScopeError);
     await expect(app.getChannels({ slug: ["demo_streamer"] })).resolves.toHaveLength(1);
   });
 
@@ -34,19 +44,29 @@ describe("the emulated REST API behaves like Kick", () => {
   it("lets a bot account chat in the broadcaster's channel with type:user", async () => {
     const { kick } = await userClient(["chat:write"], DEMO_BOT);
     await kick.sendChat({ type: "user", broadcaster_user_id: DEMO_BROADCASTER, content: "bot here" });
-    const { chat } = await control<{ chat: { sender_user_id: number; broadcaster_user_id: number }[] }>("GET", "/state");
-    expect(chat).toEqual([expect.objectContaining({ sender_user_id: DEMO_BOT, broadcaster_user_id: DEMO_BROADCASTER })]);
+    const { chat } = await control<{ chat: { sender_user_id: number; broadcaster_user_id: number }[] }>(
+      "GET",
+      "/state",
+    );
+    expect(chat).toEqual([
+      expect.objectContaining({ sender_user_id: DEMO_BOT, broadcaster_user_id: DEMO_BROADCASTER }),
+    ]);
   });
 
   it("caps rewards at 15 per channel", async () => {
     const { kick } = await userClient(["channel:rewards:write"]);
     for (let i = 0; i < 14; i++) await kick.createReward({ title: `Reward ${i}`, cost: 10 });
-    await expect(kick.createReward({ title: "One too many", cost: 10 })).rejects.toMatchObject({ name: "KickBadRequestError", status: 400 });
+    await expect(kick.createReward({ title: "One too many", cost: 10 })).rejects.toMatchObject({
+      name: "KickBadRequestError",
+      status: 400,
+    });
   });
 
   it("only lets the creating app change a reward", async () => {
     const { kick } = await userClient(["channel:rewards:write"]);
-    await expect(kick.updateReward({ id: "01JD0000000000000000000001", cost: 1 })).rejects.toMatchObject({ status: 403 });
+    await expect(kick.updateReward({ id: "01JD0000000000000000000001", cost: 1 })).rejects.toMatchObject({
+      status: 403,
+    });
   });
 
   it("refuses acting on another broadcaster's channel", async () => {
@@ -58,7 +78,10 @@ describe("the emulated REST API behaves like Kick", () => {
     await control("PATCH", "/settings", { subscription_limit: 1 });
     const { kick } = await userClient(["events:subscribe"]);
     await kick.createSubscriptions({ method: "webhook", events: [{ name: "channel.followed", version: 1 }] });
-    const [second] = await kick.createSubscriptions({ method: "webhook", events: [{ name: "channel.followed", version: 1 }] });
+    const [second] = await kick.createSubscriptions({
+      method: "webhook",
+      events: [{ name: "channel.followed", version: 1 }],
+    });
     expect(second).toMatchObject({ error: "event subscription limit reached" });
   });
 
@@ -74,17 +97,28 @@ describe("the emulated REST API behaves like Kick", () => {
 
 describe("the control API", () => {
   it("explains bad control input by field", async () => {
-    const response = await SELF.fetch(`${KICK}/_emulator/faults`, { method: "POST", body: JSON.stringify({ path: "no-slash", status: 500 }) });
+    const response = await SELF.fetch(`${KICK}/_emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ path: "no-slash", status: 500 }),
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: { code: "invalid_input", message: expect.stringContaining("path") } });
-    const settings = await SELF.fetch(`${KICK}/_emulator/settings`, { method: "PATCH", body: JSON.stringify({ access_token_ttl: -5 }) });
+    expect(await response.json()).toMatchObject({
+      error: { code: "invalid_input", message: expect.stringContaining("path") },
+    });
+    const settings = await SELF.fetch(`${KICK}/_emulator/settings`, {
+      method: "PATCH",
+      body: JSON.stringify({ access_token_ttl: -5 }),
+    });
     expect(settings.status).toBe(400);
   });
 
   it("spends a fault only on matching requests, as many times as asked", async () => {
     const { kick } = await userClient();
     await control("POST", "/faults", { method: "GET", path: "/public/v1/channels*", status: 500, times: 2 });
-    const noRetry = createKickClient(testConfig({ retry: { limit: 0 } }), staticToken((await mintUserToken()).access_token));
+    const noRetry = createKickClient(
+      testConfig({ retry: { limit: 0 } }),
+      staticToken((await mintUserToken()).access_token),
+    );
     await expect(noRetry.getUsers()).resolves.toHaveLength(1);
     await expect(noRetry.getChannels()).rejects.toMatchObject({ status: 500 });
     expect(await control<unknown[]>("GET", "/faults")).toHaveLength(1);

@@ -8,7 +8,16 @@ beforeEach(resetEmulator);
 
 async function authorizeUrl(change: Record<string, string | null> = {}) {
   const { challenge } = await createPkcePair();
-  const url = new URL(buildAuthorizeUrl({ idBase: KICK, clientId: "emulator-client", redirectUri: REDIRECT, scopes: ["user:read", "chat:write"], state: "st", codeChallenge: challenge }));
+  const url = new URL(
+    buildAuthorizeUrl({
+      idBase: KICK,
+      clientId: "emulator-client",
+      redirectUri: REDIRECT,
+      scopes: ["user:read", "chat:write"],
+      state: "st",
+      codeChallenge: challenge,
+    }),
+  );
   for (const [k, v] of Object.entries(change)) {
     if (v === null) url.searchParams.delete(k);
     else url.searchParams.set(k, v);
@@ -56,7 +65,11 @@ describe("the emulated consent screen", () => {
   });
 
   it("refuses a token request that is not form-encoded", async () => {
-    const response = await SELF.fetch(`${KICK}/oauth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const response = await SELF.fetch(`${KICK}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: "invalid_request" });
   });

@@ -33,9 +33,20 @@ describe("signed webhooks from the emulator", () => {
   });
 
   it("applies overrides and keeps the same key across calls", async () => {
-    const first = await control<Delivery>("POST", "/webhooks", { type: "livestream.status.updated", overrides: { is_live: true, title: "Override!" } });
-    expect(JSON.parse(first.body)).toMatchObject({ is_live: true, title: "Override!", broadcaster: { user_id: 1001, is_verified: null } });
-    const second = await control<Delivery>("POST", "/webhooks", { type: "channel.followed", message_id: "01JQR5KV0QC94HMETWYNBWRW4Z", timestamp: "2025-04-01T07:56:19Z" });
+    const first = await control<Delivery>("POST", "/webhooks", {
+      type: "livestream.status.updated",
+      overrides: { is_live: true, title: "Override!" },
+    });
+    expect(JSON.parse(first.body)).toMatchObject({
+      is_live: true,
+      title: "Override!",
+      broadcaster: { user_id: 1001, is_verified: null },
+    });
+    const second = await control<Delivery>("POST", "/webhooks", {
+      type: "channel.followed",
+      message_id: "01JQR5KV0QC94HMETWYNBWRW4Z",
+      timestamp: "2025-04-01T07:56:19Z",
+    });
     expect(second.headers["kick-event-message-id"]).toBe("01JQR5KV0QC94HMETWYNBWRW4Z");
     const key = await emulatorKey();
     expect(await verifyKickSignature(key, signedDeliveryFrom(new Headers(first.headers), first.body))).toBe(true);
@@ -43,7 +54,10 @@ describe("signed webhooks from the emulator", () => {
   });
 
   it("reports a receiver it cannot reach instead of failing", async () => {
-    const delivery = await control<Delivery>("POST", "/webhooks", { type: "channel.followed", to: "http://127.0.0.1:9/webhook" });
+    const delivery = await control<Delivery>("POST", "/webhooks", {
+      type: "channel.followed",
+      to: "http://127.0.0.1:9/webhook",
+    });
     expect(delivery.delivered).toMatchObject({ error: expect.any(String) });
   });
 });

@@ -35,8 +35,15 @@ describe("signing in", () => {
     expect(home.status).toBe(200);
     expect(await home.text()).toContain("Admin passphrase");
     const stranger = new Browser();
-    for (const [method, path] of [["post", "/connect"], ["get", "/callback?state=x&code=y"], ["get", "/status"], ["get", "/accounts/1001"], ["post", "/accounts/1001/disconnect"]] as const) {
-      const response = method === "get" ? await stranger.get(`${OAUTH}${path}`) : await stranger.post(`${OAUTH}${path}`, {});
+    for (const [method, path] of [
+      ["post", "/connect"],
+      ["get", "/callback?state=x&code=y"],
+      ["get", "/status"],
+      ["get", "/accounts/1001"],
+      ["post", "/accounts/1001/disconnect"],
+    ] as const) {
+      const response =
+        method === "get" ? await stranger.get(`${OAUTH}${path}`) : await stranger.post(`${OAUTH}${path}`, {});
       expect(response.status, path).toBe(401);
       expect(await response.text()).toContain("Admin passphrase");
     }
@@ -62,7 +69,11 @@ describe("signing in", () => {
   });
 
   it("marks the cookie Secure with the __Host- prefix on https", async () => {
-    const response = await SELF.fetch("https://kick-edge.example/login", { method: "POST", body: new URLSearchParams({ passphrase: "correct horse battery staple" }), redirect: "manual" });
+    const response = await SELF.fetch("https://kick-edge.example/login", {
+      method: "POST",
+      body: new URLSearchParams({ passphrase: "correct horse battery staple" }),
+      redirect: "manual",
+    });
     expect(response.headers.get("set-cookie")).toMatch(/^__Host-kick_edge_admin=.*; Secure/);
   });
 
@@ -91,7 +102,15 @@ describe("connecting an account", () => {
     expect(authorize.searchParams.get("redirect_uri")).toBe("http://127.0.0.1:8787/callback");
     expect(authorize.searchParams.get("redirect")).toBe("127.0.0.1");
     expect(authorize.searchParams.get("scope")!.split(" ").sort()).toEqual(
-      ["user:read", "chat:write", "channel:read", "channel:write", "moderation:ban", "channel:rewards:write", "kicks:read"].sort(),
+      [
+        "user:read",
+        "chat:write",
+        "channel:read",
+        "channel:write",
+        "moderation:ban",
+        "channel:rewards:write",
+        "kicks:read",
+      ].sort(),
     );
 
     const landed = await browser.get(callbackUrl!);
@@ -109,8 +128,15 @@ describe("connecting an account", () => {
     expect(account).toMatchObject({ username: "demo_streamer", role: "broadcaster", needsReconnect: false });
     expect(account!.tokenExpiresAt).toBeGreaterThan(Date.now() + 7000_000);
     const record = await readTokenRecord(E, 1001);
-    const live = await kickControl<{ access_tokens: string[]; refresh_tokens: string[] }>("GET", "/tokens?user_id=1001");
-    expect(record).toMatchObject({ accountId: 1001, accessToken: live.access_tokens[0], refreshToken: live.refresh_tokens[0] });
+    const live = await kickControl<{ access_tokens: string[]; refresh_tokens: string[] }>(
+      "GET",
+      "/tokens?user_id=1001",
+    );
+    expect(record).toMatchObject({
+      accountId: 1001,
+      accessToken: live.access_tokens[0],
+      refreshToken: live.refresh_tokens[0],
+    });
     expect(record!.version).toBeGreaterThan(Date.now() - 60_000);
     expect(await readAuthoritativeTokenRecord(E, 1001)).toEqual(record);
     expect(await automationKeys.verify(E.DB, key!, Date.now())).toMatchObject({ accountId: 1001, name: "default" });
@@ -123,10 +149,18 @@ describe("connecting an account", () => {
 
   it("connects a bot account with only chat", async () => {
     const browser = await signedIn();
-    const { authorizeUrl, callbackUrl } = await browser.connectThroughKick({ role: "bot", capabilities: ["chat"], userId: 1002 });
+    const { authorizeUrl, callbackUrl } = await browser.connectThroughKick({
+      role: "bot",
+      capabilities: ["chat"],
+      userId: 1002,
+    });
     expect(new URL(authorizeUrl).searchParams.get("scope")).toBe("user:read chat:write");
     expect((await browser.get(callbackUrl!)).status).toBe(200);
-    expect(await accounts.get(E.DB, 1002)).toMatchObject({ username: "demo_bot", role: "bot", scopes: ["user:read", "chat:write"] });
+    expect(await accounts.get(E.DB, 1002)).toMatchObject({
+      username: "demo_bot",
+      role: "bot",
+      scopes: ["user:read", "chat:write"],
+    });
   });
 
   it("sends its pages with security headers", async () => {
@@ -206,7 +240,15 @@ describe("refusing a callback", () => {
 
 describe("Kick failing at the token endpoint", () => {
   it.each([
-    ["400 invalid_grant", { status: 400, body: { error: "invalid_grant", error_description: "The provided authorization grant is invalid" } }, 400, "did not accept"],
+    [
+      "400 invalid_grant",
+      {
+        status: 400,
+        body: { error: "invalid_grant", error_description: "The provided authorization grant is invalid" },
+      },
+      400,
+      "did not accept",
+    ],
     ["500", { status: 500 }, 502, "HTTP 500"],
     ["an HTML challenge page", { status: 403, html: true }, 502, "upstream_error"],
   ])("%s: a clear page, nothing stored", async (_, fault, status, text) => {
@@ -224,7 +266,10 @@ describe("Kick failing at the token endpoint", () => {
     await browser.login();
     const { consent } = await browser.connectThroughKick();
     expect(consent.status).toBe(400);
-    expect(await consent.json()).toMatchObject({ error: "Invalid request", error_description: expect.stringContaining("redirect_uri") });
+    expect(await consent.json()).toMatchObject({
+      error: "Invalid request",
+      error_description: expect.stringContaining("redirect_uri"),
+    });
     await nothingStored();
   });
 });
@@ -254,7 +299,12 @@ describe("cross-site forms", () => {
     const browser = await signedIn();
     const cookie = `kick_edge_admin=${browser.cookie("kick_edge_admin")}`;
     const post = (headers: Record<string, string>) =>
-      SELF.fetch(`${OAUTH}/connect`, { method: "POST", redirect: "manual", body: new URLSearchParams({ role: "broadcaster", capability: "chat" }), headers: { cookie, ...headers } });
+      SELF.fetch(`${OAUTH}/connect`, {
+        method: "POST",
+        redirect: "manual",
+        body: new URLSearchParams({ role: "broadcaster", capability: "chat" }),
+        headers: { cookie, ...headers },
+      });
     expect((await post({ "sec-fetch-site": "cross-site", origin: "https://evil.example" })).status).toBe(403);
     expect((await post({ "sec-fetch-site": "same-site" })).status).toBe(403);
     expect((await post({ "sec-fetch-site": "same-origin", origin: "null" })).status).toBe(303);
@@ -265,13 +315,17 @@ describe("guessing the passphrase", () => {
   it("counts parallel guesses before checking them, and Bearer guesses too", async () => {
     const guesses = await Promise.all(Array.from({ length: 8 }, () => new Browser().login("guess")));
     expect(guesses.filter((r) => r.status === 429).length).toBe(3);
-    const tool = await SELF.fetch(`${OAUTH}/status`, { headers: { accept: "application/json", authorization: "Bearer correct horse battery staple" } });
+    const tool = await SELF.fetch(`${OAUTH}/status`, {
+      headers: { accept: "application/json", authorization: "Bearer correct horse battery staple" },
+    });
     expect(tool.status).toBe(429);
   });
 
   it("lets a monitoring tool with the right Bearer secret call /status again and again", async () => {
     for (let i = 0; i < 8; i++) {
-      const tool = await SELF.fetch(`${OAUTH}/status`, { headers: { accept: "application/json", authorization: "Bearer correct horse battery staple" } });
+      const tool = await SELF.fetch(`${OAUTH}/status`, {
+        headers: { accept: "application/json", authorization: "Bearer correct horse battery staple" },
+      });
       expect(tool.status).toBe(200);
     }
   });

@@ -2,8 +2,13 @@ import { env, SELF } from "cloudflare:test";
 import { expect, it } from "vitest";
 
 const kickControl = (path: string, body?: unknown) =>
-  fetch(`http://kick.test/_emulator${path}`, { method: body === undefined ? "GET" : "POST", body: body === undefined ? undefined : JSON.stringify(body) });
-const appTokenCalls = async () => ((await (await kickControl("/grants")).json()) as { grant: string }[]).filter((g) => g.grant === "client_credentials").length;
+  fetch(`http://kick.test/_emulator${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+const appTokenCalls = async () =>
+  ((await (await kickControl("/grants")).json()) as { grant: string }[]).filter((g) => g.grant === "client_credentials")
+    .length;
 
 // `npm run deploy -- --check` asks the deployed oauth Worker whether Kick takes the app's credentials.
 it("says Kick accepts the app's credentials, from the cached app token after the first time", async () => {
@@ -18,7 +23,11 @@ it("says Kick accepts the app's credentials, from the cached app token after the
 
 it("names a refused secret without showing it, and does not ask Kick again for a minute", async () => {
   await (env as unknown as Cloudflare.OauthEnv).TOKENS.delete("app-token");
-  await kickControl("/clients", { client_id: "emulator-client", client_secret: "rotated-in-kicks-settings", redirect_uris: ["http://127.0.0.1:8787/callback"] });
+  await kickControl("/clients", {
+    client_id: "emulator-client",
+    client_secret: "rotated-in-kicks-settings",
+    redirect_uris: ["http://127.0.0.1:8787/callback"],
+  });
   const before = await appTokenCalls();
   const refused = await SELF.fetch("http://127.0.0.1:8787/healthz/kick");
   expect(refused.status).toBe(502);

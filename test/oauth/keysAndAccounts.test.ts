@@ -9,7 +9,12 @@ import { Browser, keyOnPage, kickControl, OAUTH, PASSPHRASE } from "../helpers/b
 import { resetWorkerState } from "../helpers/resetWorkerState";
 
 const E = env as unknown as Cloudflare.OauthEnv;
-const kick = { idBase: "http://kick.test", apiBase: "http://kick.test", clientId: "emulator-client", clientSecret: "emulator-secret" };
+const kick = {
+  idBase: "http://kick.test",
+  apiBase: "http://kick.test",
+  clientId: "emulator-client",
+  clientSecret: "emulator-secret",
+};
 
 let browser: Browser;
 let firstKey: string;
@@ -25,10 +30,17 @@ beforeEach(async () => {
 
 describe("automation keys", () => {
   it("creates a named key limited to some capabilities, shown once, listed without its secret", async () => {
-    const made = await browser.post(`${OAUTH}/accounts/1001/keys`, [["name", "stream deck"], ["capability", "announce"], ["capability", "channel"]]);
+    const made = await browser.post(`${OAUTH}/accounts/1001/keys`, [
+      ["name", "stream deck"],
+      ["capability", "announce"],
+      ["capability", "channel"],
+    ]);
     expect(made.status).toBe(200);
     const key = keyOnPage(await made.text())!;
-    expect(await automationKeys.verify(E.DB, key, Date.now())).toMatchObject({ name: "stream deck", capabilities: ["announce", "channel"] });
+    expect(await automationKeys.verify(E.DB, key, Date.now())).toMatchObject({
+      name: "stream deck",
+      capabilities: ["announce", "channel"],
+    });
     const listed = await automationKeys.list(E.DB, 1001);
     expect(listed.map((k) => k.name)).toEqual(["default", "stream deck"]);
     const page = await (await browser.get(`${OAUTH}/accounts/1001`)).text();
@@ -40,10 +52,28 @@ describe("automation keys", () => {
   it("refuses a key without a name, without capabilities, or with ones the account was not granted", async () => {
     const browserBot = browser;
     for (const [fields, why] of [
-      [[["name", ""], ["capability", "chat"]], "name"],
+      [
+        [
+          ["name", ""],
+          ["capability", "chat"],
+        ],
+        "name",
+      ],
       [[["name", "x"]], "pick at least one"],
-      [[["name", "x"], ["capability", "events"]], "was not granted"],
-      [[["name", "x"], ["capability", "launch_rockets"]], "not a capability"],
+      [
+        [
+          ["name", "x"],
+          ["capability", "events"],
+        ],
+        "was not granted",
+      ],
+      [
+        [
+          ["name", "x"],
+          ["capability", "launch_rockets"],
+        ],
+        "not a capability",
+      ],
     ] as [[string, string][], string][]) {
       const response = await browserBot.post(`${OAUTH}/accounts/1001/keys`, fields);
       expect(response.status).toBe(400);
@@ -71,8 +101,16 @@ describe("disconnecting", () => {
   it("revokes both tokens at Kick, deletes the channel's event subscriptions, the record, the account and its keys", async () => {
     const record = (await readTokenRecord(E, 1001))!;
     const app = createKickClient(kick, { getToken: () => getAppAccessToken(E, kick) });
-    await app.createSubscriptions({ broadcaster_user_id: 1001, events: [{ name: "channel.followed", version: 1 }], method: "webhook" });
-    await app.createSubscriptions({ broadcaster_user_id: 3001, events: [{ name: "channel.followed", version: 1 }], method: "webhook" });
+    await app.createSubscriptions({
+      broadcaster_user_id: 1001,
+      events: [{ name: "channel.followed", version: 1 }],
+      method: "webhook",
+    });
+    await app.createSubscriptions({
+      broadcaster_user_id: 3001,
+      events: [{ name: "channel.followed", version: 1 }],
+      method: "webhook",
+    });
     const response = await browser.post(`${OAUTH}/accounts/1001/disconnect`, {});
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe("/?done=disconnected");
@@ -82,7 +120,9 @@ describe("disconnecting", () => {
     expect(await accounts.get(E.DB, 1001)).toBeNull();
     expect(await automationKeys.verify(E.DB, firstKey, Date.now())).toBeNull();
     // Another channel of the same app keeps its subscription.
-    expect((await kickControl<{ broadcaster_user_id: number }[]>("GET", "/subscriptions")).map((s) => s.broadcaster_user_id)).toEqual([3001]);
+    expect(
+      (await kickControl<{ broadcaster_user_id: number }[]>("GET", "/subscriptions")).map((s) => s.broadcaster_user_id),
+    ).toEqual([3001]);
     expect(await (await browser.get(`${OAUTH}/?done=disconnected`)).text()).toContain("Disconnected");
   });
 
@@ -96,14 +136,22 @@ describe("disconnecting", () => {
 
 describe("status", () => {
   it("lists accounts for people and tools, with needs-re-connect shown", async () => {
-    await E.DB.prepare("UPDATE accounts SET needs_reconnect = 1, reconnect_reason = 'refresh token rejected (invalid_grant)'").run();
+    await E.DB.prepare(
+      "UPDATE accounts SET needs_reconnect = 1, reconnect_reason = 'refresh token rejected (invalid_grant)'",
+    ).run();
     const html = await (await browser.get(`${OAUTH}/status`)).text();
     expect(html).toContain("needs re-connect (refresh token rejected (invalid_grant))");
     const tool = await fetchStatus(`Bearer ${PASSPHRASE}`);
     expect(tool.status).toBe(200);
     const body = await tool.json<{ ok: boolean; data: { accounts: Record<string, unknown>[] } }>();
     expect(body.data.accounts).toEqual([
-      expect.objectContaining({ id: 1001, username: "demo_streamer", state: "needs_reconnect", reconnect_url: `${OAUTH}/`, capabilities: expect.arrayContaining(["chat", "announce"]) }),
+      expect.objectContaining({
+        id: 1001,
+        username: "demo_streamer",
+        state: "needs_reconnect",
+        reconnect_url: `${OAUTH}/`,
+        capabilities: expect.arrayContaining(["chat", "announce"]),
+      }),
     ]);
     expect(JSON.stringify(body)).not.toMatch(/access_token|refresh_token/);
   });

@@ -12,14 +12,20 @@ it("after a connect, no token and no key secret is anywhere in KV or D1 in the c
   await browser.login();
   const { callbackUrl } = await browser.connectThroughKick();
   const key = keyOnPage(await (await browser.get(callbackUrl!)).text())!;
-  const { access_tokens, refresh_tokens } = await kickControl<{ access_tokens: string[]; refresh_tokens: string[] }>("GET", "/tokens?user_id=1001");
+  const { access_tokens, refresh_tokens } = await kickControl<{ access_tokens: string[]; refresh_tokens: string[] }>(
+    "GET",
+    "/tokens?user_id=1001",
+  );
   const secrets = [...access_tokens, ...refresh_tokens, key, key.split("_").slice(2).join("_")];
   expect(secrets.every((s) => s.length > 20)).toBe(true);
 
   let everything = "";
   for (const { name } of (await E.TOKENS.list()).keys) everything += name + (await E.TOKENS.get(name));
-  const { results: tables } = await E.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'").all<{ name: string }>();
-  for (const { name } of tables) everything += JSON.stringify((await E.DB.prepare(`SELECT * FROM "${name}"`).all()).results);
+  const { results: tables } = await E.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'",
+  ).all<{ name: string }>();
+  for (const { name } of tables)
+    everything += JSON.stringify((await E.DB.prepare(`SELECT * FROM "${name}"`).all()).results);
 
   expect(everything).toContain("demo_streamer");
   expect(everything).toMatch(/v1\.[0-9a-f]{8}\./);

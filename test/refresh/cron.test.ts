@@ -25,7 +25,11 @@ beforeEach(async () => {
 });
 
 async function cron(target: RefreshEnv = NO_QUEUE) {
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/5 * * * *" }), target, createExecutionContext());
+  await worker.scheduled(
+    createScheduledController({ scheduledTime: Date.now(), cron: "*/5 * * * *" }),
+    target,
+    createExecutionContext(),
+  );
 }
 
 describe("the cron", () => {
@@ -113,7 +117,10 @@ describe("failures", () => {
     const record = await connectedAccount(E, 1001, MIN);
     await revokeToken(kick(), record.refreshToken, "refresh_token");
     expect(await runRefresh(NO_QUEUE)).toMatchObject({ marked_dead: 1, refreshed: 0 });
-    expect(await accounts.get(E.DB, 1001)).toMatchObject({ needsReconnect: true, reconnectReason: expect.stringContaining("invalid_grant") });
+    expect(await accounts.get(E.DB, 1001)).toMatchObject({
+      needsReconnect: true,
+      reconnectReason: expect.stringContaining("invalid_grant"),
+    });
     expect(await runRefresh(NO_QUEUE)).toMatchObject({ due: 0 });
     await expect(getTokenRecord(E, 1001, kick(), Date.now() + 2 * MIN)).rejects.toBeInstanceOf(NeedsReconnectError);
     expect((await grantsByUser()).get(1001)).toEqual([400]);
@@ -129,7 +136,9 @@ describe("failures", () => {
     const before = Date.now();
     expect(await runRefresh(NO_QUEUE)).toMatchObject({ failed_transient: 1, marked_dead: 0 });
     expect(await accounts.get(E.DB, 1001)).toMatchObject({ needsReconnect: false });
-    const row = await E.DB.prepare("SELECT failures, next_attempt_at FROM token_records WHERE account_id = 1001").first<{ failures: number; next_attempt_at: number }>();
+    const row = await E.DB.prepare(
+      "SELECT failures, next_attempt_at FROM token_records WHERE account_id = 1001",
+    ).first<{ failures: number; next_attempt_at: number }>();
     expect(row!.failures).toBe(1);
     expect(row!.next_attempt_at).toBeGreaterThanOrEqual(before + minimumWait);
     // Not hammered while backing off...
@@ -144,7 +153,10 @@ describe("failures", () => {
     await connectedAccount(E, 1001, MIN);
     await kickControl("POST", "/faults", { method: "POST", path: "/oauth/token", drop: "after" });
     expect(await runRefresh(NO_QUEUE)).toMatchObject({ marked_dead: 1 });
-    expect(await accounts.get(E.DB, 1001)).toMatchObject({ needsReconnect: true, reconnectReason: expect.stringContaining("lost") });
+    expect(await accounts.get(E.DB, 1001)).toMatchObject({
+      needsReconnect: true,
+      reconnectReason: expect.stringContaining("lost"),
+    });
     // One call whose answer was lost (Kick rotated), one retry Kick refused; then nothing more.
     expect((await grantsByUser()).get(1001)).toEqual([200, 400]);
     await runRefresh(NO_QUEUE);
@@ -167,7 +179,13 @@ describe("review findings", () => {
     // The slow refresher's Kick call is held back; its lease (taken 31 s "ago") has already lapsed.
     await kickControl("POST", "/faults", { method: "POST", path: "/oauth/token", delay_ms: 400 });
     const { refreshAccount } = await import("../../shared/refresh/refreshAccount");
-    const slow = refreshAccount(E, { accountId: 1001, owner: "slow-cron", config: kick(), now: Date.now() - 31_000, mode: { kind: "cron", dueBefore: Date.now() } });
+    const slow = refreshAccount(E, {
+      accountId: 1001,
+      owner: "slow-cron",
+      config: kick(),
+      now: Date.now() - 31_000,
+      mode: { kind: "cron", dueBefore: Date.now() },
+    });
     await new Promise((r) => setTimeout(r, 50));
     const fresh = await getTokenRecord(E, 1001, kick());
     expect(await slow).toMatchObject({ kind: "not_due" });

@@ -9,20 +9,40 @@ const HOUR = 3_600_000;
 
 beforeEach(async () => {
   await resetWorkerState(E);
-  await accounts.connect(E.DB, { id: 1001, username: "demo_streamer", role: "broadcaster", scopes: ["kicks:read"], tokenExpiresAt: Date.now(), now: Date.now() });
+  await accounts.connect(E.DB, {
+    id: 1001,
+    username: "demo_streamer",
+    role: "broadcaster",
+    scopes: ["kicks:read"],
+    tokenExpiresAt: Date.now(),
+    now: Date.now(),
+  });
 });
 
-const snapshots = async () => (await E.DB.prepare("SELECT COUNT(*) AS n FROM kicks_snapshots").first<{ n: number }>())!.n;
+const snapshots = async () =>
+  (await E.DB.prepare("SELECT COUNT(*) AS n FROM kicks_snapshots").first<{ n: number }>())!.n;
 
 it("the hourly housekeeping run thins KICKs history; the refresh run does not", async () => {
   const now = Math.floor(Date.now() / HOUR) * HOUR;
   const old = now - 30 * 24 * HOUR;
   // Three rankings in one old hour: retention keeps the first of the hour (and the newest ranking).
   for (const [i, t] of [old, old + 60_000, old + 120_000, now].entries()) {
-    await E.DB.prepare("INSERT INTO kicks_snapshots (account_id, period, taken_at, last_seen_at, digest) VALUES (1001, 'week', ?, ?, ?)").bind(t, t, `d${i}`).run();
+    await E.DB.prepare(
+      "INSERT INTO kicks_snapshots (account_id, period, taken_at, last_seen_at, digest) VALUES (1001, 'week', ?, ?, ?)",
+    )
+      .bind(t, t, `d${i}`)
+      .run();
   }
-  await refresh.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: now }), E, createExecutionContext());
+  await refresh.scheduled(
+    createScheduledController({ cron: "*/5 * * * *", scheduledTime: now }),
+    E,
+    createExecutionContext(),
+  );
   expect(await snapshots()).toBe(4);
-  await refresh.scheduled(createScheduledController({ cron: "17 * * * *", scheduledTime: now + 17 * 60_000 }), E, createExecutionContext());
+  await refresh.scheduled(
+    createScheduledController({ cron: "17 * * * *", scheduledTime: now + 17 * 60_000 }),
+    E,
+    createExecutionContext(),
+  );
   expect(await snapshots()).toBe(2);
 });

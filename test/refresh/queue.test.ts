@@ -14,12 +14,18 @@ const IDS = [1001, 1002, 2001, 2002, 2003];
 /** A queue that keeps what the cron sends, so the test delivers it (and delivers it twice). */
 function recordingQueue() {
   const sent: RefreshMessage[] = [];
-  const queue = { sendBatch: async (messages: { body: RefreshMessage }[]) => void sent.push(...messages.map((m) => m.body)), send: async (body: RefreshMessage) => void sent.push(body) };
+  const queue = {
+    sendBatch: async (messages: { body: RefreshMessage }[]) => void sent.push(...messages.map((m) => m.body)),
+    send: async (body: RefreshMessage) => void sent.push(body),
+  };
   return { sent, queue: queue as unknown as Queue<RefreshMessage> };
 }
 
 async function deliver(bodies: RefreshMessage[]) {
-  const batch = createMessageBatch<RefreshMessage>("kick-edge-refresh", bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
+  const batch = createMessageBatch<RefreshMessage>(
+    "kick-edge-refresh",
+    bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
   const ctx = createExecutionContext();
   await worker.queue(batch, E, ctx);
   return getQueueResult(batch, ctx);
@@ -36,7 +42,11 @@ describe("fan-out through a queue", () => {
     const { sent, queue } = recordingQueue();
     // Limits small enough that 5 due accounts need more than one invocation: 2 per batch.
     const budget = new InvocationBudget({ subrequests: 50, kvOps: 1000, d1Queries: 2 + 2 * 4 });
-    expect(await runRefresh({ ...E, REFRESH_QUEUE: queue }, budget)).toMatchObject({ due: 5, enqueued: 5, refreshed: 0 });
+    expect(await runRefresh({ ...E, REFRESH_QUEUE: queue }, budget)).toMatchObject({
+      due: 5,
+      enqueued: 5,
+      refreshed: 0,
+    });
     expect(sent.map((m) => m.accountIds.length)).toEqual([2, 2, 1]);
     expect(sent.flatMap((m) => m.accountIds).sort()).toEqual([...IDS].sort());
     expect(await grantsByUser()).toEqual(new Map());

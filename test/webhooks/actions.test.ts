@@ -22,12 +22,18 @@ beforeEach(async () => {
   await connectedAccount(E, 1001, 90 * 60_000);
 });
 
-const outcomes = async () => (await eventRows(E)).map((r) => JSON.parse(r.outcome ?? "null") as Record<string, unknown>);
-const run = (sql: string, ...values: unknown[]) => E.DB.prepare(sql).bind(...values).run();
+const outcomes = async () =>
+  (await eventRows(E)).map((r) => JSON.parse(r.outcome ?? "null") as Record<string, unknown>);
+const run = (sql: string, ...values: unknown[]) =>
+  E.DB.prepare(sql)
+    .bind(...values)
+    .run();
 
 describe("go-live", () => {
   beforeEach(async () => {
-    await run("INSERT INTO announce_rules (account_id, template, auto, updated_at) VALUES (1001, 'Live: {title}', 1, 0)");
+    await run(
+      "INSERT INTO announce_rules (account_id, template, auto, updated_at) VALUES (1001, 'Live: {title}', 1, 0)",
+    );
     await kickControl("PATCH", "/channels/1001", { is_live: true, stream_title: "Speedruns" });
   });
 
@@ -54,7 +60,9 @@ describe("go-live", () => {
 
 describe("chat replies", () => {
   it("fill the template and post once per cooldown, so a follow storm posts once", async () => {
-    await run("INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.followed', 'Thanks for the follow, {user}!', 60, 0, 0)");
+    await run(
+      "INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.followed', 'Thanks for the follow, {user}!', 60, 0, 0)",
+    );
     for (let i = 0; i < 3; i++) await deliver(E, await signedEvent("channel.followed"));
     expect((await outcomes()).map((o) => o.reply)).toEqual(["posted", "cooldown", "cooldown"]);
     expect((await chatLog()).map((m) => m.content)).toEqual(["Thanks for the follow, viewer_alice!"]);
@@ -65,12 +73,21 @@ describe("chat replies", () => {
   });
 
   it("answer a redemption when it is made, not when it is settled; nothing without a rule", async () => {
-    await run("INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.reward.redemption.updated', '{user} redeemed {reward}: {input}', 0, 0, 0)");
+    await run(
+      "INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.reward.redemption.updated', '{user} redeemed {reward}: {input}', 0, 0, 0)",
+    );
     await deliver(E, await signedEvent("channel.reward.redemption.updated", { overrides: { status: "accepted" } }));
-    await deliver(E, await signedEvent("channel.reward.redemption.updated", { overrides: { status: "pending", user_input: "play Tetris" } }));
+    await deliver(
+      E,
+      await signedEvent("channel.reward.redemption.updated", {
+        overrides: { status: "pending", user_input: "play Tetris" },
+      }),
+    );
     await deliver(E, await signedEvent("channel.subscription.new"));
     expect((await outcomes()).map((o) => o.reply)).toEqual(["not_new", "posted", "no_rule"]);
-    expect((await chatLog()).map((m) => m.content)).toEqual([expect.stringMatching(/^viewer_alice redeemed .+: play Tetris$/)]);
+    expect((await chatLog()).map((m) => m.content)).toEqual([
+      expect.stringMatching(/^viewer_alice redeemed .+: play Tetris$/),
+    ]);
   });
 });
 
@@ -93,19 +110,40 @@ async function addRelay(name: string, events = ["*"]) {
   const id = `relay-${name}`;
   const secret = `whsec_test_${name}`;
   const sealed = await seal(await keyRing(E), secret, relaySecretContext(id));
-  await run("INSERT INTO relays (id, account_id, name, url, events, secret, created_at) VALUES (?, 1001, ?, ?, ?, ?, 0)", id, name, `https://relay.test/_emulator/inbox/${name}`, JSON.stringify(events), sealed);
+  await run(
+    "INSERT INTO relays (id, account_id, name, url, events, secret, created_at) VALUES (?, 1001, ?, ?, ?, ?, 0)",
+    id,
+    name,
+    `https://relay.test/_emulator/inbox/${name}`,
+    JSON.stringify(events),
+    sealed,
+  );
   return secret;
 }
 
 /** Checks a relay signature the way a receiver would, from the documented scheme alone. */
 async function signatureHolds(secret: string, header: string, body: string) {
   const { t, v1 } = Object.fromEntries(header.split(",").map((p) => p.split("=") as [string, string]));
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["verify"],
+  );
   const mac = Uint8Array.from(v1!.match(/../g)!.map((h) => parseInt(h, 16)));
   return crypto.subtle.verify("HMAC", key, mac, new TextEncoder().encode(`${t}.${body}`));
 }
 
-const deliveries = async () => (await E.DB.prepare("SELECT status, attempts, last_status, next_attempt_at FROM relay_deliveries").all<{ status: string; attempts: number; last_status: number | null; next_attempt_at: number | null }>()).results;
+const deliveries = async () =>
+  (
+    await E.DB.prepare("SELECT status, attempts, last_status, next_attempt_at FROM relay_deliveries").all<{
+      status: string;
+      attempts: number;
+      last_status: number | null;
+      next_attempt_at: number | null;
+    }>()
+  ).results;
 
 describe("relays", () => {
   it("forward the normalized event, signed, to the relays that want its type", async () => {
@@ -118,7 +156,9 @@ describe("relays", () => {
     expect((await inbox("other")).total).toBe(0);
     const got = received[0]!;
     expect(await signatureHolds(secret, got.headers["x-kick-edge-signature"]!, got.body)).toBe(true);
-    expect(await signatureHolds(secret, got.headers["x-kick-edge-signature"]!, got.body.replace("followed", "unfollowed"))).toBe(false);
+    expect(
+      await signatureHolds(secret, got.headers["x-kick-edge-signature"]!, got.body.replace("followed", "unfollowed")),
+    ).toBe(false);
     expect(got.headers["x-kick-edge-event"]).toBe("channel.followed");
     expect(JSON.parse(got.body)).toMatchObject({
       id: event.headers["kick-event-message-id"],
@@ -131,7 +171,9 @@ describe("relays", () => {
       value2: "viewer_alice",
       data: JSON.parse(event.body),
     });
-    expect(await deliveries()).toEqual([expect.objectContaining({ status: "delivered", attempts: 1, last_status: 200 })]);
+    expect(await deliveries()).toEqual([
+      expect.objectContaining({ status: "delivered", attempts: 1, last_status: 200 }),
+    ]);
   });
 
   it("retry a failing receiver with backoff from the cron until it answers", async () => {
@@ -146,7 +188,10 @@ describe("relays", () => {
     // The second wait is 5 minutes from that attempt (which ran a moment after its due time).
     expect(second!.next_attempt_at! - first!.next_attempt_at!).toBeGreaterThanOrEqual(5 * MIN);
     expect(second!.next_attempt_at! - first!.next_attempt_at!).toBeLessThan(5 * MIN + 10_000);
-    expect(await runWebhooksCron(E, second!.next_attempt_at!)).toMatchObject({ relays_retried: 1, relays_delivered: 1 });
+    expect(await runWebhooksCron(E, second!.next_attempt_at!)).toMatchObject({
+      relays_retried: 1,
+      relays_delivered: 1,
+    });
     expect((await inbox("flaky")).received.map((r) => r.answered)).toEqual([503, 503, 200]);
   });
 
@@ -160,7 +205,9 @@ describe("relays", () => {
       attempts++;
     }
     expect(attempts).toBe(6);
-    expect(await deliveries()).toEqual([expect.objectContaining({ status: "dead", attempts: 6, last_status: 500, next_attempt_at: null })]);
+    expect(await deliveries()).toEqual([
+      expect.objectContaining({ status: "dead", attempts: 6, last_status: 500, next_attempt_at: null }),
+    ]);
 
     await run("DELETE FROM relay_deliveries");
     await kickControl("PUT", "/inbox/down", { fail_next: 1, fail_status: 410 });
@@ -170,15 +217,32 @@ describe("relays", () => {
 });
 
 describe("subscription reconciliation", () => {
-  const app = () => createKickClient(kickConfigFromEnv(E), { getToken: () => getAppAccessToken(E, kickConfigFromEnv(E)) });
-  const kicksSubs = async () => (await kickControl<{ id: string; event: string; broadcaster_user_id: number }[]>("GET", "/subscriptions")).filter((s) => s.broadcaster_user_id === 1001);
+  const app = () =>
+    createKickClient(kickConfigFromEnv(E), { getToken: () => getAppAccessToken(E, kickConfigFromEnv(E)) });
+  const kicksSubs = async () =>
+    (await kickControl<{ id: string; event: string; broadcaster_user_id: number }[]>("GET", "/subscriptions")).filter(
+      (s) => s.broadcaster_user_id === 1001,
+    );
 
   it("creates the missing, removes duplicates and unwanted ones, and recreates what Kick dropped", async () => {
     await addRelay("zap", ["channel.followed"]);
-    await run("INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.subscription.new', 'Welcome {user}', 60, 0, 0)");
+    await run(
+      "INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.subscription.new', 'Welcome {user}', 60, 0, 0)",
+    );
     // Kick's state: followed posted twice (two subscriptions), an event nobody wants.
-    await app().createSubscriptions({ broadcaster_user_id: 1001, events: [{ name: "channel.followed", version: 1 }], method: "webhook" });
-    await app().createSubscriptions({ broadcaster_user_id: 1001, events: [{ name: "channel.followed", version: 1 }, { name: "moderation.banned", version: 1 }], method: "webhook" });
+    await app().createSubscriptions({
+      broadcaster_user_id: 1001,
+      events: [{ name: "channel.followed", version: 1 }],
+      method: "webhook",
+    });
+    await app().createSubscriptions({
+      broadcaster_user_id: 1001,
+      events: [
+        { name: "channel.followed", version: 1 },
+        { name: "moderation.banned", version: 1 },
+      ],
+      method: "webhook",
+    });
 
     // Syncs run on even minutes (odd ones re-run lost events).
     const t0 = Math.ceil(Date.now() / (2 * MIN)) * 2 * MIN;
@@ -212,12 +276,20 @@ describe("resilience", () => {
   const odd = () => Math.ceil(Date.now() / (2 * MIN)) * 2 * MIN + MIN;
 
   it("re-runs an event whose work was lost (the isolate died after the answer), once, without repeating replies", async () => {
-    await run("INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.followed', 'Thanks {user}', 0, 0, 0)");
+    await run(
+      "INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.followed', 'Thanks {user}', 0, 0, 0)",
+    );
     await addRelay("zap");
     const event = await signedEvent("channel.followed");
     const id = event.headers["kick-event-message-id"];
     // What the intake leaves before handing the work to waitUntil.
-    await run("INSERT INTO webhook_events (message_id, type, broadcaster_user_id, sent_at, received_at, body) VALUES (?, 'channel.followed', 1001, ?, ?, ?)", id, Date.now(), Date.now() - 3 * MIN, event.body);
+    await run(
+      "INSERT INTO webhook_events (message_id, type, broadcaster_user_id, sent_at, received_at, body) VALUES (?, 'channel.followed', 1001, ?, ?, ?)",
+      id,
+      Date.now(),
+      Date.now() - 3 * MIN,
+      event.body,
+    );
     expect(await runWebhooksCron(E, odd())).toMatchObject({ events_rerun: 1 });
     expect((await outcomes())[0]).toMatchObject({ reply: "skipped_on_rerun", relays: ["delivered"] });
     expect((await inbox("zap")).total).toBe(1);
@@ -231,19 +303,48 @@ describe("resilience", () => {
     await deliver(E, await signedEvent("channel.followed"));
     const { recordRelayResults } = await import("../../shared/webhooks/relayDeliveries");
     const [row] = (await E.DB.prepare("SELECT id FROM relay_deliveries").all<{ id: string }>()).results;
-    await recordRelayResults(E.DB, [{ id: row!.id, lease_id: "an-expired-lease", status: "dead", http_status: 500, error: "late", next_attempt_at: null }], Date.now()).run();
+    await recordRelayResults(
+      E.DB,
+      [
+        {
+          id: row!.id,
+          lease_id: "an-expired-lease",
+          status: "dead",
+          http_status: 500,
+          error: "late",
+          next_attempt_at: null,
+        },
+      ],
+      Date.now(),
+    ).run();
     expect(await deliveries()).toEqual([expect.objectContaining({ status: "delivered", last_status: 200 })]);
   });
 
   it("stays within the Free plan's 50 D1 queries a run with a backlog of relays, syncs and lost events", async () => {
     const { InvocationBudget } = await import("../../shared/refresh/invocationBudget");
     await addRelay("zap");
-    await run("INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.followed', 'Thanks {user}', 0, 0, 0)");
-    for (let user = 3100; user < 3110; user++) await run("INSERT INTO accounts (id, username, role, scopes, connected_at) VALUES (?, ?, 'broadcaster', 'user:read', 0)", user, `streamer${user}`);
+    await run(
+      "INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (1001, 'channel.followed', 'Thanks {user}', 0, 0, 0)",
+    );
+    for (let user = 3100; user < 3110; user++)
+      await run(
+        "INSERT INTO accounts (id, username, role, scopes, connected_at) VALUES (?, ?, 'broadcaster', 'user:read', 0)",
+        user,
+        `streamer${user}`,
+      );
     const event = await signedEvent("channel.followed");
     for (let i = 0; i < 40; i++) {
-      await run("INSERT INTO relay_deliveries (id, relay_id, message_id, body, status, attempts, next_attempt_at, created_at, updated_at) VALUES (?, 'relay-zap', ?, ?, 'pending', 1, 0, 0, 0)", `d${i}`, `m${i}`, JSON.stringify({ type: "channel.followed" }));
-      await run("INSERT INTO webhook_events (message_id, type, broadcaster_user_id, sent_at, received_at, body) VALUES (?, 'channel.followed', 1001, 0, 0, ?)", `lost${i}`, event.body);
+      await run(
+        "INSERT INTO relay_deliveries (id, relay_id, message_id, body, status, attempts, next_attempt_at, created_at, updated_at) VALUES (?, 'relay-zap', ?, ?, 'pending', 1, 0, 0, 0)",
+        `d${i}`,
+        `m${i}`,
+        JSON.stringify({ type: "channel.followed" }),
+      );
+      await run(
+        "INSERT INTO webhook_events (message_id, type, broadcaster_user_id, sent_at, received_at, body) VALUES (?, 'channel.followed', 1001, 0, 0, ?)",
+        `lost${i}`,
+        event.body,
+      );
     }
     for (const at of [odd() - MIN, odd()]) {
       const budget = new InvocationBudget();

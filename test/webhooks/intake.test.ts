@@ -44,14 +44,27 @@ describe("Kick's real signed delivery", () => {
 
   it("verifies with Kick's real key inside the time window, and parses", async () => {
     const d = await read();
-    expect(d).toMatchObject({ messageId: "01JQR5KV0QC94HMETWYNBWRW4Z", type: "livestream.status.updated", sentAt: SENT, payload: { is_live: true, broadcaster: { user_id: 4809577, is_verified: null } } });
+    expect(d).toMatchObject({
+      messageId: "01JQR5KV0QC94HMETWYNBWRW4Z",
+      type: "livestream.status.updated",
+      sentAt: SENT,
+      payload: { is_live: true, broadcaster: { user_id: 4809577, is_verified: null } },
+    });
   });
 
   it.each([
     ["a tampered body", { body: VECTOR.body.replace("Multiplatform", "Multiplatfrom") }, "bad_signature"],
-    ["a tampered timestamp", { headers: { "kick-event-message-timestamp": "2025-04-01T07:56:20Z" }, now: SENT }, "bad_signature"],
+    [
+      "a tampered timestamp",
+      { headers: { "kick-event-message-timestamp": "2025-04-01T07:56:20Z" }, now: SENT },
+      "bad_signature",
+    ],
     ["a tampered message id", { headers: { "kick-event-message-id": "01JQR5KV0QC94HMETWYNBWRW4Y" } }, "bad_signature"],
-    ["a tampered signature", { headers: { "kick-event-signature": `A${VECTOR.headers["kick-event-signature"].slice(1)}` } }, "bad_signature"],
+    [
+      "a tampered signature",
+      { headers: { "kick-event-signature": `A${VECTOR.headers["kick-event-signature"].slice(1)}` } },
+      "bad_signature",
+    ],
     ["a signature that is not base64", { headers: { "kick-event-signature": "%%%not base64%%%" } }, "bad_signature"],
     ["the right signature at today's time", { now: Date.now() }, "stale_timestamp"],
     ["the right signature 6 minutes early", { now: SENT - 6 * 60_000 }, "stale_timestamp"],
@@ -93,12 +106,20 @@ describe("the intake endpoint", () => {
   it.each([
     ["no signature", { headers: { "kick-event-signature": null } }, 400, "missing_header"],
     ["a tampered body", { body: "TAMPER" }, 401, "bad_signature"],
-    ["a stale timestamp", { timestamp: new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d+Z$/, "Z") }, 400, "stale_timestamp"],
+    [
+      "a stale timestamp",
+      { timestamp: new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d+Z$/, "Z") },
+      400,
+      "stale_timestamp",
+    ],
     ["an unknown event type", { headers: { "kick-event-type": "channel.raided" } }, 400, "unknown_event"],
     ["an unknown version", { headers: { "kick-event-version": "2" } }, 400, "unknown_event"],
   ] as const)("refuses %s, records nothing and acts on nothing", async (_, change, status, code) => {
     const event = await signedEvent("channel.followed", "timestamp" in change ? { timestamp: change.timestamp } : {});
-    const answer = await deliver(E, event, { headers: "headers" in change ? change.headers : undefined, body: "body" in change ? change.body : undefined });
+    const answer = await deliver(E, event, {
+      headers: "headers" in change ? change.headers : undefined,
+      body: "body" in change ? change.body : undefined,
+    });
     expect(answer.status).toBe(status);
     expect(answer.json.error!.code).toBe(code);
     expect(await eventRows(E)).toHaveLength(0);
@@ -108,9 +129,15 @@ describe("the intake endpoint", () => {
     const event = await signedEvent("kicks.gifted", { overrides: { gift: { amount: "lots" } } });
     const answer = await deliver(E, event);
     expect(answer.status).toBe(200);
-    expect(answer.json.data).toMatchObject({ accepted: false, reason: "invalid_payload", details: [expect.objectContaining({ field: "gift.amount" })] });
+    expect(answer.json.data).toMatchObject({
+      accepted: false,
+      reason: "invalid_payload",
+      details: [expect.objectContaining({ field: "gift.amount" })],
+    });
     const [row] = await eventRows(E);
-    expect(JSON.parse(row!.outcome!)).toMatchObject({ invalid_payload: [expect.objectContaining({ field: "gift.amount" })] });
+    expect(JSON.parse(row!.outcome!)).toMatchObject({
+      invalid_payload: [expect.objectContaining({ field: "gift.amount" })],
+    });
     expect((await E.DB.prepare("SELECT COUNT(*) AS n FROM kicks_snapshots").first<{ n: number }>())!.n).toBe(0);
   });
 });

@@ -6,7 +6,10 @@ import { As } from "./chat";
 import { announceOnce, PLACEHOLDERS } from "../../../shared/announce/announceOnce";
 
 const Template = nonEmptyText(KICK_LIMITS.chatContentMax).check(
-  z.refine((t) => [...t.matchAll(/\{(\w+)\}/g)].every((m) => (PLACEHOLDERS as readonly string[]).includes(m[1]!)), `may use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`),
+  z.refine(
+    (t) => [...t.matchAll(/\{(\w+)\}/g)].every((m) => (PLACEHOLDERS as readonly string[]).includes(m[1]!)),
+    `may use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
+  ),
 );
 
 export const announce = defineAction({

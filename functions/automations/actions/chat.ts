@@ -17,7 +17,12 @@ export const sendChat = defineAction({
   input: z.object({ message: nonEmptyText(KICK_LIMITS.chatContentMax), reply_to: z.optional(MessageId), as: As }),
   async run(ctx) {
     const kick = await speaker(ctx);
-    const sent = await kick.sendChat({ type: "user", broadcaster_user_id: ctx.account.id, content: ctx.input.message, reply_to_message_id: ctx.input.reply_to });
+    const sent = await kick.sendChat({
+      type: "user",
+      broadcaster_user_id: ctx.account.id,
+      content: ctx.input.message,
+      reply_to_message_id: ctx.input.reply_to,
+    });
     return { sent: sent.is_sent, message_id: sent.message_id };
   },
   text: (d) => (d.sent ? "Sent." : "Kick did not send it."),

@@ -24,7 +24,10 @@ const ReplyInput = z
   })
   .check(
     z.refine(
-      (v) => [...v.template.matchAll(/\{(\w+)\}/g)].every((m) => (REPLY_PLACEHOLDERS[v.event] as readonly string[]).includes(m[1]!)),
+      (v) =>
+        [...v.template.matchAll(/\{(\w+)\}/g)].every((m) =>
+          (REPLY_PLACEHOLDERS[v.event] as readonly string[]).includes(m[1]!),
+        ),
       { message: "uses a placeholder this event lacks (GET /v1/events/replies lists them)", path: ["template"] },
     ),
   );
@@ -59,11 +62,18 @@ export const listEventReplies = defineAction({
   mutating: false,
   input: z.object({}),
   async run(ctx) {
-    const { results } = await ctx.env.DB.prepare("SELECT event, template, cooldown_seconds, as_bot FROM event_replies WHERE account_id = ? ORDER BY event")
+    const { results } = await ctx.env.DB.prepare(
+      "SELECT event, template, cooldown_seconds, as_bot FROM event_replies WHERE account_id = ? ORDER BY event",
+    )
       .bind(ctx.account.id)
       .all<{ event: ReplyEvent; template: string; cooldown_seconds: number; as_bot: number }>();
     return {
-      replies: results.map((r) => ({ event: r.event, template: r.template, cooldown_seconds: r.cooldown_seconds, as: r.as_bot ? "bot" : "broadcaster" })),
+      replies: results.map((r) => ({
+        event: r.event,
+        template: r.template,
+        cooldown_seconds: r.cooldown_seconds,
+        as: r.as_bot ? "bot" : "broadcaster",
+      })),
       placeholders: REPLY_PLACEHOLDERS,
     };
   },
@@ -78,8 +88,11 @@ export const deleteEventReply = defineAction({
   mutating: true,
   input: z.object({ event: z.enum(REPLY_EVENTS) }),
   async run(ctx) {
-    const deleted = await ctx.env.DB.prepare("DELETE FROM event_replies WHERE account_id = ? AND event = ?").bind(ctx.account.id, ctx.input.event).run();
-    if (deleted.meta.changes === 0) throw new TriggerError(404, "reply_not_found", `There is no reply set for ${ctx.input.event}.`);
+    const deleted = await ctx.env.DB.prepare("DELETE FROM event_replies WHERE account_id = ? AND event = ?")
+      .bind(ctx.account.id, ctx.input.event)
+      .run();
+    if (deleted.meta.changes === 0)
+      throw new TriggerError(404, "reply_not_found", `There is no reply set for ${ctx.input.event}.`);
     return { deleted: ctx.input.event };
   },
 });
@@ -106,11 +119,25 @@ export const createRelay = defineAction({
     const id = newRelayId(ctx.now);
     const secret = `whsec_${randomToken(24)}`;
     const sealed = await seal(await keyRing(ctx.env), secret, relaySecretContext(id));
-    const inserted = await ctx.env.DB.prepare("INSERT INTO relays (id, account_id, name, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, name) DO NOTHING")
+    const inserted = await ctx.env.DB.prepare(
+      "INSERT INTO relays (id, account_id, name, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, name) DO NOTHING",
+    )
       .bind(id, ctx.account.id, ctx.input.name, ctx.input.url, JSON.stringify(events), sealed, ctx.now)
       .run();
-    if (inserted.meta.changes === 0) throw new TriggerError(409, "relay_exists", `A relay called "${ctx.input.name}" exists; delete it first or pick another name.`);
-    return { id, name: ctx.input.name, url: ctx.input.url, events, secret, note: "Shown once: receivers check X-Kick-Edge-Signature with it (docs/webhooks.md)." };
+    if (inserted.meta.changes === 0)
+      throw new TriggerError(
+        409,
+        "relay_exists",
+        `A relay called "${ctx.input.name}" exists; delete it first or pick another name.`,
+      );
+    return {
+      id,
+      name: ctx.input.name,
+      url: ctx.input.url,
+      events,
+      secret,
+      note: "Shown once: receivers check X-Kick-Edge-Signature with it (docs/webhooks.md).",
+    };
   },
 });
 
@@ -128,8 +155,21 @@ export const listRelays = defineAction({
          COUNT(d.status = 'dead' OR NULL) AS dead FROM relays r LEFT JOIN relay_deliveries d ON d.relay_id = r.id WHERE r.account_id = ? GROUP BY r.id ORDER BY r.name`,
     )
       .bind(ctx.account.id)
-      .all<{ id: string; name: string; url: string; events: string; created_at: number; delivered: number; pending: number; dead: number }>();
-    return results.map((r) => ({ ...r, events: JSON.parse(r.events) as string[], created_at: new Date(r.created_at).toISOString() }));
+      .all<{
+        id: string;
+        name: string;
+        url: string;
+        events: string;
+        created_at: number;
+        delivered: number;
+        pending: number;
+        dead: number;
+      }>();
+    return results.map((r) => ({
+      ...r,
+      events: JSON.parse(r.events) as string[],
+      created_at: new Date(r.created_at).toISOString(),
+    }));
   },
 });
 
@@ -142,8 +182,11 @@ export const deleteRelay = defineAction({
   mutating: true,
   input: z.object({ id: z.string().check(z.minLength(1)) }),
   async run(ctx) {
-    const deleted = await ctx.env.DB.prepare("DELETE FROM relays WHERE account_id = ? AND id = ?").bind(ctx.account.id, ctx.input.id).run();
-    if (deleted.meta.changes === 0) throw new TriggerError(404, "relay_not_found", `There is no relay ${ctx.input.id}.`);
+    const deleted = await ctx.env.DB.prepare("DELETE FROM relays WHERE account_id = ? AND id = ?")
+      .bind(ctx.account.id, ctx.input.id)
+      .run();
+    if (deleted.meta.changes === 0)
+      throw new TriggerError(404, "relay_not_found", `There is no relay ${ctx.input.id}.`);
     return { deleted: ctx.input.id };
   },
 });
@@ -155,7 +198,10 @@ export const listRelayDeliveries = defineAction({
   path: "/v1/events/deliveries",
   capability: "events",
   mutating: false,
-  input: z.object({ status: z.optional(z.enum(["pending", "delivered", "dead"])), limit: z.optional(intBetween(1, 100)) }),
+  input: z.object({
+    status: z.optional(z.enum(["pending", "delivered", "dead"])),
+    limit: z.optional(intBetween(1, 100)),
+  }),
   async run(ctx) {
     const { results } = await ctx.env.DB.prepare(
       `SELECT d.id, r.name AS relay, d.message_id, d.status, d.attempts, d.last_status, d.last_error, d.next_attempt_at, d.updated_at, d.body ->> 'type' AS type
@@ -165,7 +211,7 @@ export const listRelayDeliveries = defineAction({
       .all<Record<string, unknown>>();
     return results;
   },
-  });
+});
 
 export const retryRelayDelivery = defineAction({
   name: "retryRelayDelivery",
@@ -181,7 +227,8 @@ export const retryRelayDelivery = defineAction({
     )
       .bind(ctx.now, ctx.input.id, ctx.account.id)
       .run();
-    if (requeued.meta.changes === 0) throw new TriggerError(404, "delivery_not_found", `There is no dead delivery ${ctx.input.id}.`);
+    if (requeued.meta.changes === 0)
+      throw new TriggerError(404, "delivery_not_found", `There is no dead delivery ${ctx.input.id}.`);
     return { id: ctx.input.id, status: "pending", note: "The webhooks Worker's minute cron sends it." };
   },
 });
@@ -196,5 +243,6 @@ export const syncSubscriptions = defineAction({
   allowGet: true,
   input: z.object({}),
   run: (ctx) => reconcileSubscriptions(ctx.env, ctx.config, ctx.account, ctx.now),
-  text: (s) => `Subscriptions: ${s.kept + s.created.length} of ${s.desired.length}; created ${s.created.length}, removed ${s.removed_duplicates + s.removed_unwanted}.`,
+  text: (s) =>
+    `Subscriptions: ${s.kept + s.created.length} of ${s.desired.length}; created ${s.created.length}, removed ${s.removed_duplicates + s.removed_unwanted}.`,
 });

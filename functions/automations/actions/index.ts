@@ -3,12 +3,30 @@ import { announce, setAnnounceRule } from "./announce";
 import { setChannel } from "./channel";
 import { deleteChat, sendChat } from "./chat";
 import { ban, timeout, unban } from "./moderation";
-import { acceptRedemptions, createReward, deleteReward, listRedemptions, listRewards, rejectRedemptions, updateReward } from "./rewards";
+import {
+  acceptRedemptions,
+  createReward,
+  deleteReward,
+  listRedemptions,
+  listRewards,
+  rejectRedemptions,
+  updateReward,
+} from "./rewards";
 import { status, whoami } from "./status";
 import { deleteTimer, listTimers, setTimer } from "./timers";
 import { kicksGain, kicksHistory, kicksLeaderboard, kicksSnapshot, kicksTop } from "./kicks";
 import { historyData, overlayData } from "../overlay/overlayData";
-import { createRelay, deleteEventReply, deleteRelay, listEventReplies, listRelayDeliveries, listRelays, retryRelayDelivery, setEventReply, syncSubscriptions } from "./events";
+import {
+  createRelay,
+  deleteEventReply,
+  deleteRelay,
+  listEventReplies,
+  listRelayDeliveries,
+  listRelays,
+  retryRelayDelivery,
+  setEventReply,
+  syncSubscriptions,
+} from "./events";
 
 /** Every trigger endpoint, in the order the OpenAPI document lists them. */
 export const ACTIONS: Action[] = [

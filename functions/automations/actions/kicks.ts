@@ -9,7 +9,9 @@ import { liveStream } from "../../../shared/announce/liveStream";
 
 const Period = z.optional(z.enum(PERIODS));
 const Top = z.optional(intBetween(1, 100));
-const Time = z.string().check(z.refine((t) => !Number.isNaN(Date.parse(t)), "must be a date and time, e.g. 2026-11-25T20:00:00Z"));
+const Time = z
+  .string()
+  .check(z.refine((t) => !Number.isNaN(Date.parse(t)), "must be a date and time, e.g. 2026-11-25T20:00:00Z"));
 const iso = (ms: number) => new Date(ms).toISOString();
 const startOfWeek = (now: number) => {
   const d = new Date(now);
@@ -29,7 +31,8 @@ export const kicksSnapshot = defineAction({
     const result = await takeSnapshot(ctx.env.DB, ctx.kick, ctx.account.id, ctx.now);
     return { taken_at: iso(result.taken_at), changed: result.changed, unchanged: result.unchanged };
   },
-  text: (d) => (d.changed.length ? `Snapshot taken (changed: ${d.changed.join(", ")}).` : "Snapshot taken (no change)."),
+  text: (d) =>
+    d.changed.length ? `Snapshot taken (changed: ${d.changed.join(", ")}).` : "Snapshot taken (no change).",
 });
 
 export const kicksLeaderboard = defineAction({
@@ -78,11 +81,29 @@ export const kicksHistory = defineAction({
   capability: "kicks",
   mutating: false,
   input: z
-    .object({ user: z.optional(z.string().check(z.minLength(1))), user_id: z.optional(z.int().check(z.positive())), period: Period })
-    .check(z.refine((v) => (v.user === undefined) !== (v.user_id === undefined), { message: "give user (a username) or user_id, exactly one", path: ["user"] })),
+    .object({
+      user: z.optional(z.string().check(z.minLength(1))),
+      user_id: z.optional(z.int().check(z.positive())),
+      period: Period,
+    })
+    .check(
+      z.refine((v) => (v.user === undefined) !== (v.user_id === undefined), {
+        message: "give user (a username) or user_id, exactly one",
+        path: ["user"],
+      }),
+    ),
   async run(ctx) {
-    const rows = await kicksQueries.history(ctx.env.DB, ctx.account.id, ctx.input.period ?? "lifetime", { id: ctx.input.user_id, name: ctx.input.user?.replace(/^@/, "") });
-    return rows.map((r) => ({ at: iso(r.taken_at), until: iso(r.until), rank: r.rank, amount: r.amount, username: r.username }));
+    const rows = await kicksQueries.history(ctx.env.DB, ctx.account.id, ctx.input.period ?? "lifetime", {
+      id: ctx.input.user_id,
+      name: ctx.input.user?.replace(/^@/, ""),
+    });
+    return rows.map((r) => ({
+      at: iso(r.taken_at),
+      until: iso(r.until),
+      rank: r.rank,
+      amount: r.amount,
+      username: r.username,
+    }));
   },
   csv: (d) => toCsv(d, ["at", "until", "rank", "amount", "username"]),
 });
@@ -99,11 +120,20 @@ export const kicksGain = defineAction({
     let since: number;
     if (ctx.input.since === "stream") {
       const live = await liveStream(ctx);
-      if (!live) throw new TriggerError(409, "not_live", "The channel is not live, so there is no current stream to count from.");
+      if (!live)
+        throw new TriggerError(
+          409,
+          "not_live",
+          "The channel is not live, so there is no current stream to count from.",
+        );
       since = Date.parse(live.started_at);
     } else since = ctx.input.since === "week" ? startOfWeek(ctx.now) : Date.parse(ctx.input.since);
     const until = ctx.input.until ? Date.parse(ctx.input.until) : ctx.now;
-    return { since: iso(since), until: iso(until), gifters: await kicksQueries.gain(ctx.env.DB, ctx.account.id, since, until, ctx.input.top) };
+    return {
+      since: iso(since),
+      until: iso(until),
+      gifters: await kicksQueries.gain(ctx.env.DB, ctx.account.id, since, until, ctx.input.top),
+    };
   },
   text: (d) => d.gifters.map((g, i) => `${i + 1}. ${g.username} +${g.gained}`).join(" | ") || "No KICKs gifted yet.",
   csv: (d) => toCsv(d.gifters, ["user_id", "username", "gained"]),

@@ -1,5 +1,10 @@
 import * as z from "zod/mini";
-import { CreateRewardInput, ListRedemptionsInput, RedemptionIdsInput, UpdateRewardInput } from "../../../shared/kick/schemas/rewards";
+import {
+  CreateRewardInput,
+  ListRedemptionsInput,
+  RedemptionIdsInput,
+  UpdateRewardInput,
+} from "../../../shared/kick/schemas/rewards";
 import { Ulid } from "../../../shared/kick/schemas/common";
 import { defineAction } from "../Action";
 
@@ -75,7 +80,9 @@ const settle = (decision: "accept" | "reject") =>
     mutating: true,
     input: RedemptionIdsInput,
     async run(ctx) {
-      const failures = await (decision === "accept" ? ctx.kick.acceptRedemptions(ctx.input) : ctx.kick.rejectRedemptions(ctx.input));
+      const failures = await (decision === "accept"
+        ? ctx.kick.acceptRedemptions(ctx.input)
+        : ctx.kick.rejectRedemptions(ctx.input));
       const failed = new Set(failures.map((f) => f.id));
       return { succeeded: ctx.input.ids.filter((id) => !failed.has(id)), failed: failures };
     },

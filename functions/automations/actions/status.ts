@@ -18,7 +18,9 @@ export const whoami = defineAction({
         username: a.username,
         role: a.role,
         needs_reconnect: a.needsReconnect,
-        ...(a.needsReconnect ? { reconnect_reason: a.reconnectReason, reconnect_url: `${(ctx.env.OAUTH_URL || "").replace(/\/$/, "")}/` } : {}),
+        ...(a.needsReconnect
+          ? { reconnect_reason: a.reconnectReason, reconnect_url: `${(ctx.env.OAUTH_URL || "").replace(/\/$/, "")}/` }
+          : {}),
       },
       key: { id: ctx.key.id, name: ctx.key.name, capabilities: ctx.key.capabilities, allow_get: ctx.key.allowGet },
     };

@@ -4,7 +4,9 @@ import { intBetween, nonEmptyText } from "../../../shared/kick/schemas/common";
 import { defineAction } from "../Action";
 import { TriggerError } from "../../../shared/http/TriggerError";
 
-const TimerName = z.string().check(z.regex(/^[A-Za-z0-9 _-]{1,40}$/, "must be 1 to 40 letters, digits, spaces, - or _"));
+const TimerName = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9 _-]{1,40}$/, "must be 1 to 40 letters, digits, spaces, - or _"));
 
 interface TimerRow {
   name: string;
@@ -13,7 +15,13 @@ interface TimerRow {
   enabled: number;
   last_posted_at: number | null;
 }
-const view = (t: TimerRow) => ({ name: t.name, message: t.message, interval_minutes: t.interval_minutes, enabled: t.enabled === 1, last_posted_at: t.last_posted_at === null ? null : new Date(t.last_posted_at).toISOString() });
+const view = (t: TimerRow) => ({
+  name: t.name,
+  message: t.message,
+  interval_minutes: t.interval_minutes,
+  enabled: t.enabled === 1,
+  last_posted_at: t.last_posted_at === null ? null : new Date(t.last_posted_at).toISOString(),
+});
 
 export const listTimers = defineAction({
   name: "listTimers",
@@ -24,7 +32,9 @@ export const listTimers = defineAction({
   mutating: false,
   input: z.object({}),
   async run(ctx) {
-    const { results } = await ctx.env.DB.prepare("SELECT * FROM timers WHERE account_id = ? ORDER BY name").bind(ctx.account.id).all<TimerRow>();
+    const { results } = await ctx.env.DB.prepare("SELECT * FROM timers WHERE account_id = ? ORDER BY name")
+      .bind(ctx.account.id)
+      .all<TimerRow>();
     return results.map(view);
   },
 });
@@ -36,7 +46,12 @@ export const setTimer = defineAction({
   path: "/v1/timers",
   capability: "chat",
   mutating: true,
-  input: z.object({ name: TimerName, message: nonEmptyText(KICK_LIMITS.chatContentMax), interval_minutes: intBetween(1, 1440), enabled: z.optional(z.boolean()) }),
+  input: z.object({
+    name: TimerName,
+    message: nonEmptyText(KICK_LIMITS.chatContentMax),
+    interval_minutes: intBetween(1, 1440),
+    enabled: z.optional(z.boolean()),
+  }),
   async run(ctx) {
     const { name, message, interval_minutes, enabled = true } = ctx.input;
     await ctx.env.DB.prepare(
@@ -58,8 +73,11 @@ export const deleteTimer = defineAction({
   mutating: true,
   input: z.object({ name: TimerName }),
   async run(ctx) {
-    const deleted = await ctx.env.DB.prepare("DELETE FROM timers WHERE account_id = ? AND name = ?").bind(ctx.account.id, ctx.input.name).run();
-    if (deleted.meta.changes === 0) throw new TriggerError(404, "timer_not_found", `There is no timer called "${ctx.input.name}".`);
+    const deleted = await ctx.env.DB.prepare("DELETE FROM timers WHERE account_id = ? AND name = ?")
+      .bind(ctx.account.id, ctx.input.name)
+      .run();
+    if (deleted.meta.changes === 0)
+      throw new TriggerError(404, "timer_not_found", `There is no timer called "${ctx.input.name}".`);
     return { deleted: ctx.input.name };
   },
 });

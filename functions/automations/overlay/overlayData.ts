@@ -42,7 +42,17 @@ export const historyData = defineAction({
     const series = [];
     for (const e of latest?.entries ?? []) {
       const rows = await kicksQueries.history(ctx.env.DB, ctx.account.id, "lifetime", { id: e.user_id });
-      series.push({ username: e.username, points: rows.flatMap((r) => (r.amount === null ? [] : [{ at: r.taken_at, amount: r.amount }, { at: r.until, amount: r.amount }])) });
+      series.push({
+        username: e.username,
+        points: rows.flatMap((r) =>
+          r.amount === null
+            ? []
+            : [
+                { at: r.taken_at, amount: r.amount },
+                { at: r.until, amount: r.amount },
+              ],
+        ),
+      });
     }
     return series;
   },

@@ -9,7 +9,6 @@ import { examples } from "./examples";
 import { layout } from "./layout";
 import { when } from "./when";
 
-
 export interface NewKey {
   key: string;
   name: string;
@@ -19,7 +18,9 @@ export interface NewKey {
 export function accountPage(account: Account, keys: AutomationKeyInfo[], automationsUrl: string, newKey?: NewKey) {
   const granted = capabilitiesGranted(account.scopes, true);
   const keyRows = keys.map(
-    (k) => html`<tr><td>${k.name}<br><code class="muted">ke_${k.id}_…</code></td><td>${k.capabilities.map((c) => CAPABILITY_WORDS[c].label).join(", ")}</td>
+    (
+      k,
+    ) => html`<tr><td>${k.name}<br><code class="muted">ke_${k.id}_…</code></td><td>${k.capabilities.map((c) => CAPABILITY_WORDS[c].label).join(", ")}</td>
 <td>${when(k.createdAt)}</td><td>${when(k.lastUsedAt)}</td>
 <td><form class="inline" method="post" action="/accounts/${account.id}/keys/${k.id}/revoke"><button class="danger" aria-label="Revoke ${k.name}">Revoke</button></form></td></tr>`,
   );

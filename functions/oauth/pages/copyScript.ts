@@ -5,6 +5,8 @@ let hash: Promise<string> | undefined;
 
 /** base64 SHA-256 of the script, for the CSP's script-src. */
 export function copyScriptHash(): Promise<string> {
-  hash ??= crypto.subtle.digest("SHA-256", new TextEncoder().encode(COPY_SCRIPT)).then((d) => btoa(String.fromCharCode(...new Uint8Array(d))));
+  hash ??= crypto.subtle
+    .digest("SHA-256", new TextEncoder().encode(COPY_SCRIPT))
+    .then((d) => btoa(String.fromCharCode(...new Uint8Array(d))));
   return hash;
 }

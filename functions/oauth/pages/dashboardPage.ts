@@ -5,7 +5,6 @@ import { html } from "../../../shared/http/html";
 import { layout } from "./layout";
 import { when } from "./when";
 
-
 export function accountStatus(a: Account): string {
   return a.needsReconnect ? `needs re-connect${a.reconnectReason ? ` (${a.reconnectReason})` : ""}` : "connected";
 }
@@ -13,13 +12,20 @@ export function accountStatus(a: Account): string {
 /** Connected accounts, and the form that connects another. */
 export function dashboardPage(accounts: Account[], notice?: string) {
   const rows = accounts.map(
-    (a) => html`<tr><td><a href="/accounts/${a.id}">${a.username}</a><br><span class="muted">${a.role} · ${a.id}</span></td>
+    (
+      a,
+    ) => html`<tr><td><a href="/accounts/${a.id}">${a.username}</a><br><span class="muted">${a.role} · ${a.id}</span></td>
 <td class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
-<td>${capabilitiesGranted(a.scopes).map((c) => CAPABILITY_WORDS[c].label).join(", ") || "identity only"}</td>
+<td>${
+      capabilitiesGranted(a.scopes)
+        .map((c) => CAPABILITY_WORDS[c].label)
+        .join(", ") || "identity only"
+    }</td>
 <td>${when(a.tokenExpiresAt)}</td></tr>`,
   );
   const boxes = CONNECT_CAPABILITIES.map(
-    (c) => html`<label><input type="checkbox" name="capability" value="${c}" checked> <strong>${CAPABILITY_WORDS[c].label}</strong> <span class="muted">— ${CAPABILITY_WORDS[c].why} (${CAPABILITIES[c].scopes.join(", ")})</span></label>`,
+    (c) =>
+      html`<label><input type="checkbox" name="capability" value="${c}" checked> <strong>${CAPABILITY_WORDS[c].label}</strong> <span class="muted">— ${CAPABILITY_WORDS[c].why} (${CAPABILITIES[c].scopes.join(", ")})</span></label>`,
   );
   return layout(
     "Accounts",

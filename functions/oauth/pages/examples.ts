@@ -2,10 +2,22 @@
 export function examples(automationsUrl: string, key: string) {
   const base = automationsUrl.replace(/\/$/, "");
   return [
-    { tool: "curl", text: `curl -X POST ${base}/v1/chat -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" -d '{"message":"Hello from kick-edge"}'` },
-    { tool: "Zapier (Webhooks by Zapier, POST)", text: `URL: ${base}/v1/chat\nPayload Type: json\nData: message | your text\nHeaders: X-Api-Key | ${key}` },
-    { tool: "IFTTT (Make a web request)", text: `URL: ${base}/v1/chat?key=${key}\nMethod: POST\nContent Type: application/json\nBody: {"message": "your text"}` },
-    { tool: "Stream Deck (Website action, GET in background; key must allow GET)", text: `${base}/v1/announce?key=${key}` },
+    {
+      tool: "curl",
+      text: `curl -X POST ${base}/v1/chat -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" -d '{"message":"Hello from kick-edge"}'`,
+    },
+    {
+      tool: "Zapier (Webhooks by Zapier, POST)",
+      text: `URL: ${base}/v1/chat\nPayload Type: json\nData: message | your text\nHeaders: X-Api-Key | ${key}`,
+    },
+    {
+      tool: "IFTTT (Make a web request)",
+      text: `URL: ${base}/v1/chat?key=${key}\nMethod: POST\nContent Type: application/json\nBody: {"message": "your text"}`,
+    },
+    {
+      tool: "Stream Deck (Website action, GET in background; key must allow GET)",
+      text: `${base}/v1/announce?key=${key}`,
+    },
     { tool: "Nightbot (!live)", text: `$(urlfetch ${base}/v1/status?format=text&key=${key})` },
     { tool: "Check the key", text: `${base}/v1/whoami?key=${key}` },
   ];

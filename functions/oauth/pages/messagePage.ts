@@ -2,6 +2,14 @@ import { html } from "../../../shared/http/html";
 import { layout } from "./layout";
 
 /** A plain page that says what happened and what to do next. */
-export function messagePage(title: string, message: string, { signedIn = false, next = "/" }: { signedIn?: boolean; next?: string } = {}) {
-  return layout(title, html`<h1>${title}</h1><div class="card"><p>${message}</p><p><a href="${next}">Back to kick-edge</a></p></div>`, { signedIn });
+export function messagePage(
+  title: string,
+  message: string,
+  { signedIn = false, next = "/" }: { signedIn?: boolean; next?: string } = {},
+) {
+  return layout(
+    title,
+    html`<h1>${title}</h1><div class="card"><p>${message}</p><p><a href="${next}">Back to kick-edge</a></p></div>`,
+    { signedIn },
+  );
 }

@@ -19,10 +19,15 @@ async function accountOr404(env: OAuthEnv, params: Params) {
   return Number.isInteger(id) ? accounts.get(env.DB, id) : null;
 }
 
-const gone = () => page(messagePage("No such account", "That account is not connected here.", { signedIn: true }), { status: 404 });
+const gone = () =>
+  page(messagePage("No such account", "That account is not connected here.", { signedIn: true }), { status: 404 });
 
 /** GET /accounts/:id */
-export async function showAccount(request: Request & { params: Params }, env: OAuthEnv, now: number): Promise<Response> {
+export async function showAccount(
+  request: Request & { params: Params },
+  env: OAuthEnv,
+  now: number,
+): Promise<Response> {
   const stop = await guard(request, env, now);
   if (stop) return stop;
   const account = await accountOr404(env, request.params);
@@ -44,12 +49,34 @@ export async function createKey(request: Request & { params: Params }, env: OAut
     name.length === 0 || name.length > 60 ? "name: give the key a name of 1 to 60 characters" : null,
     picked.length === 0 ? "capability: pick at least one thing the key may do" : null,
     ...picked.filter((c) => !isCapability(c)).map((c) => `capability: ${c} is not a capability`),
-    ...picked.filter((c) => isCapability(c) && !granted.includes(c)).map((c) => `capability: ${isCapability(c) ? CAPABILITY_WORDS[c].label : c} was not granted to this account (re-connect to add it)`),
-    picked.includes("overlay") && picked.length > 1 ? "capability: an overlay key is read-only and can do nothing else; make it with only the overlay" : null,
+    ...picked
+      .filter((c) => isCapability(c) && !granted.includes(c))
+      .map(
+        (c) =>
+          `capability: ${isCapability(c) ? CAPABILITY_WORDS[c].label : c} was not granted to this account (re-connect to add it)`,
+      ),
+    picked.includes("overlay") && picked.length > 1
+      ? "capability: an overlay key is read-only and can do nothing else; make it with only the overlay"
+      : null,
   ].filter((p): p is string => p !== null);
-  if (problems.length) return page(messagePage("Key not created", problems.join(". ") + ".", { signedIn: true, next: `/accounts/${account.id}` }), { status: 400 });
-  const created = await automationKeys.create(env.DB, { accountId: account.id, name, capabilities: picked.filter(isCapability), allowGet: form.get("allow_get") === "on", now });
-  return page(accountPage(account, await automationKeys.list(env.DB, account.id), env.AUTOMATIONS_URL, { key: created.key, name }));
+  if (problems.length)
+    return page(
+      messagePage("Key not created", problems.join(". ") + ".", { signedIn: true, next: `/accounts/${account.id}` }),
+      { status: 400 },
+    );
+  const created = await automationKeys.create(env.DB, {
+    accountId: account.id,
+    name,
+    capabilities: picked.filter(isCapability),
+    allowGet: form.get("allow_get") === "on",
+    now,
+  });
+  return page(
+    accountPage(account, await automationKeys.list(env.DB, account.id), env.AUTOMATIONS_URL, {
+      key: created.key,
+      name,
+    }),
+  );
 }
 
 /** POST /accounts/:id/keys/:keyId/revoke */
@@ -77,7 +104,12 @@ export async function disconnect(request: Request & { params: Params }, env: OAu
   await deleteTokenRecord(env, account.id);
   const config = kickFor(env);
   await Promise.allSettled([
-    ...(record ? [revokeToken(config, record.refreshToken, "refresh_token"), revokeToken(config, record.accessToken, "access_token")] : []),
+    ...(record
+      ? [
+          revokeToken(config, record.refreshToken, "refresh_token"),
+          revokeToken(config, record.accessToken, "access_token"),
+        ]
+      : []),
     // Its events must stop arriving at the webhooks Worker (the subscriptions belong to the app).
     ...(account.role === "broadcaster" ? [unsubscribeChannel(env, config, account.id, now)] : []),
   ]);

@@ -2,7 +2,15 @@ import { accounts } from "../../../shared/accounts/accounts";
 import { capabilitiesGranted } from "../../../shared/capabilities";
 import { readCookies, setCookie, isSecureRequest } from "../../../shared/http/cookies";
 import { automationKeys } from "../../../shared/keys/automationKeys";
-import { createKickClient, exchangeCode, KickError, KickInvalidGrantError, parseScopes, revokeToken, staticToken } from "../../../shared/kick/index";
+import {
+  createKickClient,
+  exchangeCode,
+  KickError,
+  KickInvalidGrantError,
+  parseScopes,
+  revokeToken,
+  staticToken,
+} from "../../../shared/kick/index";
 import { storeNewTokens } from "../../../shared/tokens/tokenStore";
 import { guard } from "../guard";
 import { kickFor } from "../kickFor";
@@ -15,14 +23,19 @@ import { BROWSER_COOKIE, browserCookieName } from "./connect";
 
 const REFUSALS: Record<Extract<FlowCheck, { ok: false }>["reason"], string> = {
   missing: "Kick's answer carried no state, so it cannot be matched to a connect you started. Nothing was connected.",
-  unknown_or_used: "This sign-in link is unknown or was already used. Nothing was connected. Start again from the accounts page.",
-  expired: "This sign-in took longer than 10 minutes and expired. Nothing was connected. Start again from the accounts page.",
+  unknown_or_used:
+    "This sign-in link is unknown or was already used. Nothing was connected. Start again from the accounts page.",
+  expired:
+    "This sign-in took longer than 10 minutes and expired. Nothing was connected. Start again from the accounts page.",
   other_browser: "This sign-in was started in another browser. Nothing was connected. Start again from this browser.",
 };
 
 /** Whether this Kick account may be connected here (ALLOWED_KICK_USERS: ids or usernames). */
 export function allowed(env: OAuthEnv, id: number, username: string): boolean {
-  const list = (env.ALLOWED_KICK_USERS ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const list = (env.ALLOWED_KICK_USERS ?? "")
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   return list.length === 0 || list.includes(String(id)) || list.includes(username.toLowerCase());
 }
 
@@ -34,14 +47,21 @@ export async function callback(request: Request, env: OAuthEnv, now: number): Pr
   const stop = await guard(request, env, now);
   if (stop) return stop;
   const params = new URL(request.url).searchParams;
-  const clearFlowCookie = { "set-cookie": setCookie(BROWSER_COOKIE, "", { maxAge: 0, secure: isSecureRequest(request) }) };
-  const refuse = (title: string, message: string, status = 400) => page(messagePage(title, message, { signedIn: true }), { status, headers: clearFlowCookie });
+  const clearFlowCookie = {
+    "set-cookie": setCookie(BROWSER_COOKIE, "", { maxAge: 0, secure: isSecureRequest(request) }),
+  };
+  const refuse = (title: string, message: string, status = 400) =>
+    page(messagePage(title, message, { signedIn: true }), { status, headers: clearFlowCookie });
 
   const check = await finishFlow(env, params.get("state"), readCookies(request).get(browserCookieName(request)), now);
   if (!check.ok) return refuse("Not connected", REFUSALS[check.reason]);
   if (params.get("error")) {
     return params.get("error") === "access_denied"
-      ? refuse("Not connected", "You chose not to allow access on Kick, so nothing was connected. You can try again any time.", 200)
+      ? refuse(
+          "Not connected",
+          "You chose not to allow access on Kick, so nothing was connected. You can try again any time.",
+          200,
+        )
       : refuse("Not connected", `Kick answered with an error (${params.get("error")}). Nothing was connected.`);
   }
   const code = params.get("code");
@@ -50,20 +70,42 @@ export async function callback(request: Request, env: OAuthEnv, now: number): Pr
   const config = kickFor(env);
   let tokens;
   try {
-    tokens = await exchangeCode(config, { code, redirectUri: check.flow.redirectUri, codeVerifier: check.flow.verifier });
+    tokens = await exchangeCode(config, {
+      code,
+      redirectUri: check.flow.redirectUri,
+      codeVerifier: check.flow.verifier,
+    });
   } catch (error) {
-    if (error instanceof KickInvalidGrantError) return refuse("Not connected", "Kick did not accept the sign-in code (expired, already used, or the redirect URL does not match the Kick app's). Nothing was connected. Start again.");
-    if (error instanceof KickError) return refuse("Kick is not answering", `Kick could not finish the sign-in (${error.code}${error.status ? `, HTTP ${error.status}` : ""}). Nothing was connected. Try again in a minute.`, 502);
+    if (error instanceof KickInvalidGrantError)
+      return refuse(
+        "Not connected",
+        "Kick did not accept the sign-in code (expired, already used, or the redirect URL does not match the Kick app's). Nothing was connected. Start again.",
+      );
+    if (error instanceof KickError)
+      return refuse(
+        "Kick is not answering",
+        `Kick could not finish the sign-in (${error.code}${error.status ? `, HTTP ${error.status}` : ""}). Nothing was connected. Try again in a minute.`,
+        502,
+      );
     throw error;
   }
 
-  const discard = () => Promise.allSettled([revokeToken(config, tokens.refresh_token ?? "", "refresh_token"), revokeToken(config, tokens.access_token, "access_token")]);
+  const discard = () =>
+    Promise.allSettled([
+      revokeToken(config, tokens.refresh_token ?? "", "refresh_token"),
+      revokeToken(config, tokens.access_token, "access_token"),
+    ]);
   let me;
   try {
     [me] = await createKickClient(config, staticToken(tokens.access_token)).getUsers();
   } catch (error) {
     await discard();
-    if (error instanceof KickError) return refuse("Kick is not answering", `Signed in, but Kick would not say which account this is (${error.code}). Nothing was kept. Try again.`, 502);
+    if (error instanceof KickError)
+      return refuse(
+        "Kick is not answering",
+        `Signed in, but Kick would not say which account this is (${error.code}). Nothing was kept. Try again.`,
+        502,
+      );
     throw error;
   }
   if (!me) {
@@ -72,18 +114,51 @@ export async function callback(request: Request, env: OAuthEnv, now: number): Pr
   }
   if (!allowed(env, me.user_id, me.name)) {
     await discard();
-    return refuse("This account may not connect", `${me.name} (${me.user_id}) is not in this deployment's ALLOWED_KICK_USERS. Its tokens were revoked and nothing was kept.`, 403);
+    return refuse(
+      "This account may not connect",
+      `${me.name} (${me.user_id}) is not in this deployment's ALLOWED_KICK_USERS. Its tokens were revoked and nothing was kept.`,
+      403,
+    );
   }
   if (!tokens.refresh_token) {
     await discard();
-    return refuse("Not connected", "Kick sent no refresh token, so the connection could not be kept alive. Nothing was kept.", 502);
+    return refuse(
+      "Not connected",
+      "Kick sent no refresh token, so the connection could not be kept alive. Nothing was kept.",
+      502,
+    );
   }
 
   const scopes = tokens.scope ? parseScopes(tokens.scope) : check.flow.scopes;
   const expiresAt = now + tokens.expires_in * 1000;
-  await accounts.connect(env.DB, { id: me.user_id, username: me.name, role: check.flow.role, scopes, tokenExpiresAt: expiresAt, now });
-  await storeNewTokens(env, { accountId: me.user_id, accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt, scopes, obtainedAt: now });
-  const created = await automationKeys.create(env.DB, { accountId: me.user_id, name: "default", capabilities: capabilitiesGranted(scopes), now });
+  await accounts.connect(env.DB, {
+    id: me.user_id,
+    username: me.name,
+    role: check.flow.role,
+    scopes,
+    tokenExpiresAt: expiresAt,
+    now,
+  });
+  await storeNewTokens(env, {
+    accountId: me.user_id,
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresAt,
+    scopes,
+    obtainedAt: now,
+  });
+  const created = await automationKeys.create(env.DB, {
+    accountId: me.user_id,
+    name: "default",
+    capabilities: capabilitiesGranted(scopes),
+    now,
+  });
   const account = (await accounts.get(env.DB, me.user_id))!;
-  return page(accountPage(account, await automationKeys.list(env.DB, me.user_id), env.AUTOMATIONS_URL, { key: created.key, name: created.info.name }), { headers: clearFlowCookie });
+  return page(
+    accountPage(account, await automationKeys.list(env.DB, me.user_id), env.AUTOMATIONS_URL, {
+      key: created.key,
+      name: created.info.name,
+    }),
+    { headers: clearFlowCookie },
+  );
 }

@@ -12,7 +12,8 @@ import { page, seeOther } from "../respond";
 export const BROWSER_COOKIE = "kick_edge_flow";
 
 /** The exact callback Kick redirects to: configured, or this Worker's own /callback. */
-export const redirectUriFor = (request: Request, env: OAuthEnv) => env.OAUTH_REDIRECT_URI || `${new URL(request.url).origin}/callback`;
+export const redirectUriFor = (request: Request, env: OAuthEnv) =>
+  env.OAUTH_REDIRECT_URI || `${new URL(request.url).origin}/callback`;
 
 /**
  * POST /connect: start a connect flow. PKCE S256 and a random single-use `state`, stored
@@ -22,13 +23,28 @@ export async function connect(request: Request, env: OAuthEnv, now: number): Pro
   const stop = await guard(request, env, now);
   if (stop) return stop;
   if (!env.KICK_CLIENT_ID || !env.KICK_CLIENT_SECRET) {
-    return page(messagePage("Kick app not configured", "Set KICK_CLIENT_ID and KICK_CLIENT_SECRET (npx wrangler secret put … --env oauth), or run npm start to use the emulator.", { signedIn: true }), { status: 503 });
+    return page(
+      messagePage(
+        "Kick app not configured",
+        "Set KICK_CLIENT_ID and KICK_CLIENT_SECRET (npx wrangler secret put … --env oauth), or run npm start to use the emulator.",
+        { signedIn: true },
+      ),
+      { status: 503 },
+    );
   }
   const form = await request.formData();
   const role = form.get("role") === "bot" ? "bot" : "broadcaster";
   const picked = form.getAll("capability").map(String);
   const unknown = picked.filter((c) => !isCapability(c));
-  if (unknown.length) return page(messagePage("Unknown capability", `Not a capability: ${unknown.join(", ")}. Pick from: ${ALL_CAPABILITIES.join(", ")}.`, { signedIn: true }), { status: 400 });
+  if (unknown.length)
+    return page(
+      messagePage(
+        "Unknown capability",
+        `Not a capability: ${unknown.join(", ")}. Pick from: ${ALL_CAPABILITIES.join(", ")}.`,
+        { signedIn: true },
+      ),
+      { status: 400 },
+    );
   const scopes = scopesFor(picked.filter(isCapability));
 
   const pkce = await createPkcePair();
@@ -36,7 +52,14 @@ export async function connect(request: Request, env: OAuthEnv, now: number): Pro
   const browser = randomToken(32);
   const redirectUri = redirectUriFor(request, env);
   await startFlow(env, { state, browser, verifier: pkce.verifier, role, scopes, redirectUri, now });
-  const url = buildAuthorizeUrl({ idBase: kickFor(env).idBase, clientId: env.KICK_CLIENT_ID, redirectUri, scopes, state, codeChallenge: pkce.challenge });
+  const url = buildAuthorizeUrl({
+    idBase: kickFor(env).idBase,
+    clientId: env.KICK_CLIENT_ID,
+    redirectUri,
+    scopes,
+    state,
+    codeChallenge: pkce.challenge,
+  });
   const secure = isSecureRequest(request);
   return seeOther(url, { "set-cookie": setCookie(BROWSER_COOKIE, browser, { maxAge: FLOW_TTL_MS / 1000, secure }) });
 }

@@ -11,7 +11,8 @@ import { page, seeOther } from "../respond";
 import { kickFormTargets } from "../kickFor";
 
 const NOTICES: Record<string, string> = {
-  disconnected: "Disconnected: the tokens were revoked at Kick and deleted here, and the account's keys no longer work.",
+  disconnected:
+    "Disconnected: the tokens were revoked at Kick and deleted here, and the account's keys no longer work.",
 };
 
 /** GET /: the accounts dashboard, or the sign-in form. */
@@ -27,7 +28,11 @@ export async function login(request: Request, env: OAuthEnv, now: number): Promi
   if (!env.ADMIN_SECRET) return (await guard(request, env, now))!;
   const client = clientOf(request);
   const wait = await loginBlockedFor(env.DB, client, now);
-  if (wait > 0) return page(loginPage(`Too many wrong passphrases. Try again in ${Math.ceil(wait / 60_000)} minutes.`), { status: 429, headers: { "retry-after": String(Math.ceil(wait / 1000)) } });
+  if (wait > 0)
+    return page(loginPage(`Too many wrong passphrases. Try again in ${Math.ceil(wait / 60_000)} minutes.`), {
+      status: 429,
+      headers: { "retry-after": String(Math.ceil(wait / 1000)) },
+    });
   const form = await request.formData().catch(() => null);
   const passphrase = form?.get("passphrase");
   if (typeof passphrase !== "string" || !timingSafeEqualText(passphrase, env.ADMIN_SECRET)) {

@@ -30,16 +30,37 @@ function statusOf(a: Account, reconnectUrl: string) {
  * `?format=json`; tools authenticate with `Authorization: Bearer <ADMIN_SECRET>`).
  */
 export async function status(request: Request, env: OAuthEnv, now: number): Promise<Response> {
-  const wantsJson = new URL(request.url).searchParams.get("format") === "json" || (request.headers.get("accept") ?? "").includes("application/json");
+  const wantsJson =
+    new URL(request.url).searchParams.get("format") === "json" ||
+    (request.headers.get("accept") ?? "").includes("application/json");
   const stop = await guard(request, env, now);
-  if (stop) return wantsJson ? Response.json({ ok: false, error: { code: "unauthorized", message: "sign in, or send Authorization: Bearer <ADMIN_SECRET>" } }, { status: stop.status }) : stop;
+  if (stop)
+    return wantsJson
+      ? Response.json(
+          {
+            ok: false,
+            error: { code: "unauthorized", message: "sign in, or send Authorization: Bearer <ADMIN_SECRET>" },
+          },
+          { status: stop.status },
+        )
+      : stop;
   const all = await accounts.list(env.DB);
-  if (wantsJson) return Response.json({ ok: true, data: { accounts: all.map((a) => statusOf(a, `${new URL(request.url).origin}/`)) } }, { headers: { "cache-control": "no-store" } });
+  if (wantsJson)
+    return Response.json(
+      { ok: true, data: { accounts: all.map((a) => statusOf(a, `${new URL(request.url).origin}/`)) } },
+      { headers: { "cache-control": "no-store" } },
+    );
   const rows = all.map(
-    (a) => html`<tr><td>${a.username}<br><span class="muted">${a.role} · ${a.id}</span></td><td class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
+    (
+      a,
+    ) => html`<tr><td>${a.username}<br><span class="muted">${a.role} · ${a.id}</span></td><td class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
 <td><code>${a.scopes.join(" ")}</code></td><td>${iso(a.tokenExpiresAt) ?? "—"}</td><td>${iso(a.lastRefreshAt) ?? "never"}</td></tr>`,
   );
   return page(
-    layout("Status", html`<h1>Status</h1><div class="card">${all.length ? html`<table><thead><tr><th>Account</th><th>State</th><th>Scopes</th><th>Token expires</th><th>Last refresh</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>No accounts connected.</p>`}</div><p class="muted">JSON: <code>/status?format=json</code></p>`, { signedIn: true }),
+    layout(
+      "Status",
+      html`<h1>Status</h1><div class="card">${all.length ? html`<table><thead><tr><th>Account</th><th>State</th><th>Scopes</th><th>Token expires</th><th>Last refresh</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>No accounts connected.</p>`}</div><p class="muted">JSON: <code>/status?format=json</code></p>`,
+      { signedIn: true },
+    ),
   );
 }

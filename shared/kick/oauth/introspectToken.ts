@@ -11,14 +11,28 @@ import { oauthError } from "./oauthError";
  */
 export async function introspectToken(config: KickConfig, token: string): Promise<Introspection> {
   const attempt = (base: string, path: string) =>
-    send(config, () => new Request(new URL(path, base), { method: "POST", headers: { authorization: `Bearer ${token}`, accept: "application/json" } }), {
-      endpoint: "introspectToken",
-      retryable: true,
-    });
+    send(
+      config,
+      () =>
+        new Request(new URL(path, base), {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+        }),
+      {
+        endpoint: "introspectToken",
+        retryable: true,
+      },
+    );
   let answer = await attempt(config.idBase, "/oauth/token/introspect");
   if (answer.status === 404) answer = await attempt(config.apiBase, "/public/v1/token/introspect");
   if (answer.status < 200 || answer.status > 299) throw oauthError(answer, "introspectToken");
   const parsed = z.safeParse(Introspection, (answer.json as { data?: unknown } | undefined)?.data);
-  if (!parsed.success) throw new KickUpstreamError("Kick's introspection answer has an unexpected shape", "unexpected_response", answer.status, "introspectToken");
+  if (!parsed.success)
+    throw new KickUpstreamError(
+      "Kick's introspection answer has an unexpected shape",
+      "unexpected_response",
+      answer.status,
+      "introspectToken",
+    );
   return parsed.data;
 }

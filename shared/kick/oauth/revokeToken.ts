@@ -6,7 +6,11 @@ import { oauthError } from "./oauthError";
  * Revokes a token. Kick documents query parameters and the non-standard `token_hint_type`
  * (kick-api.md §2.3); that is what is sent.
  */
-export async function revokeToken(config: KickConfig, token: string, hint: "access_token" | "refresh_token"): Promise<void> {
+export async function revokeToken(
+  config: KickConfig,
+  token: string,
+  hint: "access_token" | "refresh_token",
+): Promise<void> {
   const url = new URL("/oauth/revoke", config.idBase);
   url.searchParams.set("token", token);
   url.searchParams.set("token_hint_type", hint);

@@ -2,10 +2,12 @@ import * as z from "zod/mini";
 import { intBetween, listOf, loose } from "./common";
 import { KICK_LIMITS } from "../limits";
 
-const cursorV2 = z.string().check(
-  z.minLength(1, "must not be empty"),
-  z.maxLength(KICK_LIMITS.categoriesV2CursorMax, `must be at most ${KICK_LIMITS.categoriesV2CursorMax} characters`),
-);
+const cursorV2 = z
+  .string()
+  .check(
+    z.minLength(1, "must not be empty"),
+    z.maxLength(KICK_LIMITS.categoriesV2CursorMax, `must be at most ${KICK_LIMITS.categoriesV2CursorMax} characters`),
+  );
 
 export const ListCategoriesInput = z.object({
   cursor: z.optional(cursorV2),

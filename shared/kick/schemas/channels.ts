@@ -2,10 +2,12 @@ import * as z from "zod/mini";
 import { listOf, loose, nonEmptyText, UserId } from "./common";
 import { KICK_LIMITS } from "../limits";
 
-const Slug = z.string().check(
-  z.minLength(1, "must not be empty"),
-  z.maxLength(KICK_LIMITS.channelSlugMax, `must be at most ${KICK_LIMITS.channelSlugMax} characters`),
-);
+const Slug = z
+  .string()
+  .check(
+    z.minLength(1, "must not be empty"),
+    z.maxLength(KICK_LIMITS.channelSlugMax, `must be at most ${KICK_LIMITS.channelSlugMax} characters`),
+  );
 
 export const GetChannelsInput = z
   .object({
@@ -27,7 +29,9 @@ export const UpdateChannelInput = z
     category_id: z.optional(z.int().check(z.positive("must be a positive integer"))),
     stream_title: z.optional(nonEmptyText(STREAM_TITLE_MAX)),
     custom_tags: z.optional(
-      z.array(nonEmptyText(100)).check(z.maxLength(KICK_LIMITS.customTagsMax, `takes at most ${KICK_LIMITS.customTagsMax}`)),
+      z
+        .array(nonEmptyText(100))
+        .check(z.maxLength(KICK_LIMITS.customTagsMax, `takes at most ${KICK_LIMITS.customTagsMax}`)),
     ),
   })
   .check(

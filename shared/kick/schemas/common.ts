@@ -5,7 +5,9 @@ export const UserId = z.int().check(z.positive("must be a positive integer"));
 /** Rewards, redemptions and subscriptions are ULIDs. */
 export const Ulid = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/i, "must be a ULID"));
 /** Chat message ids are UUIDs. */
-export const MessageId = z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID"));
+export const MessageId = z
+  .string()
+  .check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID"));
 
 /** Code points, not UTF-16 units: an emoji is one character to a chatter. */
 export const codePointLength = (text: string): number => [...text].length;

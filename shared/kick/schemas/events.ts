@@ -22,7 +22,11 @@ export const ListSubscriptionsInput = z.object({ broadcaster_user_id: z.optional
 
 export const CreateSubscriptionsInput = z.object({
   broadcaster_user_id: z.optional(UserId),
-  events: listOf(z.object({ name: EventName, version: z.int().check(z.positive("must be a positive integer")) }), 1, EVENT_TYPES.length),
+  events: listOf(
+    z.object({ name: EventName, version: z.int().check(z.positive("must be a positive integer")) }),
+    1,
+    EVENT_TYPES.length,
+  ),
   method: z.literal("webhook"),
 });
 

@@ -3,11 +3,17 @@ import { Cursor, intBetween, listOf, loose, StringOrNumberId, UserId } from "./c
 import { CategoryRef } from "./channels";
 import { KICK_LIMITS } from "../limits";
 
-const filterIds = listOf(z.int().check(z.positive("must be a positive integer")), 1, KICK_LIMITS.livestreamsV2FiltersMax);
+const filterIds = listOf(
+  z.int().check(z.positive("must be a positive integer")),
+  1,
+  KICK_LIMITS.livestreamsV2FiltersMax,
+);
 
 export const ListLivestreamsInput = z.object({
   category_id: z.optional(filterIds),
-  language_code: z.optional(listOf(z.string().check(z.minLength(2, "must be a language code")), 1, KICK_LIMITS.livestreamsV2FiltersMax)),
+  language_code: z.optional(
+    listOf(z.string().check(z.minLength(2, "must be a language code")), 1, KICK_LIMITS.livestreamsV2FiltersMax),
+  ),
   limit: z.optional(intBetween(KICK_LIMITS.listLimitMin, KICK_LIMITS.listLimitMax)),
   cursor: z.optional(Cursor),
 });

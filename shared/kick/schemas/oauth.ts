@@ -5,7 +5,10 @@ export const TokenResponse = z.looseObject({
   access_token: z.string().check(z.minLength(1)),
   token_type: loose(z.string()),
   refresh_token: loose(z.string()),
-  expires_in: z.pipe(z.union([z.number(), z.string()]), z.transform((v) => Number(v))),
+  expires_in: z.pipe(
+    z.union([z.number(), z.string()]),
+    z.transform((v) => Number(v)),
+  ),
   scope: loose(z.string()),
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;

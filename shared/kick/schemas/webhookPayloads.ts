@@ -81,7 +81,11 @@ export const WEBHOOK_PAYLOADS = {
     broadcaster: EventUser,
     moderator: EventUser,
     banned_user: EventUser,
-    metadata: z.looseObject({ reason: loose(z.string()), created_at: loose(z.string()), expires_at: loose(z.string()) }),
+    metadata: z.looseObject({
+      reason: loose(z.string()),
+      created_at: loose(z.string()),
+      expires_at: loose(z.string()),
+    }),
   }),
   "kicks.gifted": z.looseObject({
     broadcaster: EventUser,

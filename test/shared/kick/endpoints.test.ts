@@ -1,6 +1,15 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createKickClient, ENDPOINTS, getAppToken, paginate, staticToken } from "../../../shared/kick/index";
-import { control, DASHBOARD_REWARD, DEMO_BOT, DEMO_BROADCASTER, OTHER_STREAMER, requestsSeen, resetEmulator, testConfig } from "../../helpers/emulator";
+import {
+  control,
+  DASHBOARD_REWARD,
+  DEMO_BOT,
+  DEMO_BROADCASTER,
+  OTHER_STREAMER,
+  requestsSeen,
+  resetEmulator,
+  testConfig,
+} from "../../helpers/emulator";
 import { userClient } from "../../helpers/kickClient";
 
 beforeEach(resetEmulator);
@@ -15,22 +24,36 @@ describe("every Kick endpoint against the emulator", () => {
     const [me] = await use("getUsers", kick.getUsers());
     expect(me).toMatchObject({ user_id: DEMO_BROADCASTER, name: "demo_streamer", email: "demo_streamer@example.test" });
     const others = await kick.getUsers({ id: [2001, 2002] });
-    expect(others.map((u) => [u.name, u.email])).toEqual([["viewer_alice", ""], ["viewer_bob", ""]]);
+    expect(others.map((u) => [u.name, u.email])).toEqual([
+      ["viewer_alice", ""],
+      ["viewer_bob", ""],
+    ]);
   });
 
   it("channels: own, by id and by slug; offline ones carry a zero-valued stream; PATCH sets title, category, tags", async () => {
     const { kick } = await userClient(["channel:read", "channel:write", "streamkey:read"]);
     const [own] = await use("getChannels", kick.getChannels());
-    expect(own).toMatchObject({ broadcaster_user_id: DEMO_BROADCASTER, slug: "demo_streamer", stream: { is_live: false, start_time: "0001-01-01T00:00:00Z", viewer_count: 0 } });
+    expect(own).toMatchObject({
+      broadcaster_user_id: DEMO_BROADCASTER,
+      slug: "demo_streamer",
+      stream: { is_live: false, start_time: "0001-01-01T00:00:00Z", viewer_count: 0 },
+    });
     expect(own!.stream!.key).toMatch(/^sk_/);
     const [other] = await kick.getChannels({ slug: ["other_streamer"] });
     expect(other).toMatchObject({ broadcaster_user_id: OTHER_STREAMER, stream: { is_live: true, key: "" } });
     expect((await kick.getChannels({ broadcaster_user_id: [OTHER_STREAMER, DEMO_BROADCASTER] })).length).toBe(2);
 
-    await use("updateChannel", kick.updateChannel({ stream_title: "Ranked grind 🎮", category_id: 105, custom_tags: ["English", "Chill"] }));
+    await use(
+      "updateChannel",
+      kick.updateChannel({ stream_title: "Ranked grind 🎮", category_id: 105, custom_tags: ["English", "Chill"] }),
+    );
     await control("PATCH", `/channels/${DEMO_BROADCASTER}`, { is_live: true });
     const [after] = await kick.getChannels();
-    expect(after).toMatchObject({ stream_title: "Ranked grind 🎮", category: { id: 105, name: "Minecraft" }, stream: { is_live: true, custom_tags: ["English", "Chill"] } });
+    expect(after).toMatchObject({
+      stream_title: "Ranked grind 🎮",
+      category: { id: 105, name: "Minecraft" },
+      stream: { is_live: true, custom_tags: ["English", "Chill"] },
+    });
   });
 
   it("categories: v2 filtered and paginated, v1 search and by id", async () => {
@@ -50,7 +73,11 @@ describe("every Kick endpoint against the emulator", () => {
 
     const v1 = await use("searchCategoriesV1", kick.searchCategoriesV1({ q: "chat" }));
     expect(v1[0]).toMatchObject({ id: 15, name: "Just Chatting" });
-    expect(await use("getCategoryV1", kick.getCategoryV1({ category_id: 15 }))).toMatchObject({ id: 15, name: "Just Chatting", viewer_count: expect.any(Number) });
+    expect(await use("getCategoryV1", kick.getCategoryV1({ category_id: 15 }))).toMatchObject({
+      id: 15,
+      name: "Just Chatting",
+      viewer_count: expect.any(Number),
+    });
   });
 
   it("livestreams: v2, v1, stats and users/livestreams", async () => {
@@ -70,12 +97,22 @@ describe("every Kick endpoint against the emulator", () => {
 
   it("chat: send, reply, delete", async () => {
     const { kick } = await userClient(["chat:write", "moderation:chat_message:manage"]);
-    const sent = await use("sendChat", kick.sendChat({ type: "user", broadcaster_user_id: DEMO_BROADCASTER, content: "We are live!" }));
+    const sent = await use(
+      "sendChat",
+      kick.sendChat({ type: "user", broadcaster_user_id: DEMO_BROADCASTER, content: "We are live!" }),
+    );
     expect(sent.is_sent).toBe(true);
-    const reply = await kick.sendChat({ type: "user", broadcaster_user_id: DEMO_BROADCASTER, content: "replying", reply_to_message_id: sent.message_id! });
+    const reply = await kick.sendChat({
+      type: "user",
+      broadcaster_user_id: DEMO_BROADCASTER,
+      content: "replying",
+      reply_to_message_id: sent.message_id!,
+    });
     expect(reply.is_sent).toBe(true);
     await use("deleteChat", kick.deleteChat({ message_id: sent.message_id! }));
-    const { chat } = await control<{ chat: { content: string; deleted: boolean; reply_to_message_id: string | null }[] }>("GET", "/state");
+    const { chat } = await control<{
+      chat: { content: string; deleted: boolean; reply_to_message_id: string | null }[];
+    }>("GET", "/state");
     expect(chat).toEqual([
       expect.objectContaining({ content: "We are live!", deleted: true }),
       expect.objectContaining({ content: "replying", reply_to_message_id: sent.message_id }),
@@ -86,8 +123,14 @@ describe("every Kick endpoint against the emulator", () => {
     const { kick } = await userClient(["moderation:ban"]);
     await use("ban", kick.ban({ broadcaster_user_id: DEMO_BROADCASTER, user_id: 2001, duration: 10, reason: "spam" }));
     await kick.ban({ broadcaster_user_id: DEMO_BROADCASTER, user_id: 2002 });
-    let { bans } = await control<{ bans: { user_id: number; expires_at: string | null; reason: string | null }[] }>("GET", "/state");
-    expect(bans.map((b) => [b.user_id, b.expires_at === null, b.reason])).toEqual([[2001, false, "spam"], [2002, true, null]]);
+    let { bans } = await control<{ bans: { user_id: number; expires_at: string | null; reason: string | null }[] }>(
+      "GET",
+      "/state",
+    );
+    expect(bans.map((b) => [b.user_id, b.expires_at === null, b.reason])).toEqual([
+      [2001, false, "spam"],
+      [2002, true, null],
+    ]);
     await use("unban", kick.unban({ broadcaster_user_id: DEMO_BROADCASTER, user_id: 2001 }));
     ({ bans } = await control("GET", "/state"));
     expect(bans.map((b) => b.user_id)).toEqual([2002]);
@@ -96,8 +139,17 @@ describe("every Kick endpoint against the emulator", () => {
   it("rewards: list, create, update, delete", async () => {
     const { kick } = await userClient(["channel:rewards:write"]);
     expect((await use("listRewards", kick.listRewards())).map((r) => r.title)).toEqual(["Hydrate!"]);
-    const created = await use("createReward", kick.createReward({ title: "Pick the next game", cost: 500, is_user_input_required: true }));
-    expect(created).toMatchObject({ title: "Pick the next game", cost: 500, background_color: "#00e701", is_enabled: true, is_user_input_required: true });
+    const created = await use(
+      "createReward",
+      kick.createReward({ title: "Pick the next game", cost: 500, is_user_input_required: true }),
+    );
+    expect(created).toMatchObject({
+      title: "Pick the next game",
+      cost: 500,
+      background_color: "#00e701",
+      is_enabled: true,
+      is_user_input_required: true,
+    });
     const updated = await use("updateReward", kick.updateReward({ id: created.id, cost: 750, is_paused: true }));
     expect(updated).toMatchObject({ cost: 750, is_paused: true });
     await use("deleteReward", kick.deleteReward({ id: created.id }));
@@ -107,15 +159,25 @@ describe("every Kick endpoint against the emulator", () => {
   it("redemptions: list grouped by reward (pending by default), accept and reject with per-id failures", async () => {
     const { kick } = await userClient(["channel:rewards:write"]);
     const reward = await kick.createReward({ title: "Song request", cost: 50 });
-    const a = await control<{ id: string }>("POST", "/redemptions", { reward_id: reward.id, user_id: 2001, user_input: "Darude - Sandstorm" });
+    const a = await control<{ id: string }>("POST", "/redemptions", {
+      reward_id: reward.id,
+      user_id: 2001,
+      user_input: "Darude - Sandstorm",
+    });
     const b = await control<{ id: string }>("POST", "/redemptions", { reward_id: reward.id, user_id: 2002 });
     const pending = await use("listRedemptions", kick.listRedemptions());
-    expect(pending.data.map((g) => [g.reward.title, g.reward.can_manage, g.redemptions.length])).toEqual([["Hydrate!", false, 1], ["Song request", true, 2]]);
+    expect(pending.data.map((g) => [g.reward.title, g.reward.can_manage, g.redemptions.length])).toEqual([
+      ["Hydrate!", false, 1],
+      ["Song request", true, 2],
+    ]);
     const onlyMine = await kick.listRedemptions({ reward_id: reward.id });
     expect(onlyMine.data[0]!.redemptions.map((r) => r.user_input)).toEqual(["Darude - Sandstorm", ""]);
 
     expect(await use("acceptRedemptions", kick.acceptRedemptions({ ids: [a.id] }))).toEqual([]);
-    const failures = await use("rejectRedemptions", kick.rejectRedemptions({ ids: [a.id, b.id, "01JD0000000000000000000101", "01JD00000000000000000000ZZ"] }));
+    const failures = await use(
+      "rejectRedemptions",
+      kick.rejectRedemptions({ ids: [a.id, b.id, "01JD0000000000000000000101", "01JD00000000000000000000ZZ"] }),
+    );
     expect(failures).toEqual([
       { id: a.id, reason: "NOT_PENDING" },
       { id: "01JD0000000000000000000101", reason: "NOT_OWNED" },
@@ -139,18 +201,42 @@ describe("every Kick endpoint against the emulator", () => {
 
   it("event subscriptions: create (duplicates and all, as Kick does), list, delete; app tokens name the broadcaster", async () => {
     const { kick } = await userClient(["events:subscribe"]);
-    const created = await use("createSubscriptions", kick.createSubscriptions({ method: "webhook", events: [{ name: "channel.followed", version: 1 }, { name: "channel.followed", version: 1 }] }));
-    expect(created.map((r) => [r.name, typeof r.subscription_id])).toEqual([["channel.followed", "string"], ["channel.followed", "string"]]);
+    const created = await use(
+      "createSubscriptions",
+      kick.createSubscriptions({
+        method: "webhook",
+        events: [
+          { name: "channel.followed", version: 1 },
+          { name: "channel.followed", version: 1 },
+        ],
+      }),
+    );
+    expect(created.map((r) => [r.name, typeof r.subscription_id])).toEqual([
+      ["channel.followed", "string"],
+      ["channel.followed", "string"],
+    ]);
     const listed = await use("listSubscriptions", kick.listSubscriptions());
     expect(listed).toHaveLength(2);
-    expect(listed[0]).toMatchObject({ broadcaster_user_id: DEMO_BROADCASTER, event: "channel.followed", version: 1, method: "webhook", app_id: "emulator-client" });
+    expect(listed[0]).toMatchObject({
+      broadcaster_user_id: DEMO_BROADCASTER,
+      event: "channel.followed",
+      version: 1,
+      method: "webhook",
+      app_id: "emulator-client",
+    });
     await use("deleteSubscriptions", kick.deleteSubscriptions({ id: [listed[0]!.id] }));
     expect(await kick.listSubscriptions()).toHaveLength(1);
 
     const app = createKickClient(testConfig(), staticToken((await getAppToken(testConfig())).access_token));
-    const forOther = await app.createSubscriptions({ method: "webhook", broadcaster_user_id: OTHER_STREAMER, events: [{ name: "livestream.status.updated", version: 1 }] });
+    const forOther = await app.createSubscriptions({
+      method: "webhook",
+      broadcaster_user_id: OTHER_STREAMER,
+      events: [{ name: "livestream.status.updated", version: 1 }],
+    });
     expect(forOther[0]!.error ?? null).toBeNull();
-    expect((await app.listSubscriptions({ broadcaster_user_id: OTHER_STREAMER })).map((s) => s.event)).toEqual(["livestream.status.updated"]);
+    expect((await app.listSubscriptions({ broadcaster_user_id: OTHER_STREAMER })).map((s) => s.event)).toEqual([
+      "livestream.status.updated",
+    ]);
   });
 
   it("public key: needs no token at all", async () => {

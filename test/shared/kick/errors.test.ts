@@ -11,7 +11,14 @@ import {
   KickUpstreamError,
   staticToken,
 } from "../../../shared/kick/index";
-import { control, DEMO_BROADCASTER, mintUserToken, requestsSeen, resetEmulator, testConfig } from "../../helpers/emulator";
+import {
+  control,
+  DEMO_BROADCASTER,
+  mintUserToken,
+  requestsSeen,
+  resetEmulator,
+  testConfig,
+} from "../../helpers/emulator";
 import { userClient } from "../../helpers/kickClient";
 
 beforeEach(resetEmulator);
@@ -44,8 +51,14 @@ describe("each kind of failure has its own error class", () => {
 
   it("403 from Kick's firewall is an upstream block with its reference, not a scope problem", async () => {
     const { kick } = await userClient();
-    await control("POST", "/faults", { path: "/public/v1/users", status: 403, body: { error: "Request blocked by security policy.", reference: "ref-123" } });
-    const error = await createKickClient(testConfig(noRetry), staticToken((await mintUserToken()).access_token)).getUsers().catch((e: unknown) => e);
+    await control("POST", "/faults", {
+      path: "/public/v1/users",
+      status: 403,
+      body: { error: "Request blocked by security policy.", reference: "ref-123" },
+    });
+    const error = await createKickClient(testConfig(noRetry), staticToken((await mintUserToken()).access_token))
+      .getUsers()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KickUpstreamError);
     expect(error).toMatchObject({ kind: "blocked", reference: "ref-123" });
     void kick;
@@ -71,13 +84,21 @@ describe("each kind of failure has its own error class", () => {
   it("5xx: an upstream server error", async () => {
     await control("POST", "/faults", { path: "/public/v1/users", status: 502 });
     const kick = createKickClient(testConfig(noRetry), staticToken((await mintUserToken()).access_token));
-    await expect(kick.getUsers()).rejects.toMatchObject({ name: "KickUpstreamError", kind: "server_error", status: 502 });
+    await expect(kick.getUsers()).rejects.toMatchObject({
+      name: "KickUpstreamError",
+      kind: "server_error",
+      status: 502,
+    });
   });
 
   it("an HTML challenge page never becomes a JSON parse crash", async () => {
     await control("POST", "/faults", { path: "/public/v1/channels", status: 403, html: true });
     const kick = createKickClient(testConfig(noRetry), staticToken((await mintUserToken()).access_token));
-    await expect(kick.getChannels()).rejects.toMatchObject({ name: "KickUpstreamError", kind: "html_challenge", status: 403 });
+    await expect(kick.getChannels()).rejects.toMatchObject({
+      name: "KickUpstreamError",
+      kind: "html_challenge",
+      status: 403,
+    });
   });
 
   it("a 200 HTML page where JSON was expected is an upstream error too", async () => {
@@ -87,7 +108,11 @@ describe("each kind of failure has its own error class", () => {
   });
 
   it("an answer that is not Kick's shape is reported, not passed on", async () => {
-    await control("POST", "/faults", { path: "/public/v1/users", status: 200, body: { data: [{ user_id: "not a number" }] } });
+    await control("POST", "/faults", {
+      path: "/public/v1/users",
+      status: 200,
+      body: { data: [{ user_id: "not a number" }] },
+    });
     const kick = createKickClient(testConfig(noRetry), staticToken((await mintUserToken()).access_token));
     await expect(kick.getUsers()).rejects.toMatchObject({ name: "KickUpstreamError", kind: "unexpected_response" });
   });
@@ -100,7 +125,10 @@ describe("each kind of failure has its own error class", () => {
 
   it("a slow answer is a timeout", async () => {
     await control("POST", "/faults", { path: "/public/v1/users", delay_ms: 300 });
-    const kick = createKickClient(testConfig({ retry: { limit: 0, timeoutMs: 50 } }), staticToken((await mintUserToken()).access_token));
+    const kick = createKickClient(
+      testConfig({ retry: { limit: 0, timeoutMs: 50 } }),
+      staticToken((await mintUserToken()).access_token),
+    );
     const error = await kick.getUsers().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KickTimeoutError);
     expect(error).toMatchObject({ timeoutMs: 50 });
@@ -110,8 +138,13 @@ describe("each kind of failure has its own error class", () => {
     const { tokens } = await userClient(["user:read"]);
     const kick = createKickClient(testConfig(noRetry), staticToken(tokens.access_token));
     await control("POST", "/faults", { path: "/public/v1/users", status: 500 });
-    const errors = await Promise.all([kick.getUsers(), kick.sendChat(chat), kick.getUsers()].map((p) => p.catch((e: unknown) => e)));
-    for (const error of errors) expect(JSON.stringify({ message: (error as Error).message, ...(error as object) })).not.toContain(tokens.access_token);
+    const errors = await Promise.all(
+      [kick.getUsers(), kick.sendChat(chat), kick.getUsers()].map((p) => p.catch((e: unknown) => e)),
+    );
+    for (const error of errors)
+      expect(JSON.stringify({ message: (error as Error).message, ...(error as object) })).not.toContain(
+        tokens.access_token,
+      );
   });
 });
 
@@ -140,7 +173,10 @@ describe("the token source hook", () => {
 
   it("gives up with Unauthorized when the fresh token is refused too", async () => {
     let calls = 0;
-    const kick = createKickClient(testConfig(), { getToken: async () => "bogus", refresh: async () => (calls++, "still-bogus") });
+    const kick = createKickClient(testConfig(), {
+      getToken: async () => "bogus",
+      refresh: async () => (calls++, "still-bogus"),
+    });
     await expect(kick.getUsers()).rejects.toBeInstanceOf(KickUnauthorizedError);
     expect(calls).toBe(1);
   });

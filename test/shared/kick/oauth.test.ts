@@ -19,7 +19,9 @@ beforeEach(resetEmulator);
 
 describe("PKCE", () => {
   it("computes the RFC 7636 Appendix B challenge", async () => {
-    expect(await pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).toBe("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    expect(await pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).toBe(
+      "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    );
   });
 
   it("makes a fresh 64-character base64url verifier each time", async () => {
@@ -32,7 +34,13 @@ describe("PKCE", () => {
 });
 
 describe("authorize URL", () => {
-  const base = { idBase: "https://id.kick.com", clientId: "cid", scopes: ["user:read", "chat:write"], state: "s1", codeChallenge: "c".repeat(43) };
+  const base = {
+    idBase: "https://id.kick.com",
+    clientId: "cid",
+    scopes: ["user:read", "chat:write"],
+    state: "s1",
+    codeChallenge: "c".repeat(43),
+  };
 
   it("carries every parameter Kick requires", () => {
     const url = new URL(buildAuthorizeUrl({ ...base, redirectUri: "https://example.com/callback" }));
@@ -50,7 +58,11 @@ describe("authorize URL", () => {
 
   it("puts a sacrificial 127.0.0.1 before redirect_uri so Kick's rewrite spares the real one", async () => {
     const redirectUri = "http://127.0.0.1:8787/callback";
-    await control("POST", "/clients", { client_id: "emulator-client", client_secret: "emulator-secret", redirect_uris: [redirectUri] });
+    await control("POST", "/clients", {
+      client_id: "emulator-client",
+      client_secret: "emulator-secret",
+      redirect_uris: [redirectUri],
+    });
     const url = buildAuthorizeUrl({ ...base, idBase: KICK, clientId: "emulator-client", redirectUri });
     expect(url.indexOf("redirect=127.0.0.1")).toBeLessThan(url.indexOf("redirect_uri="));
     // The emulator rewrites the first 127.0.0.1 as Kick's frontend does: with the workaround the page opens...
@@ -67,7 +79,11 @@ describe("code exchange", () => {
   it("trades an approved code for tokens with the granted scopes", async () => {
     const { code, pkce, location } = await consent({ scopes: ["user:read", "chat:write", "kicks:read"] });
     expect(location.searchParams.get("state")).toBe("state-123");
-    const tokens = await exchangeCode(testConfig(), { code: code!, redirectUri: REDIRECT, codeVerifier: pkce.verifier });
+    const tokens = await exchangeCode(testConfig(), {
+      code: code!,
+      redirectUri: REDIRECT,
+      codeVerifier: pkce.verifier,
+    });
     expect(tokens.token_type).toBe("Bearer");
     expect(tokens.expires_in).toBe(7200);
     expect(tokens.access_token).toMatch(/^[A-Za-z0-9_-]{48}$/);
@@ -78,8 +94,16 @@ describe("code exchange", () => {
   it("refuses a wrong verifier, a wrong redirect, and a second use of the code", async () => {
     const { code, pkce } = await consent();
     const other = await createPkcePair();
-    await expect(exchangeCode(testConfig(), { code: code!, redirectUri: REDIRECT, codeVerifier: other.verifier })).rejects.toBeInstanceOf(KickInvalidGrantError);
-    await expect(exchangeCode(testConfig(), { code: code!, redirectUri: "http://localhost:8787/other", codeVerifier: pkce.verifier })).rejects.toBeInstanceOf(KickInvalidGrantError);
+    await expect(
+      exchangeCode(testConfig(), { code: code!, redirectUri: REDIRECT, codeVerifier: other.verifier }),
+    ).rejects.toBeInstanceOf(KickInvalidGrantError);
+    await expect(
+      exchangeCode(testConfig(), {
+        code: code!,
+        redirectUri: "http://localhost:8787/other",
+        codeVerifier: pkce.verifier,
+      }),
+    ).rejects.toBeInstanceOf(KickInvalidGrantError);
     await exchangeCode(testConfig(), { code: code!, redirectUri: REDIRECT, codeVerifier: pkce.verifier });
     const replay = exchangeCode(testConfig(), { code: code!, redirectUri: REDIRECT, codeVerifier: pkce.verifier });
     await expect(replay).rejects.toMatchObject({ code: "invalid_grant", status: 400, oauthError: "invalid_grant" });
@@ -88,12 +112,18 @@ describe("code exchange", () => {
   it("refuses an expired code", async () => {
     const { code, pkce } = await consent();
     await control("POST", "/clock", { advance_seconds: 601 });
-    await expect(exchangeCode(testConfig(), { code: code!, redirectUri: REDIRECT, codeVerifier: pkce.verifier })).rejects.toBeInstanceOf(KickInvalidGrantError);
+    await expect(
+      exchangeCode(testConfig(), { code: code!, redirectUri: REDIRECT, codeVerifier: pkce.verifier }),
+    ).rejects.toBeInstanceOf(KickInvalidGrantError);
   });
 
   it("reports a wrong client secret as invalid_client, not invalid_grant", async () => {
     const { code, pkce } = await consent();
-    const error = await exchangeCode(testConfig({ clientSecret: "wrong" }), { code: code!, redirectUri: REDIRECT, codeVerifier: pkce.verifier }).catch((e: unknown) => e);
+    const error = await exchangeCode(testConfig({ clientSecret: "wrong" }), {
+      code: code!,
+      redirectUri: REDIRECT,
+      codeVerifier: pkce.verifier,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KickOAuthError);
     expect(error).not.toBeInstanceOf(KickInvalidGrantError);
     expect(error).toMatchObject({ oauthError: "invalid_client", status: 401 });
@@ -111,7 +141,11 @@ describe("code exchange", () => {
     const { code, pkce } = await consent();
     await control("DELETE", "/requests");
     await control("POST", "/faults", { method: "POST", path: "/oauth/token", status: 503, html: true });
-    const error = await exchangeCode(testConfig(), { code: code!, redirectUri: REDIRECT, codeVerifier: pkce.verifier }).catch((e: unknown) => e);
+    const error = await exchangeCode(testConfig(), {
+      code: code!,
+      redirectUri: REDIRECT,
+      codeVerifier: pkce.verifier,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KickUpstreamError);
     expect(error).toMatchObject({ kind: "html_challenge", status: 503 });
     expect((await requestsSeen()).filter((r) => r.path === "/oauth/token")).toHaveLength(1);
@@ -160,8 +194,16 @@ describe("app token, introspect, revoke", () => {
 
   it("revoking the refresh token also ends its access token", async () => {
     const { code, pkce } = await consent();
-    const tokens = await exchangeCode(testConfig(), { code: code!, redirectUri: REDIRECT, codeVerifier: pkce.verifier });
-    expect(await introspectToken(testConfig(), tokens.access_token)).toMatchObject({ active: true, token_type: "user", scope: "user:read chat:write" });
+    const tokens = await exchangeCode(testConfig(), {
+      code: code!,
+      redirectUri: REDIRECT,
+      codeVerifier: pkce.verifier,
+    });
+    expect(await introspectToken(testConfig(), tokens.access_token)).toMatchObject({
+      active: true,
+      token_type: "user",
+      scope: "user:read chat:write",
+    });
     await revokeToken(testConfig(), tokens.refresh_token!, "refresh_token");
     expect(await introspectToken(testConfig(), tokens.access_token)).toEqual({ active: false });
     await expect(refreshToken(testConfig(), tokens.refresh_token!)).rejects.toBeInstanceOf(KickInvalidGrantError);
@@ -172,6 +214,9 @@ describe("app token, introspect, revoke", () => {
     await control("DELETE", "/requests");
     await control("POST", "/faults", { path: "/oauth/token/introspect", status: 404 });
     expect(await introspectToken(testConfig(), app.access_token)).toMatchObject({ active: true });
-    expect((await requestsSeen()).map((r) => `${r.status} ${r.path}`)).toEqual(["404 /oauth/token/introspect", "200 /public/v1/token/introspect"]);
+    expect((await requestsSeen()).map((r) => `${r.status} ${r.path}`)).toEqual([
+      "404 /oauth/token/introspect",
+      "200 /public/v1/token/introspect",
+    ]);
   });
 });

@@ -1,7 +1,21 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { createKickClient, DEFAULT_RETRY_POLICY, KickRateLimitedError, KickUpstreamError, staticToken } from "../../../shared/kick/index";
+import {
+  createKickClient,
+  DEFAULT_RETRY_POLICY,
+  KickRateLimitedError,
+  KickUpstreamError,
+  staticToken,
+} from "../../../shared/kick/index";
 import { parseRetryAfter } from "../../../shared/kick/retryPolicy";
-import { control, DEMO_BROADCASTER, mintUserToken, recordingSleep, requestsSeen, resetEmulator, testConfig } from "../../helpers/emulator";
+import {
+  control,
+  DEMO_BROADCASTER,
+  mintUserToken,
+  recordingSleep,
+  requestsSeen,
+  resetEmulator,
+  testConfig,
+} from "../../helpers/emulator";
 
 beforeEach(async () => {
   await resetEmulator();
@@ -9,7 +23,10 @@ beforeEach(async () => {
 
 async function client(extra = {}) {
   const clock = recordingSleep();
-  const kick = createKickClient(testConfig({ sleep: clock.sleep, ...extra }), staticToken((await mintUserToken()).access_token));
+  const kick = createKickClient(
+    testConfig({ sleep: clock.sleep, ...extra }),
+    staticToken((await mintUserToken()).access_token),
+  );
   await control("DELETE", "/requests");
   return { kick, waits: clock.waits };
 }
@@ -69,7 +86,9 @@ describe("retry policy", () => {
   it("never retries a POST that may have reached Kick: chat is sent at most once", async () => {
     const { kick, waits } = await client();
     await control("POST", "/faults", { method: "POST", path: "/public/v1/chat", drop: "after" });
-    await expect(kick.sendChat({ type: "user", broadcaster_user_id: DEMO_BROADCASTER, content: "once" })).rejects.toMatchObject({ name: "KickNetworkError" });
+    await expect(
+      kick.sendChat({ type: "user", broadcaster_user_id: DEMO_BROADCASTER, content: "once" }),
+    ).rejects.toMatchObject({ name: "KickNetworkError" });
     expect(waits).toEqual([]);
     // The emulator did send it before the answer was lost: exactly one message, as Kick would have.
     const { chat } = await control<{ chat: { content: string }[] }>("GET", "/state");
@@ -79,7 +98,9 @@ describe("retry policy", () => {
   it("never retries a POST on 503 either", async () => {
     const { kick, waits } = await client();
     await control("POST", "/faults", { method: "POST", path: "/public/v1/chat", status: 503, retry_after: "1" });
-    await expect(kick.sendChat({ type: "user", broadcaster_user_id: DEMO_BROADCASTER, content: "x" })).rejects.toBeInstanceOf(KickUpstreamError);
+    await expect(
+      kick.sendChat({ type: "user", broadcaster_user_id: DEMO_BROADCASTER, content: "x" }),
+    ).rejects.toBeInstanceOf(KickUpstreamError);
     expect(waits).toEqual([]);
     expect(await seen("/public/v1/chat")).toEqual([503]);
   });

@@ -22,7 +22,11 @@ describe("Kick webhook signature", () => {
 
   it("reads the signature fields from Kick's headers, case-insensitively", async () => {
     const key = await importKickPublicKey(KICK_DOCS_PUBLIC_KEY);
-    const headers = new Headers({ "Kick-Event-Message-Id": REAL.messageId, "KICK-EVENT-MESSAGE-TIMESTAMP": REAL.timestamp, "kick-event-signature": REAL.signature });
+    const headers = new Headers({
+      "Kick-Event-Message-Id": REAL.messageId,
+      "KICK-EVENT-MESSAGE-TIMESTAMP": REAL.timestamp,
+      "kick-event-signature": REAL.signature,
+    });
     expect(await verifyKickSignature(key, signedDeliveryFrom(headers, REAL.rawBody))).toBe(true);
   });
 
@@ -41,7 +45,11 @@ describe("Kick webhook signature", () => {
   });
 
   it("refuses the right delivery under another key", async () => {
-    const other = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const other = (await crypto.subtle.generateKey(
+      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+      true,
+      ["sign", "verify"],
+    )) as CryptoKeyPair;
     expect(await verifyKickSignature(other.publicKey, REAL)).toBe(false);
   });
 });

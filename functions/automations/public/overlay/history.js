@@ -1,6 +1,17 @@
 // Draws the top gifters' lifetime KICKs over time as SVG, from /overlay/history.json. No library.
 (() => {
-  const COLORS = ["#53fc18", "#ff6b81", "#4dabf7", "#ffd43b", "#b197fc", "#63e6be", "#ffa94d", "#f783ac", "#74c0fc", "#e599f7"];
+  const COLORS = [
+    "#53fc18",
+    "#ff6b81",
+    "#4dabf7",
+    "#ffd43b",
+    "#b197fc",
+    "#63e6be",
+    "#ffa94d",
+    "#f783ac",
+    "#74c0fc",
+    "#e599f7",
+  ];
   const [W, H, PAD] = [800, 360, 48];
   const NS = "http://www.w3.org/2000/svg";
   const el = (name, attrs, text) => {
@@ -18,7 +29,8 @@
       const series = answer.data;
       const all = series.flatMap((s) => s.points);
       if (!all.length) return (box.textContent = "No snapshots yet.");
-      const t0 = Math.min(...all.map((p) => p.at)), t1 = Math.max(...all.map((p) => p.at));
+      const t0 = Math.min(...all.map((p) => p.at)),
+        t1 = Math.max(...all.map((p) => p.at));
       const top = Math.max(1, ...all.map((p) => p.amount));
       const x = (t) => PAD + ((t - t0) / Math.max(1, t1 - t0)) * (W - 2 * PAD);
       const y = (a) => H - PAD - (a / top) * (H - 2 * PAD);
@@ -32,7 +44,12 @@
       );
       series.forEach((s, i) => {
         const color = COLORS[i % COLORS.length];
-        const line = el("polyline", { fill: "none", stroke: color, "stroke-width": 3, points: s.points.map((p) => `${x(p.at).toFixed(1)},${y(p.amount).toFixed(1)}`).join(" ") });
+        const line = el("polyline", {
+          fill: "none",
+          stroke: color,
+          "stroke-width": 3,
+          points: s.points.map((p) => `${x(p.at).toFixed(1)},${y(p.amount).toFixed(1)}`).join(" "),
+        });
         line.append(el("title", {}, s.username));
         svg.append(line, el("text", { x: W - PAD + 8, y: PAD + i * 20, fill: color, "font-size": 14 }, s.username));
       });
