@@ -25,7 +25,7 @@ export async function guard(request: Request, env: OAuthEnv, now: number): Promi
     return page(
       messagePage(
         "Not set up yet",
-        "This deployment has no ADMIN_SECRET, so nobody can sign in. Set one with: npx wrangler secret put ADMIN_SECRET --env oauth",
+        "This deployment has no ADMIN_SECRET, so nobody can sign in. Set one with: npm run deploy -- --rotate-admin-secret (locally: ADMIN_SECRET in .dev.vars)",
       ),
       { status: 503 },
     );

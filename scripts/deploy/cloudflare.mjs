@@ -44,7 +44,7 @@ export function credentials() {
 
 /** A v4 API client over one set of credentials. */
 export function cloudflare(headers) {
-  async function call(method, path, body) {
+  async function call(method, path, body, withInfo = false) {
     const init = { method, headers: { ...headers } };
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
@@ -67,20 +67,42 @@ export function cloudflare(headers) {
       );
     if (!response.ok || envelope.success === false)
       throw new CloudflareError(response.status, path, envelope.errors ?? []);
-    return envelope.result;
+    return withInfo ? { result: envelope.result, info: envelope.result_info } : envelope.result;
   }
-  /** A call whose 404 means "there is none". */
+  /** Every page of a list endpoint (an account can have more namespaces than one page holds). */
+  async function list(path, perPage = 100) {
+    const items = [];
+    for (let page = 1; ; page++) {
+      const separator = path.includes("?") ? "&" : "?";
+      const { result, info } = await call(
+        "GET",
+        `${path}${separator}per_page=${perPage}&page=${page}`,
+        undefined,
+        true,
+      );
+      items.push(...result);
+      if (!info?.total_pages || page >= info.total_pages || result.length < perPage) return items;
+    }
+  }
+  /**
+   * A call whose "not found" means "there is none". Cloudflare says so with code 10007 (no such
+   * script, or no workers.dev subdomain yet) or 10090 (no such service), whatever the status.
+   */
   const orNull = (promise) =>
-    promise.catch((error) => (error instanceof CloudflareError && error.status === 404 ? null : Promise.reject(error)));
+    promise.catch((error) =>
+      error instanceof CloudflareError && (error.status === 404 || error.codes.some((c) => c === 10007 || c === 10090))
+        ? null
+        : Promise.reject(error),
+    );
   const account = (id) => `/accounts/${encodeURIComponent(id)}`;
   const script = (a, name) => `${account(a)}/workers/scripts/${encodeURIComponent(name)}`;
 
   return {
-    accounts: () => call("GET", "/accounts?per_page=50"),
-    kvNamespaces: (a) => call("GET", `${account(a)}/storage/kv/namespaces?per_page=100`),
+    accounts: () => list("/accounts", 50),
+    kvNamespaces: (a) => list(`${account(a)}/storage/kv/namespaces`),
     createKvNamespace: (a, title) => call("POST", `${account(a)}/storage/kv/namespaces`, { title }),
     deleteKvNamespace: (a, id) => call("DELETE", `${account(a)}/storage/kv/namespaces/${id}`),
-    d1Databases: (a, name) => call("GET", `${account(a)}/d1/database?name=${encodeURIComponent(name)}`),
+    d1Databases: (a, name) => list(`${account(a)}/d1/database?name=${encodeURIComponent(name)}`),
     createD1Database: (a, name) => call("POST", `${account(a)}/d1/database`, { name }),
     deleteD1Database: (a, id) => call("DELETE", `${account(a)}/d1/database/${id}`),
     queryD1: (a, id, sql) => call("POST", `${account(a)}/d1/database/${id}/query`, { sql }),
@@ -89,6 +111,11 @@ export function cloudflare(headers) {
     /** Secret names of a Worker; null when the Worker does not exist yet. */
     secretNames: (a, name) =>
       orNull(call("GET", `${script(a, name)}/secrets`)).then((r) => (r ? r.map((s) => s.name) : null)),
+    /** A deployed Worker's plain-text vars; null when the Worker does not exist yet. */
+    scriptVars: (a, name) =>
+      orNull(call("GET", `${script(a, name)}/settings`)).then((r) =>
+        r ? Object.fromEntries(r.bindings.filter((b) => b.type === "plain_text").map((b) => [b.name, b.text])) : null,
+      ),
     schedules: (a, name) =>
       orNull(call("GET", `${script(a, name)}/schedules`)).then((r) => (r ? r.schedules.map((s) => s.cron) : null)),
     deleteScript: (a, name) => orNull(call("DELETE", `${script(a, name)}?force=true`)),

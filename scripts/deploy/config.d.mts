@@ -38,3 +38,4 @@ export function deployConfig(
 ): {
   env: Record<string, { vars?: Record<string, string>; routes?: unknown[]; workers_dev?: boolean; main: string }>;
 } & Record<string, unknown>;
+export class UnsafeConfigError extends Error {}

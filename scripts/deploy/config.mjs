@@ -76,6 +76,11 @@ export function productionVars(urls, options) {
   };
 }
 
+/** A deployed Worker would get a value pointing at this machine or a test host. */
+export class UnsafeConfigError extends Error {
+  name = "UnsafeConfigError";
+}
+
 /** A value that would point a deployed Worker at this machine. */
 export const LOOPBACK =
   /\b(localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0)\b|(^|[^\w:])::1\b|\.test(?=[:/,]|$)|<your-subdomain>/i;
@@ -116,7 +121,7 @@ export function deployConfig(project, { kvIds, d1Ids, urls, domain, options }) {
       .map(([k, v]) => `${name}: ${k} = ${v}`),
   );
   if (bad.length)
-    throw new Error(
+    throw new UnsafeConfigError(
       `Refusing to deploy: these settings point at this machine or a test host, not the deployed Workers:\n  ${bad.join("\n  ")}`,
     );
   return { ...top, env };

@@ -21,6 +21,7 @@ import {
   origins,
   productionVars,
   readProject,
+  UnsafeConfigError,
 } from "./config.mjs";
 import { askValid, confirm, interactive, MissingValueError } from "./prompt.mjs";
 
@@ -33,7 +34,8 @@ Deploys kick-edge to your Cloudflare account (after \`npx wrangler login\`), or 
   --destroy                 remove the Workers (asks first); data is kept unless --delete-data
   --account <id|name>       which Cloudflare account, when you have several (or CLOUDFLARE_ACCOUNT_ID)
   --kick-client-id <id>     your Kick app's client id (or KICK_CLIENT_ID; asked when needed)
-  --kick-client-secret <s>  its client secret (or KICK_CLIENT_SECRET; asked, hidden, when needed)
+  --kick-client-secret <s>  its client secret; prefer KICK_CLIENT_SECRET in the environment (a flag
+                            lands in shell history). Asked, hidden, when needed
   --domain <host>           serve the Workers on <worker>.<host> (a zone in this account) instead of workers.dev
   --subdomain <name>        the workers.dev subdomain to register, if the account has none yet
   --allowed-kick-users <l>  comma-separated Kick user ids or names that may connect (default: any)
@@ -122,7 +124,10 @@ async function pickAccount(cf) {
   return accounts[Number(n) - 1];
 }
 
-/** The Kick app's credentials from flags or the environment, or asked for (the secret hidden). */
+/**
+ * The Kick app's credentials given in this run (flags or the environment), or asked for when
+ * a Worker lacks them. Both or neither: one alone would leave the Workers on a mismatched pair.
+ */
 async function kickCredentials(needed, dryRun) {
   const given = {
     KICK_CLIENT_ID: args["kick-client-id"] ?? process.env.KICK_CLIENT_ID,
@@ -133,30 +138,35 @@ async function kickCredentials(needed, dryRun) {
       throw new MissingValueError(
         `${name} looks wrong (empty, too short or with spaces). Copy it again from https://kick.com/settings/developer.`,
       );
-  if (given.KICK_CLIENT_ID && given.KICK_CLIENT_SECRET) return { values: given, explicit: true };
-  if (!needed || dryRun) return { values: {}, explicit: false };
+  if (given.KICK_CLIENT_ID && given.KICK_CLIENT_SECRET) return given;
+  const one = given.KICK_CLIENT_ID || given.KICK_CLIENT_SECRET;
+  if ((!needed && !one) || dryRun) return {};
   if (!interactive())
     throw new MissingValueError(
-      "Your Kick app's credentials are needed: set KICK_CLIENT_ID and KICK_CLIENT_SECRET (or pass --kick-client-id and --kick-client-secret), or run this in a terminal to be asked. docs/deploy.md says how to create the app.",
+      one
+        ? "Give both KICK_CLIENT_ID and KICK_CLIENT_SECRET (a new secret belongs with its client id); nothing was changed."
+        : "Your Kick app's credentials are needed: set KICK_CLIENT_ID and KICK_CLIENT_SECRET in the environment, or run this in a terminal to be asked. docs/deploy.md says how to create the app.",
     );
   console.log("\nYour Kick app's credentials (https://kick.com/settings/developer, see docs/deploy.md):");
   const check = (v) => (/^\S{4,512}$/.test(v) ? null : "That does not look right: copy it again, without spaces.");
   const id = given.KICK_CLIENT_ID ?? (await askValid("  Client ID: ", check));
   const secret = given.KICK_CLIENT_SECRET ?? (await askValid("  Client Secret (hidden): ", check, { hidden: true }));
-  return { values: { KICK_CLIENT_ID: id, KICK_CLIENT_SECRET: secret }, explicit: true };
+  return { KICK_CLIENT_ID: id, KICK_CLIENT_SECRET: secret };
 }
 
-/** What an account has now; null everywhere when we cannot look (a dry run without login). */
-async function lookAround(cf, account, project, domain) {
-  const [namespaces, databases, subdomain, secretNames] = await Promise.all([
+/** What an account has now: resources, applied migrations, each Worker's secret names, the oauth Worker's vars. */
+async function lookAround(cf, account, project) {
+  const oauth = project.workers.find((w) => w.env === "oauth");
+  const [namespaces, databases, subdomain, secretNames, oauthVars] = await Promise.all([
     cf.kvNamespaces(account.id),
     Promise.all(
       project.d1.map((name) =>
         cf.d1Databases(account.id, name).then((list) => list.find((d) => d.name === name) ?? null),
       ),
     ),
-    domain ? null : cf.subdomain(account.id),
+    cf.subdomain(account.id),
     Promise.all(project.workers.map((w) => cf.secretNames(account.id, w.script))),
+    oauth ? cf.scriptVars(account.id, oauth.script) : null,
   ]);
   const kv = Object.fromEntries(
     project.kv.map((k) => [k.binding, namespaces.find((n) => n.title === k.title) ?? null]),
@@ -168,7 +178,8 @@ async function lookAround(cf, account, project, domain) {
     else
       applied[name] = await cf.queryD1(account.id, db.uuid, "SELECT name FROM d1_migrations ORDER BY id").then(
         (r) => (r[0]?.results ?? []).map((row) => row.name),
-        () => [],
+        // A database that never had a migration has no d1_migrations table; anything else is a real failure.
+        (error) => (/no such table/i.test(error.message) ? [] : Promise.reject(error)),
       );
   }
   return {
@@ -176,8 +187,19 @@ async function lookAround(cf, account, project, domain) {
     d1,
     applied,
     subdomain,
+    oauthVars,
     secrets: Object.fromEntries(project.workers.map((w, i) => [w.env, secretNames[i]])),
   };
+}
+
+/**
+ * The custom domain the deployment already uses, read from the live oauth Worker's redirect
+ * URI (`https://oauth.<domain>/callback`), so a re-run from any machine keeps it.
+ */
+function deployedDomain(now) {
+  const uri = now.oauthVars?.OAUTH_REDIRECT_URI;
+  const host = uri ? URL.parse(uri)?.host : undefined;
+  return host && !host.endsWith(".workers.dev") && host.startsWith("oauth.") ? host.slice("oauth.".length) : undefined;
 }
 
 const migrationFiles = (dir) =>
@@ -186,48 +208,53 @@ const migrationFiles = (dir) =>
     .sort();
 
 /**
- * Which secret each Worker gets in this run. Kept: whatever a Worker already has, unless
- * new Kick credentials were given or a rotation was asked for. Generated values come from
- * .deploy/pending-secrets.json when an earlier run made them, so every Worker gets the same.
+ * Which secret each Worker gets in this run. A value this run must spread (one it generated,
+ * Kick credentials given now, or either left by an unfinished run in .deploy/) goes to every
+ * Worker that requires it, even those that have it already, so a half-finished change is
+ * always finished. Anything else a Worker has is kept; anything it lacks is generated or asked for.
  */
-function planSecrets(project, now, kick, pending, accountId) {
-  const generated = {};
+function planSecrets(project, now, kick, pending) {
+  const spread = { ...pending, ...kick };
   const problems = [];
   for (const name of GENERATED_SECRETS) {
     const needing = project.workers.filter((w) => w.secrets.includes(name));
-    if (needing.length === 0) continue;
+    if (needing.length === 0 || name in spread) continue;
     const having = needing.filter((w) => now.secrets[w.env]?.includes(name));
     const rotate = name === "ADMIN_SECRET" && args["rotate-admin-secret"];
     if (having.length === needing.length && !rotate) continue;
-    if (pending[name] && pending.accountId === accountId) generated[name] = pending[name];
-    else if (having.length === 0 || rotate)
-      generated[name] = name === "ADMIN_SECRET" ? passphrase() : randomBytes(32).toString("base64");
+    if (having.length === 0 || rotate)
+      spread[name] = name === "ADMIN_SECRET" ? passphrase() : randomBytes(32).toString("base64");
     else
       problems.push(
         `${name} is set on ${having.map((w) => w.script).join(", ")} but not on ${needing
           .filter((w) => !having.includes(w))
           .map((w) => w.script)
-          .join(
-            ", ",
-          )}, and the value made for it is not on this machine (Cloudflare never gives a secret back). Run this from the machine that started the deploy, or see "Lost the generated secrets" in docs/deploy.md.`,
+          .join(", ")}, and the value made for it is not on this machine (Cloudflare never gives a secret back). ` +
+          'Run this from the machine that started the deploy, or see "Lost the generated secrets" in docs/deploy.md.',
       );
   }
   const perWorker = {};
   for (const w of project.workers) {
     const has = new Set(now.secrets[w.env] ?? []);
-    const set = {};
-    for (const name of w.secrets) {
-      if (KICK_SECRETS.includes(name) && kick.explicit) set[name] = kick.values[name];
-      else if (name in generated && (!has.has(name) || (name === "ADMIN_SECRET" && args["rotate-admin-secret"])))
-        set[name] = generated[name];
-      else if (!has.has(name) && KICK_SECRETS.includes(name)) set[name] = kick.values[name];
-    }
-    perWorker[w.env] = set;
+    perWorker[w.env] = Object.fromEntries(
+      w.secrets.filter((name) => name in spread || !has.has(name)).map((name) => [name, spread[name]]),
+    );
   }
-  return { generated, perWorker, problems };
+  return { spread, perWorker, problems };
 }
 
-/** A passphrase of five words' worth of entropy in plain characters (~128 bits). */
+/** Unfinished runs' values, per account: generated secrets and given Kick credentials. */
+const PENDING = () => statePath("pending-secrets.json");
+const readPending = (accountId) => readJson(PENDING(), {})[accountId] ?? {};
+function writePending(accountId, values) {
+  const all = readJson(PENDING(), {});
+  if (Object.keys(values).length) all[accountId] = values;
+  else delete all[accountId];
+  if (Object.keys(all).length) writePrivate(PENDING(), all);
+  else rmSync(PENDING(), { force: true });
+}
+
+/** A passphrase of 32 URL-safe characters (192 bits): typed rarely, pasted from a password manager. */
 const passphrase = () => randomBytes(24).toString("base64url");
 
 function kickSettings(urls) {
@@ -276,7 +303,8 @@ function printPlan({ account, project, now, urls, secrets, domain, subdomainToRe
     const words = [];
     if (!known) words.push(`set ${w.secrets.join(", ")}`);
     else {
-      if (set.length) words.push(`set ${set.map((s) => (s in secrets.generated ? `${s} (generated)` : s)).join(", ")}`);
+      if (set.length)
+        words.push(`set ${set.map((s) => (GENERATED_SECRETS.has(s) ? `${s} (generated)` : s)).join(", ")}`);
       if (kept.length) words.push(`keep ${kept.join(", ")}`);
     }
     console.log(`      secrets: ${words.join("; ")}`);
@@ -293,6 +321,9 @@ function printPlan({ account, project, now, urls, secrets, domain, subdomainToRe
 
 async function deploy() {
   const dryRun = Boolean(args["dry-run"]);
+  // A run stopped during an upload (Ctrl-C ends node before its cleanup) may have left one behind.
+  if (existsSync(DEPLOY_DIR))
+    for (const file of readdirSync(DEPLOY_DIR)) if (/^secrets-.*\.json$/.test(file)) rmSync(statePath(file));
   const project = readProject();
   let cf;
   try {
@@ -313,11 +344,9 @@ async function deploy() {
     return;
   }
   const account = await pickAccount(cf);
-  const saved = readJson(statePath("deployment.json"), {});
-  const mine = saved.accountId === account.id ? saved : {};
-  const domain = args.domain ?? mine.domain;
-  const allowedKickUsers = args["allowed-kick-users"] ?? mine.allowedKickUsers;
-  const now = await lookAround(cf, account, project, domain);
+  const now = await lookAround(cf, account, project);
+  const domain = args.domain ?? deployedDomain(now);
+  const allowedKickUsers = args["allowed-kick-users"] ?? now.oauthVars?.ALLOWED_KICK_USERS;
 
   let subdomain = now.subdomain;
   let subdomainToRegister = null;
@@ -336,21 +365,22 @@ async function deploy() {
     subdomain = subdomainToRegister ?? "<your-subdomain>";
   }
   const urls = origins(project, { subdomain, domain });
+  // Checked before anything changes: a local value must never reach a deployed Worker.
+  if (!dryRun) deployConfig(project, { kvIds: {}, d1Ids: {}, urls, domain, options: { allowedKickUsers } });
 
   const kickNeeded = project.workers.some((w) =>
     KICK_SECRETS.some((s) => w.secrets.includes(s) && !now.secrets[w.env]?.includes(s)),
   );
-  const kick = await kickCredentials(kickNeeded, dryRun);
-  const pending = readJson(statePath("pending-secrets.json"), {});
-  const secrets = planSecrets(project, now, kick, pending, account.id);
+  const pending = readPending(account.id);
+  const kick = await kickCredentials(kickNeeded && !pending.KICK_CLIENT_ID, dryRun);
+  const secrets = planSecrets(project, now, kick, pending);
   if (secrets.problems.length) throw new DeployError(secrets.problems.join("\n"));
 
   printPlan({ account, project, now, urls, secrets, domain, subdomainToRegister, dryRun });
   if (dryRun) return;
 
-  // Written before any change: a run that dies after one upload must give the rest the same values.
-  if (Object.keys(secrets.generated).length)
-    writePrivate(statePath("pending-secrets.json"), { accountId: account.id, ...secrets.generated });
+  // Written before any change: a run that dies partway must give the rest the same values.
+  writePending(account.id, secrets.spread);
 
   console.log("Deploying…");
   const kvIds = {};
@@ -424,20 +454,11 @@ async function deploy() {
     );
   }
 
-  writePrivate(statePath("deployment.json"), {
-    accountId: account.id,
-    accountName: account.name,
-    domain,
-    subdomain: domain ? undefined : subdomain,
-    allowedKickUsers,
-    urls,
-    deployedAt: new Date().toISOString(),
-  });
-  rmSync(statePath("pending-secrets.json"), { force: true });
+  writePending(account.id, {});
   console.log(`\nkick-edge is deployed.\n`);
-  if (secrets.generated.ADMIN_SECRET) {
+  if (secrets.spread.ADMIN_SECRET) {
     console.log(
-      `Connect-page passphrase (shown once; keep it in your password manager):\n\n    ${secrets.generated.ADMIN_SECRET}\n`,
+      `Connect-page passphrase (shown once; keep it in your password manager):\n\n    ${secrets.spread.ADMIN_SECRET}\n`,
     );
     console.log("To change it later: npm run deploy -- --rotate-admin-secret\n");
   }
@@ -481,10 +502,8 @@ async function check() {
   const project = readProject();
   const cf = cloudflare(credentials());
   const account = await pickAccount(cf);
-  const saved = readJson(statePath("deployment.json"), {});
-  const domain = args.domain ?? (saved.accountId === account.id ? saved.domain : undefined);
-  const now = await lookAround(cf, account, project, domain);
-  const urls = origins(project, { subdomain: now.subdomain ?? "<none>", domain });
+  const now = await lookAround(cf, account, project);
+  const domain = args.domain ?? deployedDomain(now);
   const redeploy = "run `npm run deploy` (it keeps what is there and adds what is missing)";
   let failures = 0;
   const fail = (text, fix) => {
@@ -492,6 +511,12 @@ async function check() {
     bad(text, fix);
   };
   console.log(`\nChecking kick-edge in "${account.name}" (${account.id})\n`);
+  if (!domain && !now.subdomain) {
+    fail("this account has no workers.dev subdomain, so the Workers have no address", redeploy);
+    console.log(`\n${failures} problem found.`);
+    return 1;
+  }
+  const urls = origins(project, { subdomain: now.subdomain, domain });
 
   for (const w of project.workers) {
     const names = now.secrets[w.env];
@@ -533,7 +558,8 @@ async function check() {
     else fail(`webhook URL ${urls.webhooks}/kick did not answer as kick-edge (${hook.status || hook.error})`, redeploy);
   }
   if (urls.oauth) {
-    const kick = await probe("GET", `${urls.oauth}/healthz/kick`);
+    // fresh: a real client-credentials call, not the cached app token (a new secret may be wrong).
+    const kick = await probe("GET", `${urls.oauth}/healthz/kick?fresh=1`);
     if (kick.status === 200) ok("Kick accepts the app's credentials (client credentials)");
     else if (kick.body?.error?.code === "kick_credentials_refused")
       fail(
@@ -542,7 +568,7 @@ async function check() {
       );
     else
       fail(
-        `could not ask Kick about the app's credentials (${kick.body?.error?.message ?? kick.status ?? kick.error})`,
+        `could not ask Kick about the app's credentials (${kick.body?.error?.message ?? (kick.status || kick.error)})`,
         "check again in a minute; if it persists, see the oauth Worker's logs",
       );
   }
@@ -560,7 +586,7 @@ async function destroy() {
   console.log(
     deleteData
       ? `It also DELETES the data: D1 ${project.d1.join(", ")} and KV ${project.kv.map((k) => k.title).join(", ")} (tokens, keys, history). This cannot be undone.`
-      : "The data (D1 and KV: tokens, keys, history) is kept: deploying again brings everything back.",
+      : "The data in D1 and KV is kept (accounts, automation keys, rules, KICKs history). The tokens in it are sealed under TOKEN_ENCRYPTION_KEY, which goes with the Workers and cannot be read back: after deploying again, connect the Kick accounts again (and note the new passphrase).",
   );
   if (!args.yes) {
     if (!interactive()) throw new MissingValueError("Add --yes to confirm (there is no terminal to ask in).");
@@ -586,7 +612,6 @@ async function destroy() {
       ok(`deleted D1 ${name}`);
     }
   }
-  rmSync(statePath("deployment.json"), { force: true });
   console.log("\nDone. Remove the redirect and webhook URLs from your Kick app's settings too.");
   return 0;
 }
@@ -597,11 +622,11 @@ else {
     const code = args.check ? await check() : args.destroy ? await destroy() : await deploy();
     process.exitCode = code ?? 0;
   } catch (error) {
+    // Expected failures are sentences for the person at the terminal; anything else is a bug, with its stack.
     if (
-      error instanceof DeployError ||
-      error instanceof MissingValueError ||
-      error instanceof NotLoggedInError ||
-      error instanceof CloudflareError
+      [DeployError, MissingValueError, NotLoggedInError, CloudflareError, UnsafeConfigError].some(
+        (k) => error instanceof k,
+      )
     ) {
       console.error(`\n${error.message}`);
       process.exitCode = 1;

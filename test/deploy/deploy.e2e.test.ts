@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -192,7 +192,6 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     ).toBe(true);
     // Nothing generated is left on disk once every Worker has it.
     expect(existsSync(join(at.dir, "pending-secrets.json"))).toBe(false);
-    expect(readFileSync(join(at.dir, "deployment.json"), "utf8")).not.toContain(keys[0]!);
   });
 
   it("uploads no loopback or local value, and prints the Kick settings the Workers were given", () => {
@@ -222,6 +221,13 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     expect(created).toEqual([]);
     expect(mutations(at.api, since).some((r) => r.path.endsWith("/workers/subdomain"))).toBe(false);
     for (const n of SCRIPTS) expect(script(at.api, n).secrets).toEqual(before.get(n));
+    // Kept, not re-sent: no upload of this run carried a secret value.
+    for (const n of SCRIPTS) {
+      const sent = (script(at.api, n).active.metadata.bindings as { type: string }[]).filter(
+        (b) => b.type === "secret_text",
+      );
+      expect(sent, n).toEqual([]);
+    }
     expect(again.out).toContain("up to date");
     expect(again.out).not.toContain(before.get("kick-edge-oauth")!.ADMIN_SECRET!);
     expect(at.api.unhandled()).toEqual([]);
@@ -282,8 +288,12 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
 
 describe("a deploy that fails partway", () => {
   const at = standIn();
+  const NEW_KICK = {
+    KICK_CLIENT_ID: "01JKICKAPPCLIENTID0000000",
+    KICK_CLIENT_SECRET: "regenerated-in-kick-settings-0987",
+  };
 
-  it("stops with a clear message, and a re-run finishes with the same generated secrets", async () => {
+  it("stops with a clear message, keeps the generated values private, and a re-run (without the Kick app) finishes", async () => {
     at.api.fail({ method: "PUT", path: /\/workers\/scripts\/kick-edge-automations/, status: 500 });
     const broken = await deploy(at.api, at.dir, [], KICK);
     expect(broken.code).toBe(1);
@@ -292,18 +302,47 @@ describe("a deploy that fails partway", () => {
     expect(broken.out).not.toContain(KICK.KICK_CLIENT_SECRET);
     expect(at.api.state.scripts.has("kick-edge-refresh")).toBe(true);
     expect(at.api.state.scripts.has("kick-edge-oauth")).toBe(false);
-    expect(existsSync(join(at.dir, "pending-secrets.json"))).toBe(true);
+    const pending = join(at.dir, "pending-secrets.json");
+    expect(statSync(pending).mode & 0o777).toBe(0o600);
+    expect(readdirSync(at.dir).filter((f) => f.startsWith("secrets-"))).toEqual([]);
 
     at.api.clearFaults();
-    // The Kick app is asked again only for the Workers that do not have it yet.
-    const finished = await deploy(at.api, at.dir, [], KICK);
+    const finished = await deploy(at.api, at.dir, []);
     expect(finished.code, finished.out).toBe(0);
     const keys = SCRIPTS.map((n) => script(at.api, n).secrets.TOKEN_ENCRYPTION_KEY);
     expect(new Set(keys).size).toBe(1);
-    expect(finished.out).toContain("Connect-page passphrase");
+    for (const n of SCRIPTS) expect(script(at.api, n).secrets).toMatchObject(KICK);
+    expect(finished.out).toContain(`Connect-page passphrase`);
+    expect(finished.out).toContain(script(at.api, "kick-edge-oauth").secrets.ADMIN_SECRET);
     expect([...at.api.state.kvNamespaces.values()]).toHaveLength(1);
-    expect(existsSync(join(at.dir, "pending-secrets.json"))).toBe(false);
+    expect(existsSync(pending)).toBe(false);
     expect(at.api.unhandled()).toEqual([]);
+  }, 240_000);
+
+  it("a change of Kick credentials that fails partway is finished by the next run, which needs no credentials", async () => {
+    at.api.fail({ method: "PUT", path: /\/workers\/scripts\/kick-edge-automations/, status: 500 });
+    at.api.fail({ method: "POST", path: /\/workers\/scripts\/kick-edge-automations\/versions/, status: 500 });
+    const broken = await deploy(at.api, at.dir, [], NEW_KICK);
+    expect(broken.code).toBe(1);
+    expect(script(at.api, "kick-edge-refresh").secrets).toMatchObject(NEW_KICK);
+    expect(script(at.api, "kick-edge-oauth").secrets).toMatchObject(KICK);
+    at.api.clearFaults();
+    const finished = await deploy(at.api, at.dir, []);
+    expect(finished.code, finished.out).toBe(0);
+    for (const n of SCRIPTS) expect(script(at.api, n).secrets).toMatchObject(NEW_KICK);
+  }, 240_000);
+
+  it("a failure after the oauth Worker went live still prints its new passphrase on the re-run", async () => {
+    // The upload succeeds, then a later wrangler step (workers.dev) fails: the secret is live, the run is not done.
+    at.api.fail({ method: "POST", path: /\/workers\/scripts\/kick-edge-oauth\/subdomain/, status: 500 });
+    const broken = await deploy(at.api, at.dir, ["--rotate-admin-secret"]);
+    expect(broken.code).toBe(1);
+    const rotated = script(at.api, "kick-edge-oauth").secrets.ADMIN_SECRET!;
+    at.api.clearFaults();
+    const finished = await deploy(at.api, at.dir, []);
+    expect(finished.code, finished.out).toBe(0);
+    expect(script(at.api, "kick-edge-oauth").secrets.ADMIN_SECRET).toBe(rotated);
+    expect(finished.out).toContain(rotated);
   }, 240_000);
 });
 
@@ -364,6 +403,14 @@ describe("refusals and the dry run change nothing", () => {
     const refused = await deploy(at.api, at.dir, []);
     expect(refused.code).toBe(1);
     expect(refused.out).toContain("KICK_CLIENT_ID and KICK_CLIENT_SECRET");
+    expect(mutations(at.api)).toEqual([]);
+  });
+
+  it("refuses a Kick client secret given without its client id", async () => {
+    const refused = await deploy(at.api, at.dir, [], { KICK_CLIENT_SECRET: KICK.KICK_CLIENT_SECRET });
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain("Give both KICK_CLIENT_ID and KICK_CLIENT_SECRET");
+    expect(refused.out).not.toContain(KICK.KICK_CLIENT_SECRET);
     expect(mutations(at.api)).toEqual([]);
   });
 

@@ -1,9 +1,8 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../functions/oauth/index";
-import { accounts } from "../../shared/accounts/accounts";
-import { automationKeys } from "../../shared/keys/automationKeys";
-import { readAuthoritativeTokenRecord, readTokenRecord } from "../../shared/tokens/tokenStore";
+import { accounts, automationKeys } from "../../shared/storage/accountsStore";
+import { readAuthoritativeTokenRecord, readTokenRecord } from "../../shared/storage/tokenStore";
 import { Browser, keyOnPage, kickControl, OAUTH } from "../helpers/browser";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 
@@ -81,7 +80,7 @@ describe("signing in", () => {
     const browser = new Browser(withEnv({ ADMIN_SECRET: "" }));
     const home = await browser.get(`${OAUTH}/`);
     expect(home.status).toBe(503);
-    expect(await home.text()).toContain("wrangler secret put ADMIN_SECRET");
+    expect(await home.text()).toContain("npm run deploy -- --rotate-admin-secret");
     expect((await browser.login("")).status).toBe(503);
   });
 

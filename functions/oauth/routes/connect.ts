@@ -1,6 +1,6 @@
 import { ALL_CAPABILITIES, isCapability, scopesFor } from "../../../shared/capabilities";
 import { cookieName, isSecureRequest, setCookie } from "../../../shared/http/cookies";
-import { randomToken } from "../../../shared/encoding/randomToken";
+import { randomToken } from "../../../shared/encoding";
 import { buildAuthorizeUrl, createPkcePair } from "../../../shared/kick/index";
 import { guard } from "../guard";
 import { kickFor } from "../kickFor";
@@ -26,7 +26,7 @@ export async function connect(request: Request, env: OAuthEnv, now: number): Pro
     return page(
       messagePage(
         "Kick app not configured",
-        "Set KICK_CLIENT_ID and KICK_CLIENT_SECRET (npx wrangler secret put … --env oauth), or run npm start to use the emulator.",
+        "Set KICK_CLIENT_ID and KICK_CLIENT_SECRET (npm run deploy asks for them), or run npm start to use the emulator.",
         { signedIn: true },
       ),
       { status: 503 },
