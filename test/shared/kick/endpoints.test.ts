@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { createKickClient, ENDPOINTS, getAppToken, paginate, staticToken } from "../../../shared/kick/index";
+import { getAppToken, paginate, staticToken } from "../../../shared/kick/index";
+import { createKickClient, ENDPOINTS } from "../../../shared/kick/endpoints";
 import {
   control,
   DASHBOARD_REWARD,

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import {
-  createKickClient,
   KickBadRequestError,
   KickMissingScopeError,
   KickNetworkError,
@@ -11,6 +10,7 @@ import {
   KickUpstreamError,
   staticToken,
 } from "../../../shared/kick/index";
+import { createKickClient } from "../../../shared/kick/endpoints";
 import {
   control,
   DEMO_BROADCASTER,

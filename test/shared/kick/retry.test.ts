@@ -1,11 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  createKickClient,
-  DEFAULT_RETRY_POLICY,
-  KickRateLimitedError,
-  KickUpstreamError,
-  staticToken,
-} from "../../../shared/kick/index";
+import { DEFAULT_RETRY_POLICY, KickRateLimitedError, KickUpstreamError, staticToken } from "../../../shared/kick/index";
+import { createKickClient } from "../../../shared/kick/endpoints";
 import { parseRetryAfter } from "../../../shared/kick/retryPolicy";
 import {
   control,

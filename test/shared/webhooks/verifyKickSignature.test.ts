@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { importKickPublicKey } from "../../../shared/webhooks/importKickPublicKey";
-import { KICK_DOCS_PUBLIC_KEY } from "../../../shared/webhooks/kickDocsPublicKey";
-import { verifyKickSignature, signedDeliveryFrom } from "../../../shared/webhooks/verifyKickSignature";
+import {
+  importKickPublicKey,
+  KICK_DOCS_PUBLIC_KEY,
+  verifyKickSignature,
+  signedDeliveryFrom,
+} from "../../../shared/webhooks/signatures";
 
 /** A real delivery signed by Kick (kick-api.md §5.4, captured by KickLib). */
 const REAL = {
