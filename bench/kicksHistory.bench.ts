@@ -1,10 +1,9 @@
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { accounts } from "../shared/accounts/accounts";
+import { accounts } from "../shared/storage/accountsStore";
 import type { KickClient } from "../shared/kick/index";
-import { kicksQueries } from "../shared/kicks/kicksQueries";
-import { takeSnapshot } from "../shared/kicks/takeSnapshot";
-import { thinSnapshots } from "../shared/kicks/thinSnapshots";
+import { kicksQueries, thinSnapshots } from "../shared/storage/leaderboardStore";
+import { takeSnapshot } from "../shared/leaderboard/takeSnapshot";
 import { InvocationBudget } from "../shared/refresh/invocationBudget";
 import { resetWorkerState } from "../test/helpers/resetWorkerState";
 import { SyntheticGifts } from "../test/helpers/syntheticGifts";

@@ -4,7 +4,7 @@ import type { RefreshEnv, RefreshMessage } from "../functions/refresh/RefreshEnv
 import { consumeRefreshBatch, runRefresh } from "../functions/refresh/runRefresh";
 import { kickConfigFromEnv, refreshToken } from "../shared/kick/index";
 import { FREE_PLAN_LIMITS, InvocationBudget, type Usage } from "../shared/refresh/invocationBudget";
-import { sealTokenRecord } from "../shared/tokens/tokenStore";
+import { sealTokenRecord } from "../shared/storage/tokenStore";
 
 const E = env as unknown as RefreshEnv;
 declare const __BENCH_REFRESH_ACCOUNTS__: number;

@@ -1,6 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { automationKeys } from "../shared/keys/automationKeys";
+import { automationKeys } from "../shared/storage/accountsStore";
 import { setUp } from "../test/helpers/automationsSetup";
 
 const E = env as unknown as Cloudflare.AutomationsEnv;

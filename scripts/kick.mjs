@@ -5,20 +5,8 @@
 // any receiver: the local webhooks Worker by default, or your own endpoint.
 /* global AbortSignal, URL */
 
-// Kept in step with shared/kick/schemas/events.ts by test/e2e/kickCli.e2e.test.ts: a plain
-// .mjs cannot import that module, and the list must work without the emulator running.
-const TYPES = [
-  "chat.message.sent",
-  "channel.followed",
-  "channel.subscription.new",
-  "channel.subscription.renewal",
-  "channel.subscription.gifts",
-  "channel.reward.redemption.updated",
-  "livestream.status.updated",
-  "livestream.metadata.updated",
-  "moderation.banned",
-  "kicks.gifted",
-];
+// The same list the TypeScript reads, so --list works without the emulator running.
+import TYPES from "../shared/kick/eventTypes.json" with { type: "json" };
 
 // The emulator waits for the receiver with no time limit of its own: a receiver that never
 // answers would otherwise hang the command.

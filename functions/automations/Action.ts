@@ -1,8 +1,8 @@
 import type * as z from "zod/mini";
-import type { Account } from "../../shared/accounts/accounts";
+import type { Account, AutomationKeyInfo } from "../../shared/storage/accountsStore";
 import type { Capability } from "../../shared/capabilities";
-import type { AutomationKeyInfo } from "../../shared/keys/automationKeys";
-import type { KickClient, KickConfig } from "../../shared/kick/index";
+import type { ClientOf, KickConfig } from "../../shared/kick/index";
+import type { AUTOMATIONS_ENDPOINTS } from "./kickEndpoints";
 import type { AutomationsEnv } from "./AutomationsEnv";
 
 export interface ActionContext<I> {
@@ -11,7 +11,7 @@ export interface ActionContext<I> {
   account: Account;
   key: AutomationKeyInfo;
   /** Kick as the key's account, refreshing through the coordinated path on expiry or 401. */
-  kick: KickClient;
+  kick: ClientOf<typeof AUTOMATIONS_ENDPOINTS>;
   config: KickConfig;
   params: Record<string, string>;
   now: number;

@@ -1,7 +1,8 @@
 import { TtlCache } from "../../shared/cache/ttlCache";
-import { automationKeys } from "../../shared/keys/automationKeys";
-import { presentedKey } from "../../shared/keys/presentedKey";
-import { createKickClient, kickConfigFromEnv } from "../../shared/kick/index";
+import { automationKeys } from "../../shared/storage/accountsStore";
+import { presentedKey } from "../../shared/keys/automationKey";
+import { kickClient, kickConfigFromEnv } from "../../shared/kick/index";
+import { AUTOMATIONS_ENDPOINTS } from "./kickEndpoints";
 import { accountTokenSource } from "../../shared/refresh/getAccessToken";
 import { checkInput } from "../../shared/validation/checkInput";
 import type { Action } from "./Action";
@@ -112,7 +113,7 @@ export async function handleAction(
           input: checked.data,
           account,
           key,
-          kick: createKickClient(config, accountTokenSource(env, account.id, config)),
+          kick: kickClient(AUTOMATIONS_ENDPOINTS, config, accountTokenSource(env, account.id, config)),
           config,
           params,
           now,

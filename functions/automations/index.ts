@@ -5,6 +5,7 @@ import { handleAction } from "./handleAction";
 import { runAutomationsCron } from "./runCron";
 import { errorResponse, formatOf } from "../../shared/http/respond";
 import { TriggerError } from "../../shared/http/TriggerError";
+import { pathTemplate } from "../../shared/http/pathTemplate";
 
 type Req = Request & { params: Record<string, string> };
 const router = Router<Req, [AutomationsEnv, ExecutionContext | undefined]>();
@@ -45,4 +46,4 @@ export default {
   },
 } satisfies ExportedHandler<AutomationsEnv>;
 
-const matches = (pattern: string, path: string) => new RegExp(`^${pattern.replace(/:\w+/g, "[^/]+")}$`).test(path);
+const matches = (template: string, path: string) => pathTemplate(template).pattern.test(path);

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { CAPABILITY_WORDS } from "../../shared/capabilityWords";
+import { pathTemplate } from "../../shared/http/pathTemplate";
 import type { Action } from "./Action";
 
 type JsonSchema = { type?: string; properties?: Record<string, unknown>; required?: string[] } & Record<
@@ -10,9 +11,6 @@ type JsonSchema = { type?: string; properties?: Record<string, unknown>; require
 /** An action's input as JSON Schema (what callers send; checks zod cannot express are left out). */
 const inputSchema = (action: Action) =>
   z.toJSONSchema(action.input, { target: "openapi-3.0", io: "input", unrepresentable: "any" }) as JsonSchema;
-
-const pathOf = (path: string) => path.replace(/:(\w+)/g, "{$1}");
-const pathParams = (path: string) => [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
 
 const errorShape = {
   type: "object",
@@ -36,7 +34,7 @@ export function openApiDocument(actions: Action[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const action of actions) {
     const schema = inputSchema(action);
-    const inPath = pathParams(action.path);
+    const { keys: inPath, openApi: path } = pathTemplate(action.path);
     const fields = Object.entries(schema.properties ?? {}).filter(([name]) => !inPath.includes(name));
     const parameters = [
       ...inPath.map((name) => ({
@@ -111,8 +109,8 @@ export function openApiDocument(actions: Action[]) {
         },
       },
     };
-    paths[pathOf(action.path)] ??= {};
-    paths[pathOf(action.path)]![action.method.toLowerCase()] = operation;
+    paths[path] ??= {};
+    paths[path]![action.method.toLowerCase()] = operation;
   }
   return {
     openapi: "3.0.3",

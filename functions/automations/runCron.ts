@@ -1,11 +1,14 @@
-import { accounts, type Account } from "../../shared/accounts/accounts";
-import { createKickClient, kickConfigFromEnv, type KickConfig, type Livestream } from "../../shared/kick/index";
+import { accounts, type Account } from "../../shared/storage/accountsStore";
+import { kickClient, kickConfigFromEnv, type KickConfig, type Livestream } from "../../shared/kick/index";
+import { LIVESTREAM_ENDPOINTS } from "../../shared/kick/schemas/livestreams";
+import { AUTOMATIONS_ENDPOINTS } from "./kickEndpoints";
 import { accountTokenSource } from "../../shared/refresh/getAccessToken";
 import { appTokenSource } from "../../shared/tokens/getAppAccessToken";
 import type { KickContext } from "./Action";
 import { announceOnce } from "../../shared/announce/announceOnce";
-import { kicksQueries } from "../../shared/kicks/kicksQueries";
-import { takeSnapshot } from "../../shared/kicks/takeSnapshot";
+import { announceRules, liveState, timers } from "../../shared/storage/rulesStore";
+import { kicksQueries } from "../../shared/storage/leaderboardStore";
+import { takeSnapshot } from "../../shared/leaderboard/takeSnapshot";
 import type { AutomationsEnv } from "./AutomationsEnv";
 
 export interface CronSummary {
@@ -26,7 +29,7 @@ async function liveStreams(
   ids: number[],
   now: number,
 ): Promise<Map<number, Livestream>> {
-  const app = createKickClient(config, appTokenSource(env, config, now));
+  const app = kickClient(LIVESTREAM_ENDPOINTS, config, appTokenSource(env, config, now));
   const live = new Map<number, Livestream>();
   for (let i = 0; i < ids.length; i += 100)
     for (const s of await app.getUsersLivestreams({ user_id: ids.slice(i, i + 100) }))
@@ -67,17 +70,14 @@ export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()):
       account,
       config,
       now,
-      kick: createKickClient(config, accountTokenSource(env, account.id, config)),
+      kick: kickClient(AUTOMATIONS_ENDPOINTS, config, accountTokenSource(env, account.id, config)),
     };
     try {
-      const previous = await env.DB.prepare("SELECT live, started_at FROM live_state WHERE account_id = ?")
-        .bind(account.id)
-        .first<{ live: number; started_at: string | null }>();
-      await env.DB.prepare(
-        "INSERT INTO live_state (account_id, live, started_at, checked_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (account_id) DO UPDATE SET live = ?2, started_at = ?3, checked_at = ?4",
-      )
-        .bind(account.id, stream ? 1 : 0, stream?.started_at ?? null, now)
-        .run();
+      const previous = await liveState.swap(env.DB, account.id, {
+        live: Boolean(stream),
+        startedAt: stream?.started_at ?? null,
+        checkedAt: now,
+      });
       if (await snapshotDue(env, account, Boolean(stream), now)) {
         await takeSnapshot(env.DB, ctx.kick, account.id, now);
         summary.snapshots++;
@@ -86,7 +86,7 @@ export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()):
       summary.live++;
       if (!previous || previous.live === 0 || previous.started_at !== stream.started_at) {
         summary.went_live++;
-        if (await announces(env, account)) {
+        if (await announceRules.isAuto(env.DB, account.id)) {
           const result = await announceOnce({ ...ctx, input: {} }, "cron");
           if (result.posted) summary.announced++;
         }
@@ -115,29 +115,14 @@ async function snapshotDue(env: AutomationsEnv, account: Account, live: boolean,
   return last === null || now - last >= minutes * 60_000;
 }
 
-/** Only channels whose announce rule says so are announced automatically. */
-async function announces(env: AutomationsEnv, account: Account): Promise<boolean> {
-  const rule = await env.DB.prepare("SELECT auto FROM announce_rules WHERE account_id = ?")
-    .bind(account.id)
-    .first<{ auto: number }>();
-  return rule?.auto === 1;
-}
-
 /** Timers whose interval has passed since their last post (or since the stream started). */
 async function postDueTimers(ctx: KickContext, streamStartedAt: number): Promise<number> {
-  const { results } = await ctx.env.DB.prepare(
-    "SELECT name, message, interval_minutes, last_posted_at FROM timers WHERE account_id = ? AND enabled = 1",
-  )
-    .bind(ctx.account.id)
-    .all<{ name: string; message: string; interval_minutes: number; last_posted_at: number | null }>();
   let posted = 0;
-  for (const timer of results) {
+  for (const timer of await timers.enabled(ctx.env.DB, ctx.account.id)) {
     const since = Math.max(timer.last_posted_at ?? 0, streamStartedAt);
     if (ctx.now - since < timer.interval_minutes * 60_000) continue;
     await ctx.kick.sendChat({ type: "user", broadcaster_user_id: ctx.account.id, content: timer.message });
-    await ctx.env.DB.prepare("UPDATE timers SET last_posted_at = ? WHERE account_id = ? AND name = ?")
-      .bind(ctx.now, ctx.account.id, timer.name)
-      .run();
+    await timers.markPosted(ctx.env.DB, ctx.account.id, timer.name, ctx.now);
     posted++;
   }
   return posted;

@@ -1,4 +1,4 @@
-import { ulid } from "../../shared/encoding/ulid";
+import { ulid } from "../../shared/encoding";
 import type { EndpointName } from "../../shared/kick/endpoints";
 import { hasScope } from "../../shared/kick/scopes";
 import { isoAt, type Ctx } from "./context";

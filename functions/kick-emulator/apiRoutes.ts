@@ -1,5 +1,6 @@
 import { ENDPOINTS, type Endpoint, type EndpointName } from "../../shared/kick/endpoints";
 import { hasScope } from "../../shared/kick/scopes";
+import { pathTemplate } from "../../shared/http/pathTemplate";
 import { checkInput, issuesText } from "../../shared/validation/checkInput";
 import { searchParamsToInput } from "../../shared/validation/searchParamsToInput";
 import { API_HANDLERS } from "./apiHandlers";
@@ -9,8 +10,7 @@ import { bearer } from "./tokens";
 
 /** Path templates from the shared table, compiled once: `{id}` matches one segment. */
 const ROUTES = (Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]).map(([name, def]) => {
-  const keys: string[] = [];
-  const pattern = new RegExp(`^${def.path.replace(/\{(\w+)\}/g, (_, key: string) => (keys.push(key), "([^/]+)"))}$`);
+  const { pattern, keys } = pathTemplate(def.path);
   return { name, def, pattern, keys };
 });
 

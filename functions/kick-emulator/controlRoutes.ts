@@ -1,6 +1,6 @@
 import { Router } from "itty-router";
 import * as z from "zod/mini";
-import { ulid } from "../../shared/encoding/ulid";
+import { ulid } from "../../shared/encoding";
 import { checkInput, issuesText } from "../../shared/validation/checkInput";
 import { EVENT_TYPES } from "../../shared/kick/schemas/events";
 import { ALL_KICK_SCOPES } from "../../shared/kick/scopes";

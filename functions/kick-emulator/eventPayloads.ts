@@ -1,4 +1,4 @@
-import { ulid } from "../../shared/encoding/ulid";
+import { ulid } from "../../shared/encoding";
 import type { EventType } from "../../shared/kick/schemas/events";
 import { isoAt, type Ctx } from "./context";
 import type { EmulatorUser } from "./state";

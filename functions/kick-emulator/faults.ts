@@ -1,4 +1,4 @@
-import { ulid } from "../../shared/encoding/ulid";
+import { ulid } from "../../shared/encoding";
 import { apiError, challengePage, droppedConnection } from "./http";
 import type { EmulatorState, Fault } from "./state";
 

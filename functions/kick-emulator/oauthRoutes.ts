@@ -1,4 +1,4 @@
-import { randomToken } from "../../shared/encoding/randomToken";
+import { randomToken } from "../../shared/encoding";
 import { pkceChallenge } from "../../shared/kick/oauth/createPkcePair";
 import { KICK_SCOPES } from "../../shared/kick/scopes";
 import { consentPage } from "./consentPage";

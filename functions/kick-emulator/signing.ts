@@ -1,5 +1,5 @@
-import { base64ToBytes } from "../../shared/encoding/base64ToBytes";
-import { webhookSignedText } from "../../shared/webhooks/webhookSignedText";
+import { base64ToBytes } from "../../shared/encoding";
+import { webhookSignedText } from "../../shared/webhooks/signatures";
 import type { EmulatorState } from "./state";
 
 const ALGORITHM = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;

@@ -1,4 +1,4 @@
-import { randomToken } from "../../shared/encoding/randomToken";
+import { randomToken } from "../../shared/encoding";
 import type { AccessTokenRecord, EmulatorState } from "./state";
 
 /** Kick's tokens are 48-character opaque strings. */

@@ -1,5 +1,4 @@
-import { hmacSha256 } from "../../shared/crypto/hmacSha256";
-import { timingSafeEqualText } from "../../shared/crypto/timingSafeEqualText";
+import { hmacSha256, timingSafeEqualText } from "../../shared/crypto";
 import { isSecureRequest, readCookies, setCookie, cookieName } from "../../shared/http/cookies";
 
 const NAME = "kick_edge_admin";

@@ -1,4 +1,4 @@
-import { sha256Hex } from "../../shared/crypto/sha256Hex";
+import { sha256Hex } from "../../shared/crypto";
 import { keyRing, type EncryptionEnv } from "../../shared/tokens/encryptionKeys";
 import { seal, unseal } from "../../shared/tokens/seal";
 

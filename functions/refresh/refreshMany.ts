@@ -1,4 +1,4 @@
-import { randomToken } from "../../shared/encoding/randomToken";
+import { randomToken } from "../../shared/encoding";
 import { kickConfigFromEnv } from "../../shared/kick/index";
 import { InvocationBudget, type Usage } from "../../shared/refresh/invocationBudget";
 import { refreshAccount, type RefreshOutcome } from "../../shared/refresh/refreshAccount";

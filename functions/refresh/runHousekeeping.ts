@@ -1,4 +1,4 @@
-import { thinSnapshots } from "../../shared/kicks/thinSnapshots";
+import { thinSnapshots } from "../../shared/storage/leaderboardStore";
 import type { RefreshEnv } from "./RefreshEnv";
 
 /** The cron expression of the hourly housekeeping run (wrangler.toml). */

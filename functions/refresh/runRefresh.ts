@@ -1,3 +1,4 @@
+import { countDueForRefresh, dueForRefresh } from "../../shared/storage/tokenStore";
 import { COST_PER_ACCOUNT, InvocationBudget } from "../../shared/refresh/invocationBudget";
 import { emptySummary, refreshMany, windowMs, type RunSummary } from "./refreshMany";
 import type { RefreshEnv, RefreshMessage } from "./RefreshEnv";
@@ -21,20 +22,13 @@ export async function runRefresh(
   const summary = emptySummary("cron", budget);
   const db = budget.meter(env).DB;
   const perInvocation = Math.max(1, new InvocationBudget(budget.limits).fits(COST_PER_ACCOUNT, OVERHEAD));
-  const dueWhere = `FROM token_records t JOIN accounts a ON a.id = t.account_id
-    WHERE a.needs_reconnect = 0 AND t.expires_at < ?1 AND (t.next_attempt_at IS NULL OR t.next_attempt_at <= ?2) AND (t.lease_until IS NULL OR t.lease_until < ?2)`;
   const dueBefore = now + windowMs(env);
-  const count = await db.prepare(`SELECT COUNT(*) AS n ${dueWhere}`).bind(dueBefore, now).first<{ n: number }>();
-  summary.due = count?.n ?? 0;
+  summary.due = await countDueForRefresh(db, dueBefore, now);
   if (summary.due === 0) return log(summary);
 
   const queue = env.REFRESH_QUEUE;
   const limit = queue && summary.due > perInvocation ? summary.due : perInvocation;
-  const { results } = await db
-    .prepare(`SELECT t.account_id AS id ${dueWhere} ORDER BY t.expires_at LIMIT ?3`)
-    .bind(dueBefore, now, limit)
-    .all<{ id: number }>();
-  const ids = results.map((r) => r.id);
+  const ids = await dueForRefresh(db, dueBefore, now, limit);
 
   if (queue && ids.length > perInvocation) {
     const messages: { body: RefreshMessage }[] = [];

@@ -2,8 +2,9 @@ import { TriggerError } from "../../shared/http/TriggerError";
 import { errorResponse, okResponse } from "../../shared/http/respond";
 import { kickConfigFromEnv } from "../../shared/kick/index";
 import { broadcasterOf } from "../../shared/webhooks/eventFacts";
-import { kickPublicKey } from "../../shared/webhooks/kickPublicKey";
+import { kickPublicKey } from "../../shared/webhooks/signatures";
 import { readDelivery, type Delivery } from "../../shared/webhooks/readDelivery";
+import { webhookEvents } from "../../shared/storage/webhookStore";
 import type { WebhooksEnv } from "./WebhooksEnv";
 
 /** Kick's bodies are a few KiB; anything far larger is not Kick. */
@@ -43,20 +44,15 @@ export async function acceptDelivery(
       delivery = await readDelivery(request.headers, rawBody, { ...check, keys: [fresh.key] });
     }
 
-    const inserted = await env.DB.prepare(
-      "INSERT INTO webhook_events (message_id, type, broadcaster_user_id, subscription_id, sent_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
-    )
-      .bind(
-        delivery.messageId,
-        delivery.type,
-        broadcasterOf(delivery.payload),
-        delivery.subscriptionId,
-        delivery.sentAt,
-        now,
-        rawBody,
-      )
-      .run();
-    const duplicate = inserted.meta.changes === 0;
+    const duplicate = !(await webhookEvents.recordAccepted(env.DB, {
+      messageId: delivery.messageId,
+      type: delivery.type,
+      broadcasterUserId: broadcasterOf(delivery.payload),
+      subscriptionId: delivery.subscriptionId,
+      sentAt: delivery.sentAt,
+      receivedAt: now,
+      rawBody,
+    }));
     if (!duplicate) waitUntil(process(delivery));
     return okResponse({ accepted: true, duplicate, message_id: delivery.messageId }, "json");
   } catch (error) {
@@ -77,18 +73,13 @@ export async function acceptDelivery(
 async function keepUnreadable(headers: Headers, env: WebhooksEnv, now: number, error: TriggerError): Promise<Response> {
   const messageId = headers.get("kick-event-message-id")!;
   const type = headers.get("kick-event-type")!;
-  await env.DB.prepare(
-    "INSERT INTO webhook_events (message_id, type, sent_at, received_at, processed_at, outcome) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
-  )
-    .bind(
-      messageId,
-      type,
-      Date.parse(headers.get("kick-event-message-timestamp")!),
-      now,
-      now,
-      JSON.stringify({ invalid_payload: error.details ?? error.message }),
-    )
-    .run();
+  await webhookEvents.recordUnreadable(env.DB, {
+    messageId,
+    type,
+    sentAt: Date.parse(headers.get("kick-event-message-timestamp")!),
+    receivedAt: now,
+    outcome: JSON.stringify({ invalid_payload: error.details ?? error.message }),
+  });
   console.error(
     JSON.stringify({ event: "webhook_payload_not_understood", type, message_id: messageId, details: error.details }),
   );

@@ -1,15 +1,20 @@
-import { accountFromRow, type AccountRow } from "../../shared/accounts/accounts";
+import { accounts } from "../../shared/storage/accountsStore";
+import { announceRules, eventReplies } from "../../shared/storage/rulesStore";
+import { enqueueRelays, recordRelayResults, webhookEvents, type ClaimedRelay } from "../../shared/storage/webhookStore";
 import { announceOnce } from "../../shared/announce/announceOnce";
 import type { KickContext } from "../../shared/announce/KickContext";
-import { createKickClient, kickConfigFromEnv } from "../../shared/kick/index";
-import { kicksQueries } from "../../shared/kicks/kicksQueries";
-import { takeSnapshot } from "../../shared/kicks/takeSnapshot";
+import { kickClient, kickConfigFromEnv } from "../../shared/kick/index";
+import { CHAT_ENDPOINTS } from "../../shared/kick/schemas/chat";
+import { KICKS_ENDPOINTS } from "../../shared/kick/schemas/kicks";
+import { LIVESTREAM_ENDPOINTS } from "../../shared/kick/schemas/livestreams";
+import { kicksQueries } from "../../shared/storage/leaderboardStore";
+import { takeSnapshot } from "../../shared/leaderboard/takeSnapshot";
 import { accountTokenSource } from "../../shared/refresh/getAccessToken";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { broadcasterOf } from "../../shared/webhooks/eventFacts";
 import { normalizeEvent } from "../../shared/webhooks/normalizeEvent";
 import type { Delivery } from "../../shared/webhooks/readDelivery";
-import { enqueueRelays, recordRelayResults, sendRelay, type ClaimedRelay } from "../../shared/webhooks/relayDeliveries";
+import { sendRelay } from "../../shared/webhooks/relayDeliveries";
 import { replyToEvent } from "../../shared/webhooks/replyToEvent";
 import type { WebhooksEnv } from "./WebhooksEnv";
 
@@ -63,23 +68,26 @@ export async function processEvent(env: WebhooksEnv, d: Delivery, rerun = false)
   const broadcasterId = broadcasterOf(d.payload) ?? -1;
   const leaseId = crypto.randomUUID();
   const [accountRows, replyRows, announceRows, queued] = await env.DB.batch<unknown>([
-    env.DB.prepare("SELECT * FROM accounts WHERE id = ?").bind(broadcasterId),
-    env.DB.prepare("SELECT 1 FROM event_replies WHERE account_id = ? AND event = ?").bind(broadcasterId, d.type),
-    env.DB.prepare("SELECT 1 FROM announce_rules WHERE account_id = ? AND auto = 1").bind(broadcasterId),
+    accounts.getStatement(env.DB, broadcasterId),
+    eventReplies.existsStatement(env.DB, broadcasterId, d.type),
+    announceRules.isAutoStatement(env.DB, broadcasterId),
     enqueueRelays(env.DB, broadcasterId, d.messageId, d.type, JSON.stringify(normalizeEvent(d)), leaseId, now),
   ]);
-  const row = accountRows!.results[0] as AccountRow | undefined;
+  const account = accounts.fromResult(accountRows!);
   const outcome: Record<string, unknown> = {};
-  if (!row) outcome.account = "not_connected";
+  if (!account) outcome.account = "not_connected";
   else {
-    const account = accountFromRow(row);
     const config = kickConfigFromEnv(env);
     const ctx: KickContext = {
       env,
       account,
       config,
       now,
-      kick: createKickClient(config, accountTokenSource(env, account.id, config)),
+      kick: kickClient(
+        { ...CHAT_ENDPOINTS, ...LIVESTREAM_ENDPOINTS, ...KICKS_ENDPOINTS },
+        config,
+        accountTokenSource(env, account.id, config),
+      ),
     };
     const rules = { reply: replyRows!.results.length > 0, announce: announceRows!.results.length > 0 };
     for (const [name, step] of Object.entries(STEPS)) {
@@ -97,9 +105,7 @@ export async function processEvent(env: WebhooksEnv, d: Delivery, rerun = false)
   outcome.relays = results.map((r) => r.status);
   await env.DB.batch([
     ...(results.length ? [recordRelayResults(env.DB, results, Date.now())] : []),
-    env.DB.prepare(
-      "UPDATE webhook_events SET processed_at = ?, outcome = ?, body = NULL, lease_until = NULL WHERE message_id = ?",
-    ).bind(Date.now(), JSON.stringify(outcome), d.messageId),
+    webhookEvents.processedStatement(env.DB, d.messageId, JSON.stringify(outcome), Date.now()),
   ]);
   console.log(JSON.stringify({ event: "webhook_processed", type: d.type, message_id: d.messageId, rerun, outcome }));
   return outcome;

@@ -1,15 +1,13 @@
-import { accountFromRow, type AccountRow } from "../../shared/accounts/accounts";
 import { kickConfigFromEnv } from "../../shared/kick/index";
-import type { EventType } from "../../shared/kick/schemas/events";
 import { parsePayload } from "../../shared/webhooks/readDelivery";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { reconcileSubscriptions } from "../../shared/webhooks/reconcileSubscriptions";
 import { retryDueRelays } from "../../shared/webhooks/relayDeliveries";
+import { forgetOldDeliveries, subscriptionSyncs, webhookEvents } from "../../shared/storage/webhookStore";
 import { processEvent } from "./processEvent";
 import type { WebhooksEnv } from "./WebhooksEnv";
 
 const MIN = 60_000;
-const DAY = 1440 * MIN;
 
 /**
  * Per run, within the Free plan's 50 D1 queries and 50 subrequests: relays every minute (20
@@ -19,9 +17,6 @@ const DAY = 1440 * MIN;
  */
 const SYNCS_PER_RUN = 4;
 const RERUNS_PER_RUN = 3;
-/** An event still unprocessed this long after it arrived lost its waitUntil (which ends 30 s after the answer). */
-const LOST_AFTER_MS = 2 * MIN;
-const MAX_RERUNS = 3;
 
 export interface WebhooksCronSummary {
   event: "webhooks_cron";
@@ -54,7 +49,7 @@ export async function runWebhooksCron(env: WebhooksEnv, now = Date.now()): Promi
   const minute = Math.floor(now / MIN);
   if (minute % 2 === 0) await syncSubscriptions(env, now, summary);
   else summary.events_rerun = await rerunLostEvents(env, now);
-  if (minute % 60 === 0) summary.events_forgotten = await forgetOld(env, now);
+  if (minute % 60 === 0) summary.events_forgotten = await forgetOldDeliveries(env.DB, now);
   console.log(JSON.stringify(summary));
   return summary;
 }
@@ -62,16 +57,11 @@ export async function runWebhooksCron(env: WebhooksEnv, now = Date.now()): Promi
 /** The accounts least recently synced (failed attempts count, so a failing account waits its turn). */
 async function syncSubscriptions(env: WebhooksEnv, now: number, summary: WebhooksCronSummary) {
   const every = (Number(env.SUBSCRIPTION_SYNC_MINUTES) || 10) * MIN;
-  const { results } = await env.DB.prepare(
-    `SELECT a.* FROM accounts a LEFT JOIN subscription_syncs s ON s.account_id = a.id
-     WHERE a.role = 'broadcaster' AND a.needs_reconnect = 0 AND (s.synced_at IS NULL OR s.synced_at <= ?) ORDER BY s.synced_at IS NOT NULL, s.synced_at LIMIT ?`,
-  )
-    .bind(now - every, SYNCS_PER_RUN)
-    .all<AccountRow>();
+  const due = await subscriptionSyncs.accountsDue(env.DB, now - every, SYNCS_PER_RUN);
   const config = kickConfigFromEnv(env);
-  for (const row of results) {
+  for (const account of due) {
     try {
-      const sync = await reconcileSubscriptions(env, config, accountFromRow(row), now);
+      const sync = await reconcileSubscriptions(env, config, account, now);
       summary.subscriptions_synced++;
       summary.sync_errors += sync.errors.length;
     } catch (error) {
@@ -79,7 +69,7 @@ async function syncSubscriptions(env: WebhooksEnv, now: number, summary: Webhook
       console.error(
         JSON.stringify({
           event: "subscription_sync_error",
-          account: row.id,
+          account: account.id,
           name: (error as Error).name,
           code: (error as { code?: string }).code,
         }),
@@ -90,17 +80,10 @@ async function syncSubscriptions(env: WebhooksEnv, now: number, summary: Webhook
 
 /**
  * Events accepted but never processed (the isolate died, waitUntil ran out): claimed with a
- * lease, parsed again from the stored body, and run again, at most MAX_RERUNS times.
+ * lease, parsed again from the stored body, and run again (a few times at most).
  */
 async function rerunLostEvents(env: WebhooksEnv, now: number): Promise<number> {
-  const { results } = await env.DB.prepare(
-    `UPDATE webhook_events SET attempts = attempts + 1, lease_until = ?1 + ${5 * MIN} WHERE message_id IN (
-       SELECT message_id FROM webhook_events WHERE processed_at IS NULL AND received_at < ?1 - ${LOST_AFTER_MS} AND body IS NOT NULL AND attempts < ${MAX_RERUNS}
-         AND (lease_until IS NULL OR lease_until < ?1) LIMIT ?2)
-     RETURNING message_id, type, subscription_id, sent_at, body`,
-  )
-    .bind(now, RERUNS_PER_RUN)
-    .all<{ message_id: string; type: EventType; subscription_id: string | null; sent_at: number; body: string }>();
+  const results = await webhookEvents.claimLost(env.DB, now, RERUNS_PER_RUN);
   for (const e of results) {
     let payload;
     try {
@@ -123,17 +106,4 @@ async function rerunLostEvents(env: WebhooksEnv, now: number): Promise<number> {
     );
   }
   return results.length;
-}
-
-/** Message ids after 7 days, delivered relays after 7 days, dead ones after 30 (bounded batches). */
-async function forgetOld(env: WebhooksEnv, now: number): Promise<number> {
-  const [events] = await env.DB.batch([
-    env.DB.prepare(
-      "DELETE FROM webhook_events WHERE rowid IN (SELECT rowid FROM webhook_events WHERE received_at < ? LIMIT 1000)",
-    ).bind(now - 7 * DAY),
-    env.DB.prepare(
-      "DELETE FROM relay_deliveries WHERE rowid IN (SELECT rowid FROM relay_deliveries WHERE (status = 'delivered' AND updated_at < ?1) OR (status = 'dead' AND updated_at < ?2) LIMIT 1000)",
-    ).bind(now - 7 * DAY, now - 30 * DAY),
-  ]);
-  return events!.meta.changes;
 }

@@ -1,13 +1,13 @@
-import type { Account } from "../accounts/accounts";
+import type { Account } from "../storage/accountsStore";
 import type { KickClient, KickConfig } from "../kick/index";
-import type { TokenStoreEnv } from "../tokens/tokenStore";
+import type { TokenStoreEnv } from "../storage/tokenStore";
 
 /** What code that talks to Kick for an account needs: a trigger call, a cron run or a webhook alike. */
 export interface KickContext {
   env: TokenStoreEnv;
   account: Account;
   /** Kick as the account, refreshing through the coordinated path on expiry or 401. */
-  kick: KickClient;
+  kick: KickClient<"sendChat" | "getUsersLivestreams" | "getKicksLeaderboard">;
   config: KickConfig;
   now: number;
 }

@@ -4,6 +4,7 @@ import { TriggerError } from "../http/TriggerError";
 import type { KickContext } from "./KickContext";
 import { liveStream, type LiveStream } from "./liveStream";
 import { speaker } from "./speaker";
+import { announceRules, announcements } from "../storage/rulesStore";
 
 export const PLACEHOLDERS = ["title", "category", "viewers", "url", "started_at", "channel"] as const;
 export const DEFAULT_TEMPLATE = "We're live: {title} ({category}) → {url}";
@@ -35,10 +36,8 @@ export async function announceOnce(
     started_at: "",
     channel: ctx.account.username,
   };
-  const rule = await ctx.env.DB.prepare("SELECT template FROM announce_rules WHERE account_id = ?")
-    .bind(ctx.account.id)
-    .first<{ template: string }>();
-  const message = renderTemplate(ctx.input.message ?? rule?.template ?? DEFAULT_TEMPLATE, stream);
+  const template = await announceRules.template(ctx.env.DB, ctx.account.id);
+  const message = renderTemplate(ctx.input.message ?? template ?? DEFAULT_TEMPLATE, stream);
   if (codePointLength(message) > KICK_LIMITS.chatContentMax)
     throw new TriggerError(
       400,
@@ -46,30 +45,22 @@ export async function announceOnce(
       `The filled-in message is ${codePointLength(message)} characters; Kick allows ${KICK_LIMITS.chatContentMax}.`,
     );
   if (live) {
-    const claimed = await ctx.env.DB.prepare(
-      "INSERT INTO announcements (account_id, stream_started_at, claimed_at, source) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-    )
-      .bind(ctx.account.id, live.started_at, ctx.now, source)
-      .run();
-    if (claimed.meta.changes === 0)
-      return { posted: false, reason: "already_announced", stream_started_at: live.started_at };
+    const claimed = await announcements.claim(ctx.env.DB, {
+      accountId: ctx.account.id,
+      streamStartedAt: live.started_at,
+      claimedAt: ctx.now,
+      source,
+    });
+    if (!claimed) return { posted: false, reason: "already_announced", stream_started_at: live.started_at };
   }
   const kick = await speaker(ctx);
   try {
     const sent = await kick.sendChat({ type: "user", broadcaster_user_id: ctx.account.id, content: message });
-    if (live)
-      await ctx.env.DB.prepare("UPDATE announcements SET message_id = ? WHERE account_id = ? AND stream_started_at = ?")
-        .bind(sent.message_id ?? null, ctx.account.id, live.started_at)
-        .run();
+    if (live) await announcements.recordMessage(ctx.env.DB, ctx.account.id, live.started_at, sent.message_id ?? null);
     return { posted: true, message, message_id: sent.message_id, stream_started_at: live?.started_at ?? null };
   } catch (error) {
     // Not posted: free the session so the next press can try again.
-    if (live)
-      await ctx.env.DB.prepare(
-        "DELETE FROM announcements WHERE account_id = ? AND stream_started_at = ? AND message_id IS NULL",
-      )
-        .bind(ctx.account.id, live.started_at)
-        .run();
+    if (live) await announcements.release(ctx.env.DB, ctx.account.id, live.started_at);
     throw error;
   }
 }

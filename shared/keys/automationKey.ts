@@ -1,4 +1,4 @@
-import { randomToken } from "../encoding/randomToken";
+import { randomToken } from "../encoding";
 
 /**
  * An automation key: `ke_<16 hex id>_<43 char secret>`. The id finds the row; only the
@@ -20,4 +20,13 @@ export function generateAutomationKey(): AutomationKeyParts & { key: string } {
 export function parseAutomationKey(key: string): AutomationKeyParts | null {
   const match = FORMAT.exec(key.trim());
   return match ? { id: match[1]!, secret: match[2]! } : null;
+}
+
+/**
+ * The automation key a caller sent: `Authorization: Bearer`, `X-Api-Key`, or `?key=` (IFTTT and
+ * Stream Deck's plain URL button cannot set headers).
+ */
+export function presentedKey(request: Request): string | null {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "");
+  return bearer?.[1] ?? request.headers.get("x-api-key") ?? new URL(request.url).searchParams.get("key");
 }

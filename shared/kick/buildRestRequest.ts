@@ -1,3 +1,4 @@
+import { pathTemplate } from "../http/pathTemplate";
 import type { Endpoint } from "./endpoints";
 
 /**
@@ -10,13 +11,10 @@ export function buildRestRequest(
   input: Record<string, unknown>,
   token: string | null,
 ): Request {
+  const template = pathTemplate(endpoint.path);
   const rest: Record<string, unknown> = { ...input };
-  const path = endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = rest[name];
-    delete rest[name];
-    return encodeURIComponent(String(value));
-  });
-  const url = new URL(path, apiBase);
+  for (const key of template.keys) delete rest[key];
+  const url = new URL(template.fill(input), apiBase);
   const headers = new Headers({ accept: "application/json" });
   if (token !== null) headers.set("authorization", `Bearer ${token}`);
   let body: string | undefined;

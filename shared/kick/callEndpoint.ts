@@ -1,16 +1,15 @@
 import * as z from "zod/mini";
 import { buildRestRequest } from "./buildRestRequest";
 import type { KickConfig } from "./config";
-import { ENDPOINTS, type Endpoint, type EndpointName } from "./endpoints";
+import type { Endpoint } from "./endpoints";
 import { KickUpstreamError } from "./errors/KickUpstreamError";
 import { restError } from "./restError";
 import { retryPolicyOf, send } from "./send";
 import type { TokenSource } from "./tokenSource";
 import { validate } from "./validate";
 
-type Def<N extends EndpointName> = (typeof ENDPOINTS)[N];
-export type InputOf<N extends EndpointName> = z.input<Def<N>["input"]>;
-type DataOf<N extends EndpointName> = Def<N>["output"] extends z.ZodMiniType ? z.output<Def<N>["output"]> : undefined;
+export type InputOf<E extends Endpoint> = z.input<E["input"]>;
+type DataOf<E extends Endpoint> = E["output"] extends z.ZodMiniType ? z.output<E["output"]> : undefined;
 
 export interface Page<T> {
   data: T;
@@ -18,7 +17,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export type OutputOf<N extends EndpointName> = Def<N> extends { paginated: true } ? Page<DataOf<N>> : DataOf<N>;
+export type OutputOf<E extends Endpoint> = E extends { paginated: true } ? Page<DataOf<E>> : DataOf<E>;
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -28,14 +27,14 @@ export interface CallOptions {
  * One REST call: validate (nothing is sent on bad input), send with retries, on a 401 ask
  * the token source once for a fresh token, and parse Kick's envelope into typed data.
  */
-export async function callEndpoint<N extends EndpointName>(
+export async function callEndpoint<E extends Endpoint>(
   config: KickConfig,
   tokens: TokenSource | null,
-  name: N,
-  input: InputOf<N>,
+  name: string,
+  endpoint: E,
+  input: InputOf<E>,
   options: CallOptions = {},
-): Promise<OutputOf<N>> {
-  const endpoint: Endpoint = ENDPOINTS[name];
+): Promise<OutputOf<E>> {
   const parsed = validate(endpoint.input, input ?? {}, name) as Record<string, unknown>;
   const retryable = endpoint.retry ?? retryPolicyOf(config).methods.includes(endpoint.method);
   const needsToken = endpoint.auth !== "none";
@@ -56,7 +55,7 @@ export async function callEndpoint<N extends EndpointName>(
     });
   }
   if (answer.status < 200 || answer.status > 299) throw restError(answer, name, endpoint.scope);
-  if (endpoint.output === null) return undefined as OutputOf<N>;
+  if (endpoint.output === null) return undefined as OutputOf<E>;
 
   const envelope = answer.json as { data?: unknown; pagination?: { next_cursor?: string | null } } | undefined;
   if (
@@ -87,7 +86,7 @@ export async function callEndpoint<N extends EndpointName>(
     );
   }
   if (endpoint.paginated) {
-    return { data: data.data, nextCursor: envelope.pagination?.next_cursor || null } as OutputOf<N>;
+    return { data: data.data, nextCursor: envelope.pagination?.next_cursor || null } as OutputOf<E>;
   }
-  return data.data as OutputOf<N>;
+  return data.data as OutputOf<E>;
 }

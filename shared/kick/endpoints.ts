@@ -1,44 +1,19 @@
-import * as z from "zod/mini";
-import { Empty } from "./schemas/common";
-import { GetUsersInput, User } from "./schemas/users";
-import { Channel, GetChannelsInput, UpdateChannelInput } from "./schemas/channels";
-import {
-  Category,
-  CategoryDetail,
-  GetCategoryInput,
-  ListCategoriesInput,
-  SearchCategoriesInput,
-} from "./schemas/categories";
-import {
-  GetUsersLivestreamsInput,
-  ListLivestreamsInput,
-  ListLivestreamsV1Input,
-  Livestream,
-  LivestreamStats,
-  LivestreamV1,
-} from "./schemas/livestreams";
-import { ChatSent, DeleteChatInput, SendChatInput } from "./schemas/chat";
-import { BanInput, UnbanInput } from "./schemas/moderation";
-import {
-  CreateRewardInput,
-  ListRedemptionsInput,
-  RedemptionFailure,
-  RedemptionGroup,
-  RedemptionIdsInput,
-  Reward,
-  RewardIdInput,
-  UpdateRewardInput,
-} from "./schemas/rewards";
-import { Leaderboard, LeaderboardInput } from "./schemas/kicks";
-import {
-  CreateSubscriptionsInput,
-  DeleteSubscriptionsInput,
-  ListSubscriptionsInput,
-  Subscription,
-  SubscriptionResult,
-} from "./schemas/events";
-import { PublicKey } from "./schemas/publicKey";
+import type * as z from "zod/mini";
+import { kickClient } from "./client";
+import type { KickConfig } from "./config";
+import { BROWSE_ENDPOINTS } from "./schemas/browse";
+import { CATEGORY_ENDPOINTS } from "./schemas/categories";
+import { CHANNEL_ENDPOINTS } from "./schemas/channels";
+import { CHAT_ENDPOINTS } from "./schemas/chat";
+import { EVENT_ENDPOINTS } from "./schemas/events";
+import { KICKS_ENDPOINTS } from "./schemas/kicks";
+import { LIVESTREAM_ENDPOINTS } from "./schemas/livestreams";
+import { MODERATION_ENDPOINTS } from "./schemas/moderation";
+import { PUBLIC_KEY_ENDPOINTS } from "./schemas/publicKey";
+import { REWARD_ENDPOINTS } from "./schemas/rewards";
+import { USER_ENDPOINTS } from "./schemas/users";
 import type { KickScope } from "./scopes";
+import type { TokenSource } from "./tokenSource";
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
@@ -61,231 +36,31 @@ export interface Endpoint {
   retry?: boolean;
 }
 
-const endpoint = <const E extends Endpoint>(e: E) => e;
+export type EndpointTable = Record<string, Endpoint>;
 
 /**
- * Every public REST endpoint (kick-api.md §3.1). The client's methods, the scope check
- * and the emulator's routes are all read from this one table.
+ * Every public REST endpoint (kick-api.md §3.1), for the emulator's routes and the tests. Each
+ * group sits beside its schemas in `schemas/`, and a Worker builds its client from only the
+ * groups it calls: zod schemas cannot be tree-shaken, so importing this table would put all
+ * of them in every bundle.
  */
 export const ENDPOINTS = {
-  getUsers: endpoint({
-    method: "GET",
-    path: "/public/v1/users",
-    scope: null,
-    input: GetUsersInput,
-    output: z.array(User),
-    send: "query",
-  }),
-  getChannels: endpoint({
-    method: "GET",
-    path: "/public/v1/channels",
-    scope: null,
-    input: GetChannelsInput,
-    output: z.array(Channel),
-    send: "query",
-  }),
-  updateChannel: endpoint({
-    method: "PATCH",
-    path: "/public/v1/channels",
-    scope: "channel:write",
-    input: UpdateChannelInput,
-    output: null,
-    send: "json",
-  }),
-  listCategories: endpoint({
-    method: "GET",
-    path: "/public/v2/categories",
-    scope: null,
-    input: ListCategoriesInput,
-    output: z.array(Category),
-    send: "query",
-    paginated: true,
-  }),
-  searchCategoriesV1: endpoint({
-    method: "GET",
-    path: "/public/v1/categories",
-    scope: null,
-    input: SearchCategoriesInput,
-    output: z.array(Category),
-    send: "query",
-  }),
-  getCategoryV1: endpoint({
-    method: "GET",
-    path: "/public/v1/categories/{category_id}",
-    scope: null,
-    input: GetCategoryInput,
-    output: CategoryDetail,
-    send: "query",
-  }),
-  listLivestreams: endpoint({
-    method: "GET",
-    path: "/public/v2/livestreams",
-    scope: null,
-    input: ListLivestreamsInput,
-    output: z.array(Livestream),
-    send: "query",
-    paginated: true,
-  }),
-  listLivestreamsV1: endpoint({
-    method: "GET",
-    path: "/public/v1/livestreams",
-    scope: null,
-    input: ListLivestreamsV1Input,
-    output: z.array(LivestreamV1),
-    send: "query",
-  }),
-  getLivestreamStats: endpoint({
-    method: "GET",
-    path: "/public/v1/livestreams/stats",
-    scope: null,
-    input: Empty,
-    output: LivestreamStats,
-    send: "query",
-  }),
-  getUsersLivestreams: endpoint({
-    method: "GET",
-    path: "/public/v1/users/livestreams",
-    scope: null,
-    input: GetUsersLivestreamsInput,
-    output: z.array(Livestream),
-    send: "query",
-  }),
-  sendChat: endpoint({
-    method: "POST",
-    path: "/public/v1/chat",
-    scope: "chat:write",
-    input: SendChatInput,
-    output: ChatSent,
-    send: "json",
-    retry: false,
-  }),
-  deleteChat: endpoint({
-    method: "DELETE",
-    path: "/public/v1/chat/{message_id}",
-    scope: "moderation:chat_message:manage",
-    input: DeleteChatInput,
-    output: null,
-    send: "query",
-  }),
-  ban: endpoint({
-    method: "POST",
-    path: "/public/v1/moderation/bans",
-    scope: "moderation:ban",
-    input: BanInput,
-    output: z.unknown(),
-    send: "json",
-    retry: false,
-  }),
-  unban: endpoint({
-    method: "DELETE",
-    path: "/public/v1/moderation/bans",
-    scope: "moderation:ban",
-    input: UnbanInput,
-    output: z.unknown(),
-    send: "json",
-  }),
-  listRewards: endpoint({
-    method: "GET",
-    path: "/public/v1/channels/rewards",
-    scope: "channel:rewards:read",
-    input: Empty,
-    output: z.array(Reward),
-    send: "query",
-  }),
-  createReward: endpoint({
-    method: "POST",
-    path: "/public/v1/channels/rewards",
-    scope: "channel:rewards:write",
-    input: CreateRewardInput,
-    output: Reward,
-    send: "json",
-    retry: false,
-  }),
-  updateReward: endpoint({
-    method: "PATCH",
-    path: "/public/v1/channels/rewards/{id}",
-    scope: "channel:rewards:write",
-    input: UpdateRewardInput,
-    output: Reward,
-    send: "json",
-  }),
-  deleteReward: endpoint({
-    method: "DELETE",
-    path: "/public/v1/channels/rewards/{id}",
-    scope: "channel:rewards:write",
-    input: RewardIdInput,
-    output: null,
-    send: "query",
-  }),
-  listRedemptions: endpoint({
-    method: "GET",
-    path: "/public/v1/channels/rewards/redemptions",
-    scope: "channel:rewards:read",
-    input: ListRedemptionsInput,
-    output: z.array(RedemptionGroup),
-    send: "query",
-    paginated: true,
-  }),
-  acceptRedemptions: endpoint({
-    method: "POST",
-    path: "/public/v1/channels/rewards/redemptions/accept",
-    scope: "channel:rewards:write",
-    input: RedemptionIdsInput,
-    output: z.array(RedemptionFailure),
-    send: "json",
-    retry: false,
-  }),
-  rejectRedemptions: endpoint({
-    method: "POST",
-    path: "/public/v1/channels/rewards/redemptions/reject",
-    scope: "channel:rewards:write",
-    input: RedemptionIdsInput,
-    output: z.array(RedemptionFailure),
-    send: "json",
-    retry: false,
-  }),
-  getKicksLeaderboard: endpoint({
-    method: "GET",
-    path: "/public/v1/kicks/leaderboard",
-    scope: "kicks:read",
-    input: LeaderboardInput,
-    output: Leaderboard,
-    send: "query",
-  }),
-  listSubscriptions: endpoint({
-    method: "GET",
-    path: "/public/v1/events/subscriptions",
-    scope: "events:subscribe",
-    input: ListSubscriptionsInput,
-    output: z.array(Subscription),
-    send: "query",
-  }),
-  createSubscriptions: endpoint({
-    method: "POST",
-    path: "/public/v1/events/subscriptions",
-    scope: "events:subscribe",
-    input: CreateSubscriptionsInput,
-    output: z.array(SubscriptionResult),
-    send: "json",
-    retry: false,
-  }),
-  deleteSubscriptions: endpoint({
-    method: "DELETE",
-    path: "/public/v1/events/subscriptions",
-    scope: "events:subscribe",
-    input: DeleteSubscriptionsInput,
-    output: null,
-    send: "query",
-  }),
-  getPublicKey: endpoint({
-    method: "GET",
-    path: "/public/v1/public-key",
-    scope: null,
-    auth: "none",
-    input: Empty,
-    output: PublicKey,
-    send: "query",
-  }),
-} as const satisfies Record<string, Endpoint>;
+  ...USER_ENDPOINTS,
+  ...CHANNEL_ENDPOINTS,
+  ...CATEGORY_ENDPOINTS,
+  ...LIVESTREAM_ENDPOINTS,
+  ...BROWSE_ENDPOINTS,
+  ...CHAT_ENDPOINTS,
+  ...MODERATION_ENDPOINTS,
+  ...REWARD_ENDPOINTS,
+  ...KICKS_ENDPOINTS,
+  ...EVENT_ENDPOINTS,
+  ...PUBLIC_KEY_ENDPOINTS,
+} as const satisfies EndpointTable;
 
 export type EndpointName = keyof typeof ENDPOINTS;
+
+/** A client with every endpoint (tests, scripts). A Worker calls `kickClient` with its own groups. */
+export function createKickClient(config: KickConfig, tokens: TokenSource | null) {
+  return kickClient(ENDPOINTS, config, tokens);
+}

@@ -1,11 +1,11 @@
 import type { KickConfig, TokenSource } from "../kick/index";
-import { randomToken } from "../encoding/randomToken";
+import { randomToken } from "../encoding";
 import {
   readAuthoritativeTokenRecord,
   readTokenRecord,
   type TokenRecord,
   type TokenStoreEnv,
-} from "../tokens/tokenStore";
+} from "../storage/tokenStore";
 import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "./errors";
 import { refreshAccount } from "./refreshAccount";
 import { REFRESH_POLICY } from "./refreshPolicy";

@@ -11,12 +11,20 @@ import {
 import type { TokenResponse } from "../kick/schemas/oauth";
 import {
   cacheSealedRecord,
+  markNeedsReconnect,
+  markRefreshUncertain,
   openSealedRecord,
   readAuthoritativeTokenRecord,
+  recordRefreshFailure,
+  refreshBlockers,
+  releaseRefreshLease,
   sealTokenRecord,
+  takeRefreshLease,
+  writeRefreshedRecord,
+  type LeasedTokenRow,
   type TokenRecord,
   type TokenStoreEnv,
-} from "../tokens/tokenStore";
+} from "../storage/tokenStore";
 import { backoffAfter, REFRESH_POLICY } from "./refreshPolicy";
 
 export type RefreshOutcome =
@@ -46,48 +54,29 @@ export interface RefreshRequest {
   mode: { kind: "cron"; dueBefore: number } | { kind: "trigger"; seenVersion: number };
 }
 
-interface LeasedRow {
-  version: number;
-  sealed: string;
-  expires_at: number;
-  failures: number;
-  uncertain: number;
-}
-
 const REASON_REVOKED = "Kick refused the refresh token (invalid_grant): it expired, was revoked, or was already used";
 const REASON_LOST = "a refresh answer was lost after Kick had already rotated the refresh token";
 
 /**
- * One coordinated refresh of one account. The lease (a conditional UPDATE in D1) makes it
+ * One coordinated refresh of one account. The lease (a conditional update in D1) makes it
  * the only refresh of this account anywhere; the new record is written to D1 fenced on the
  * version it started from, then to KV, and only then returned for use.
  */
-export async function refreshAccount(env: TokenStoreEnv, r: RefreshRequest): Promise<RefreshOutcome> {
+export async function refreshAccount(env: TokenStoreEnv, request: RefreshRequest): Promise<RefreshOutcome> {
   const db = env.DB;
-  const cron = r.mode.kind === "cron" ? r.mode : null;
-  const leased = await db
-    .prepare(
-      `UPDATE token_records SET lease_owner = ?1, lease_until = ?2
-       WHERE account_id = ?3 AND (lease_until IS NULL OR lease_until < ?4)
-         AND NOT EXISTS (SELECT 1 FROM accounts WHERE id = ?3 AND needs_reconnect = 1)
-         AND (next_attempt_at IS NULL OR next_attempt_at <= ?4)
-         AND (?5 IS NULL OR expires_at < ?5)
-       RETURNING version, sealed, expires_at, failures, uncertain`,
-    )
-    .bind(r.owner, r.now + REFRESH_POLICY.leaseMs, r.accountId, r.now, cron?.dueBefore ?? null)
-    .first<LeasedRow>();
-  if (!leased) return whyNotLeased(env, r);
+  const leased = await takeRefreshLease(db, {
+    accountId: request.accountId,
+    owner: request.owner,
+    leaseUntil: request.now + REFRESH_POLICY.leaseMs,
+    now: request.now,
+    dueBefore: request.mode.kind === "cron" ? request.mode.dueBefore : null,
+  });
+  if (!leased) return whyNotLeased(env, request);
 
-  const release = () =>
-    db
-      .prepare(
-        "UPDATE token_records SET lease_owner = NULL, lease_until = NULL WHERE account_id = ? AND lease_owner = ?",
-      )
-      .bind(r.accountId, r.owner)
-      .run();
+  const release = () => releaseRefreshLease(db, request.accountId, request.owner);
   let current: TokenRecord | null;
   try {
-    current = await openSealedRecord(env, r.accountId, leased.sealed);
+    current = await openSealedRecord(env, request.accountId, leased.sealed);
   } catch (error) {
     await release();
     throw error;
@@ -97,9 +86,9 @@ export async function refreshAccount(env: TokenStoreEnv, r: RefreshRequest): Pro
     return { kind: "missing" };
   }
   if (
-    r.mode.kind === "trigger" &&
-    current.version > r.mode.seenVersion &&
-    current.expiresAt - r.now > REFRESH_POLICY.triggerSkewMs
+    request.mode.kind === "trigger" &&
+    current.version > request.mode.seenVersion &&
+    current.expiresAt - request.now > REFRESH_POLICY.triggerSkewMs
   ) {
     await release();
     return { kind: "recovered", record: current };
@@ -108,92 +97,62 @@ export async function refreshAccount(env: TokenStoreEnv, r: RefreshRequest): Pro
   let tokens: TokenResponse;
   let uncertain = leased.uncertain === 1;
   try {
-    tokens = await refreshToken(r.config, current.refreshToken);
+    tokens = await refreshToken(request.config, current.refreshToken);
   } catch (first) {
     if (!(first instanceof KickNetworkError || first instanceof KickTimeoutError))
-      return failed(env, r, leased, first, uncertain);
+      return failed(env, request, leased, first, uncertain);
     // The answer was lost: Kick may have rotated already. One immediate retry with the same
     // token works under Kick's reuse grace; under single-use it is an invalid_grant, not a loop.
     uncertain = true;
     try {
-      tokens = await refreshToken(r.config, current.refreshToken);
+      tokens = await refreshToken(request.config, current.refreshToken);
     } catch (second) {
-      return failed(env, r, leased, second, uncertain);
+      return failed(env, request, leased, second, uncertain);
     }
   }
 
   const next: TokenRecord = {
-    accountId: r.accountId,
+    accountId: request.accountId,
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token || current.refreshToken,
-    expiresAt: r.now + tokens.expires_in * 1000,
+    expiresAt: request.now + tokens.expires_in * 1000,
     scopes: tokens.scope ? parseScopes(tokens.scope) : current.scopes,
-    obtainedAt: r.now,
+    obtainedAt: request.now,
     version: current.version + 1,
   };
   const sealed = await sealTokenRecord(env, next);
-  const write = () =>
-    db.batch([
-      db
-        .prepare(
-          `UPDATE token_records SET version = ?1, sealed = ?2, expires_at = ?3, lease_owner = NULL, lease_until = NULL, failures = 0, next_attempt_at = NULL, uncertain = 0
-           WHERE account_id = ?4 AND version = ?5`,
-        )
-        .bind(next.version, sealed, next.expiresAt, r.accountId, current.version),
-      db
-        .prepare(
-          "UPDATE accounts SET token_expires_at = ?1, last_refresh_at = ?2, scopes = ?3 WHERE id = ?4 AND EXISTS (SELECT 1 FROM token_records WHERE account_id = ?4 AND version = ?5)",
-        )
-        .bind(next.expiresAt, r.now, next.scopes.join(" "), r.accountId, next.version),
-    ]);
+  const fromVersion = current.version;
   let written: D1Result | undefined;
   // Kick has rotated: this write is the only copy of the new refresh token. Try hard before giving up.
   for (let attempt = 0; !written; attempt++) {
     try {
-      [written] = await write();
+      written = await writeRefreshedRecord(db, { record: next, sealed, fromVersion, refreshedAt: request.now });
     } catch (error) {
       if (attempt < 2) {
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
         continue;
       }
-      await db
-        .prepare(
-          "UPDATE token_records SET uncertain = 1, lease_owner = NULL, lease_until = NULL WHERE account_id = ? AND lease_owner = ?",
-        )
-        .bind(r.accountId, r.owner)
-        .run()
-        .catch(() => undefined);
+      await markRefreshUncertain(db, request.accountId, request.owner).catch(() => undefined);
       throw error;
     }
   }
   if (written.meta.changes !== 1) {
     // A newer version landed meanwhile (this lease had lapsed): that one wins, never this stale write.
-    console.error(JSON.stringify({ event: "refresh_fenced_out", account: r.accountId, version: current.version }));
-    const newest = await readAuthoritativeTokenRecord(env, r.accountId);
+    console.error(JSON.stringify({ event: "refresh_fenced_out", account: request.accountId, version: fromVersion }));
+    const newest = await readAuthoritativeTokenRecord(env, request.accountId);
     return newest ? { kind: "recovered", record: newest } : { kind: "missing" };
   }
-  await cacheSealedRecord(env, r.accountId, sealed);
+  await cacheSealedRecord(env, request.accountId, sealed);
   return { kind: "refreshed", record: next };
 }
 
 /** Why the lease was not taken: gone, dead, not due, or someone else has it. */
-async function whyNotLeased(env: TokenStoreEnv, r: RefreshRequest): Promise<RefreshOutcome> {
-  const row = await env.DB.prepare(
-    `SELECT t.expires_at, t.lease_until, t.next_attempt_at, a.needs_reconnect, a.reconnect_reason
-     FROM token_records t JOIN accounts a ON a.id = t.account_id WHERE t.account_id = ?`,
-  )
-    .bind(r.accountId)
-    .first<{
-      expires_at: number;
-      lease_until: number | null;
-      next_attempt_at: number | null;
-      needs_reconnect: number;
-      reconnect_reason: string | null;
-    }>();
+async function whyNotLeased(env: TokenStoreEnv, request: RefreshRequest): Promise<RefreshOutcome> {
+  const row = await refreshBlockers(env.DB, request.accountId);
   if (!row) return { kind: "missing" };
   if (row.needs_reconnect === 1) return { kind: "dead", reason: row.reconnect_reason ?? REASON_REVOKED };
-  if (row.lease_until !== null && row.lease_until >= r.now) return { kind: "leased" };
-  if (row.next_attempt_at !== null && row.next_attempt_at > r.now)
+  if (row.lease_until !== null && row.lease_until >= request.now) return { kind: "leased" };
+  if (row.next_attempt_at !== null && row.next_attempt_at > request.now)
     return { kind: "backing_off", retryAt: row.next_attempt_at };
   return { kind: "not_due" };
 }
@@ -201,39 +160,19 @@ async function whyNotLeased(env: TokenStoreEnv, r: RefreshRequest): Promise<Refr
 /** Records a failed refresh: invalid_grant marks the account for re-connect; the rest back off. */
 async function failed(
   env: TokenStoreEnv,
-  r: RefreshRequest,
-  leased: LeasedRow,
+  request: RefreshRequest,
+  leased: LeasedTokenRow,
   error: unknown,
   uncertain: boolean,
 ): Promise<RefreshOutcome> {
-  const db = env.DB;
-  // Only while this refresher still holds the lease on the version it started from: if its lease
-  // lapsed and someone else refreshed meanwhile, Kick's refusal of the old token means nothing.
-  const stillOurs = "SELECT 1 FROM token_records WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3";
+  const lease = { accountId: request.accountId, owner: request.owner, version: leased.version };
   if (error instanceof KickInvalidGrantError) {
     const reason = uncertain ? REASON_LOST : REASON_REVOKED;
-    const [marked] = await db.batch([
-      db
-        .prepare(
-          `UPDATE accounts SET needs_reconnect = 1, reconnect_reason = ?4 WHERE id = ?1 AND EXISTS (${stillOurs})`,
-        )
-        .bind(r.accountId, r.owner, leased.version, reason),
-      db
-        .prepare(
-          "UPDATE token_records SET lease_owner = NULL, lease_until = NULL, uncertain = 0 WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3",
-        )
-        .bind(r.accountId, r.owner, leased.version),
-    ]);
-    return marked!.meta.changes === 1 ? { kind: "dead", reason } : { kind: "not_due" };
+    return (await markNeedsReconnect(env.DB, lease, reason)) ? { kind: "dead", reason } : { kind: "not_due" };
   }
   const failures = leased.failures + 1;
-  const retryAt = r.now + backoffAfter(failures, error instanceof KickRateLimitedError ? error.retryAfterMs : 0);
-  await db
-    .prepare(
-      "UPDATE token_records SET lease_owner = NULL, lease_until = NULL, failures = ?4, next_attempt_at = ?5, uncertain = ?6 WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3",
-    )
-    .bind(r.accountId, r.owner, leased.version, failures, retryAt, uncertain ? 1 : 0)
-    .run();
+  const retryAt = request.now + backoffAfter(failures, error instanceof KickRateLimitedError ? error.retryAfterMs : 0);
+  await recordRefreshFailure(env.DB, lease, { failures, retryAt, uncertain });
   if (!(error instanceof KickError)) throw error;
   return { kind: "transient", error: error.code, retryAt };
 }

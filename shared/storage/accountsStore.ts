@@ -1,3 +1,8 @@
+import { CONNECT_CAPABILITIES, isCapability, type Capability } from "../capabilities";
+import { sha256Hex, timingSafeEqualText } from "../crypto";
+import { generateAutomationKey, parseAutomationKey } from "../keys/automationKey";
+import { deleteTokenRecordStatement } from "./tokenStore";
+
 /** A connected Kick account as the status page and the other Workers see it (no tokens here). */
 export interface Account {
   id: number;
@@ -23,24 +28,38 @@ export interface AccountRow {
   reconnect_reason: string | null;
 }
 
-export const accountFromRow = (r: AccountRow): Account => ({
-  id: r.id,
-  username: r.username,
-  role: r.role,
-  scopes: r.scopes.split(" ").filter(Boolean),
-  tokenExpiresAt: r.token_expires_at,
-  connectedAt: r.connected_at,
-  lastRefreshAt: r.last_refresh_at,
-  needsReconnect: r.needs_reconnect === 1,
-  reconnectReason: r.reconnect_reason,
+export const accountFromRow = (row: AccountRow): Account => ({
+  id: row.id,
+  username: row.username,
+  role: row.role,
+  scopes: row.scopes.split(" ").filter(Boolean),
+  tokenExpiresAt: row.token_expires_at,
+  connectedAt: row.connected_at,
+  lastRefreshAt: row.last_refresh_at,
+  needsReconnect: row.needs_reconnect === 1,
+  reconnectReason: row.reconnect_reason,
 });
 
-/** The `accounts` table (migrations/0001). */
+const accountStatement = (db: D1Database, id: number): D1PreparedStatement =>
+  db.prepare("SELECT * FROM accounts WHERE id = ?").bind(id);
+
+/**
+ * Who owns what here: the `accounts` and `automation_keys` tables (migrations/0001, 0003).
+ * The refresh columns of `accounts` (token_expires_at, last_refresh_at, needs_reconnect) are
+ * written by tokenStore, in the same batch as the token record they describe.
+ */
 export const accounts = {
   /** Records a (re)connection: fresh scopes and expiry, and any "needs re-connect" cleared. */
   async connect(
     db: D1Database,
-    a: { id: number; username: string; role: Account["role"]; scopes: string[]; tokenExpiresAt: number; now: number },
+    account: {
+      id: number;
+      username: string;
+      role: Account["role"];
+      scopes: string[];
+      tokenExpiresAt: number;
+      now: number;
+    },
   ) {
     await db
       .prepare(
@@ -48,12 +67,21 @@ export const accounts = {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, NULL)
          ON CONFLICT (id) DO UPDATE SET username = ?2, role = ?3, scopes = ?4, token_expires_at = ?5, connected_at = ?6, needs_reconnect = 0, reconnect_reason = NULL`,
       )
-      .bind(a.id, a.username, a.role, a.scopes.join(" "), a.tokenExpiresAt, a.now)
+      .bind(account.id, account.username, account.role, account.scopes.join(" "), account.tokenExpiresAt, account.now)
       .run();
   },
 
   async get(db: D1Database, id: number): Promise<Account | null> {
-    const row = await db.prepare("SELECT * FROM accounts WHERE id = ?").bind(id).first<AccountRow>();
+    const row = await accountStatement(db, id).first<AccountRow>();
+    return row ? accountFromRow(row) : null;
+  },
+
+  /** The same read as `get`, for a caller that batches it with other statements (one round trip). */
+  getStatement: accountStatement,
+
+  /** The account a `getStatement` result holds, if any. */
+  fromResult: (result: D1Result<unknown>): Account | null => {
+    const row = result.results[0] as AccountRow | undefined;
     return row ? accountFromRow(row) : null;
   },
 
@@ -66,8 +94,127 @@ export const accounts = {
   async remove(db: D1Database, id: number): Promise<void> {
     await db.batch([
       db.prepare("DELETE FROM automation_keys WHERE account_id = ?").bind(id),
-      db.prepare("DELETE FROM token_records WHERE account_id = ?").bind(id),
+      deleteTokenRecordStatement(db, id),
       db.prepare("DELETE FROM accounts WHERE id = ?").bind(id),
     ]);
+  },
+};
+
+/** A key as listed: never its secret. */
+export interface AutomationKeyInfo {
+  id: string;
+  accountId: number;
+  name: string;
+  capabilities: Capability[];
+  /** May fire mutating actions with a plain GET (Stream Deck's open-URL button). */
+  allowGet: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+interface KeyRow {
+  id: string;
+  account_id: number;
+  name: string;
+  secret_hash: string;
+  capabilities: string;
+  allow_get: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+const keyFromRow = (row: KeyRow): AutomationKeyInfo => ({
+  id: row.id,
+  accountId: row.account_id,
+  name: row.name,
+  capabilities: (JSON.parse(row.capabilities) as string[]).filter(isCapability),
+  allowGet: row.allow_get === 1,
+  createdAt: row.created_at,
+  lastUsedAt: row.last_used_at,
+});
+
+export const automationKeys = {
+  /** Makes a key; the returned `key` is the only time its secret exists outside the caller. */
+  async create(
+    db: D1Database,
+    request: { accountId: number; name: string; capabilities: readonly Capability[]; allowGet?: boolean; now: number },
+  ) {
+    const { id, secret, key } = generateAutomationKey();
+    const capabilities = request.capabilities.length ? [...new Set(request.capabilities)] : CONNECT_CAPABILITIES;
+    await db
+      .prepare(
+        "INSERT INTO automation_keys (id, account_id, name, secret_hash, capabilities, allow_get, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
+      .bind(
+        id,
+        request.accountId,
+        request.name,
+        await sha256Hex(secret),
+        JSON.stringify(capabilities),
+        request.allowGet ? 1 : 0,
+        request.now,
+      )
+      .run();
+    return {
+      key,
+      info: {
+        id,
+        accountId: request.accountId,
+        name: request.name,
+        capabilities,
+        allowGet: Boolean(request.allowGet),
+        createdAt: request.now,
+        lastUsedAt: null,
+      } satisfies AutomationKeyInfo,
+    };
+  },
+
+  async list(db: D1Database, accountId: number): Promise<AutomationKeyInfo[]> {
+    const { results } = await db
+      .prepare("SELECT * FROM automation_keys WHERE account_id = ? AND revoked_at IS NULL ORDER BY created_at")
+      .bind(accountId)
+      .all<KeyRow>();
+    return results.map(keyFromRow);
+  },
+
+  /** True when a live key of that account was revoked. */
+  async revoke(db: D1Database, accountId: number, id: string, now: number): Promise<boolean> {
+    const result = await db
+      .prepare("UPDATE automation_keys SET revoked_at = ? WHERE id = ? AND account_id = ? AND revoked_at IS NULL")
+      .bind(now, id, accountId)
+      .run();
+    return result.meta.changes === 1;
+  },
+
+  /**
+   * The key's info (and its account) when `presented` is a live key, in one query; the secret's
+   * hash is compared in constant time. "Last used" is kept to the minute; hand `defer` a
+   * waitUntil so that write is off the hot path.
+   */
+  async verify(
+    db: D1Database,
+    presented: string,
+    now: number,
+    defer: (work: Promise<unknown>) => void = (work) => void work,
+  ): Promise<(AutomationKeyInfo & { account: Account }) | null> {
+    const parts = parseAutomationKey(presented);
+    if (!parts) return null;
+    const row = await db
+      .prepare(
+        `SELECT a.*, k.id AS key_id, k.account_id, k.name AS key_name, k.secret_hash, k.capabilities, k.allow_get, k.created_at, k.last_used_at
+         FROM automation_keys k JOIN accounts a ON a.id = k.account_id WHERE k.id = ? AND k.revoked_at IS NULL`,
+      )
+      .bind(parts.id)
+      .first<AccountRow & { key_id: string; key_name: string } & Omit<KeyRow, "id" | "name">>();
+    const presentedHash = await sha256Hex(parts.secret);
+    if (!row || !timingSafeEqualText(presentedHash, row.secret_hash)) return null;
+    if (row.last_used_at === null || now - row.last_used_at >= 60_000) {
+      defer(db.prepare("UPDATE automation_keys SET last_used_at = ? WHERE id = ?").bind(now, row.key_id).run());
+    }
+    return {
+      ...keyFromRow({ ...row, id: row.key_id, name: row.key_name }),
+      lastUsedAt: now,
+      account: accountFromRow(row),
+    };
   },
 };

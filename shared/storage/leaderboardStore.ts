@@ -1,4 +1,17 @@
-import { NEWEST_SNAPSHOTS, type Period } from "./takeSnapshot";
+/**
+ * The KICKs leaderboard history (migrations/0005, 0006): kicks_snapshots, kicks_changes and
+ * kicks_current. Written by the snapshot (automations cron and endpoint, webhooks' kicks.gifted),
+ * read by the automations Worker's endpoints and overlay, thinned by the refresh Worker.
+ */
+
+/** The rankings Kick keeps, and kicks_snapshots' CHECK on `period`. */
+export const PERIODS = ["week", "month", "lifetime"] as const;
+export type Period = (typeof PERIODS)[number];
+
+/** The ids of account ?1's newest snapshot of each period: three index seeks (GROUP BY would read every row). */
+const NEWEST_SNAPSHOTS = PERIODS.map(
+  (p) => `(SELECT MAX(id) FROM kicks_snapshots WHERE account_id = ?1 AND period = '${p}')`,
+).join(", ");
 
 export interface Ranked {
   rank: number;
@@ -148,10 +161,156 @@ export const kicksQueries = {
       .bind(accountId, start.id, end.id)
       .all<{ user_id: number; now_amount: number | null; then_amount: number | null; username: string }>();
     return results
-      .filter((r) => r.now_amount !== null)
-      .map((r) => ({ user_id: r.user_id, username: r.username, gained: r.now_amount! - (r.then_amount ?? 0) }))
+      .filter((gifter) => gifter.now_amount !== null)
+      .map((gifter) => ({
+        user_id: gifter.user_id,
+        username: gifter.username,
+        gained: gifter.now_amount! - (gifter.then_amount ?? 0),
+      }))
       .filter((g) => g.gained > 0)
       .sort((a, b) => b.gained - a.gained || a.user_id - b.user_id)
       .slice(0, top);
   },
 };
+
+// Bound as ?1 account id, ?2 the changed periods' new entries (JSON), ?3 the changed periods.
+// The new rankings as rows:
+const NEW = `(SELECT value ->> 'period' AS period, value ->> 'user_id' AS user_id, value ->> 'rank' AS rank, value ->> 'username' AS username, value ->> 'amount' AS amount FROM json_each(?2))`;
+// Gifters ranked until now whom a changed ranking no longer has:
+const LEFT = `(SELECT period, user_id, username FROM kicks_current WHERE account_id = ?1 AND rank IS NOT NULL AND period IN (SELECT value FROM json_each(?3))
+  AND (period, user_id) NOT IN (SELECT value ->> 'period', value ->> 'user_id' FROM json_each(?2)))`;
+// The snapshot row this batch just inserted for the period (same transaction):
+const NEWEST = "(SELECT MAX(id) FROM kicks_snapshots WHERE account_id = ?1 AND period = n.period)";
+
+/** The digest of each period's newest stored ranking (to tell a changed ranking from an unchanged one). */
+export async function newestDigests(db: D1Database, accountId: number) {
+  const { results } = await db
+    .prepare(`SELECT id, period, digest FROM kicks_snapshots WHERE id IN (${NEWEST_SNAPSHOTS})`)
+    .bind(accountId)
+    .all<{ period: Period; id: number; digest: string }>();
+  return results;
+}
+
+/** One period's ranking as a snapshot stores it. */
+export interface RankingEntry {
+  period: Period;
+  rank: number;
+  user_id: number;
+  username: string;
+  amount: number;
+}
+
+/**
+ * Stores a snapshot in one D1 batch (one transaction: a failure leaves no partial rows):
+ * unchanged periods carry their snapshot's id, so the upsert only moves their last_seen_at;
+ * changed ones get a snapshot row, a change row per gifter who moved, and kicks_current
+ * follows. At most three statements. Returns the D1 rows written.
+ */
+export async function storeSnapshot(
+  db: D1Database,
+  snapshot: {
+    accountId: number;
+    takenAt: number;
+    unchanged: { period: Period; id: number; digest: string }[];
+    changed: { period: Period; digest: string }[];
+    entries: RankingEntry[];
+  },
+): Promise<number> {
+  const { accountId, changed } = snapshot;
+  const snapshots = [...snapshot.unchanged, ...changed.map((c) => ({ id: null, ...c }))];
+  const statements = [
+    db
+      .prepare(
+        `INSERT INTO kicks_snapshots (id, account_id, period, taken_at, last_seen_at, digest)
+         SELECT value ->> 'id', ?1, value ->> 'period', ?2, ?2, value ->> 'digest' FROM json_each(?3) WHERE true
+         ON CONFLICT (id) DO UPDATE SET last_seen_at = MAX(last_seen_at, excluded.last_seen_at)`,
+      )
+      .bind(accountId, snapshot.takenAt, JSON.stringify(snapshots)),
+  ];
+  if (changed.length) {
+    const periods = JSON.stringify(changed.map((c) => c.period));
+    const entries = JSON.stringify(snapshot.entries);
+    statements.push(
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO kicks_changes (account_id, period, user_id, snapshot_id, rank, username, amount)
+           SELECT ?1, n.period, n.user_id, ${NEWEST}, n.rank, n.username, n.amount FROM ${NEW} AS n
+             LEFT JOIN kicks_current AS c ON c.account_id = ?1 AND c.period = n.period AND c.user_id = n.user_id
+             WHERE c.user_id IS NULL OR c.rank IS NOT n.rank OR c.amount IS NOT n.amount OR c.username IS NOT n.username
+           UNION ALL
+           SELECT ?1, n.period, n.user_id, ${NEWEST}, NULL, n.username, NULL FROM ${LEFT} AS n`,
+        )
+        .bind(accountId, entries, periods),
+      db
+        .prepare(
+          `INSERT INTO kicks_current (account_id, period, user_id, rank, username, amount)
+           SELECT ?1, period, user_id, rank, username, amount FROM ${NEW} WHERE true
+           UNION ALL
+           SELECT ?1, period, user_id, NULL, username, NULL FROM ${LEFT} WHERE true
+           ON CONFLICT (account_id, period, user_id) DO UPDATE SET rank = excluded.rank, username = excluded.username, amount = excluded.amount
+           WHERE rank IS NOT excluded.rank OR username IS NOT excluded.username OR amount IS NOT excluded.amount`,
+        )
+        .bind(accountId, entries, periods),
+    );
+  }
+  const results = await db.batch(statements);
+  return results.reduce((n, result) => n + (result.meta.rows_written ?? 0), 0);
+}
+
+/** Keep every snapshot for KEEP_ALL days, then the first of each hour, and after KEEP_HOURLY days the first of each day. */
+export interface Retention {
+  keepAllDays: number;
+  keepHourlyDays: number;
+  /** Snapshots deleted per call at most: the cron thins a little every run, never a lot at once. */
+  batch: number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+// For each doomed snapshot, the next one kept (the same account and period): its changes move
+// there. The newest snapshot of a ranking is never doomed, so there always is one.
+const SURVIVORS = `WITH doomed(id) AS (SELECT value FROM json_each(?1)),
+  survivor AS (SELECT d.id AS doomed_id, (SELECT MIN(t.id) FROM kicks_snapshots s JOIN kicks_snapshots t ON t.account_id = s.account_id AND t.period = s.period AND t.id > s.id
+    WHERE s.id = d.id AND t.id NOT IN (SELECT id FROM doomed)) AS kept_id FROM doomed d)`;
+
+/**
+ * Deletes snapshots that retention no longer keeps, at most `batch` per call, in one D1
+ * transaction. Their changes are folded into the next kept snapshot (a change superseded by
+ * then is dropped), so every ranking still stored reads back exactly as it was. Returns how
+ * many were deleted (0: nothing left to thin).
+ */
+export async function thinSnapshots(db: D1Database, now: number, retention: Retention): Promise<number> {
+  const { results } = await db
+    .prepare(
+      `SELECT s.id FROM kicks_snapshots s WHERE s.taken_at < ?1
+         AND s.id < (SELECT MAX(id) FROM kicks_snapshots n WHERE n.account_id = s.account_id AND n.period = s.period)
+         AND EXISTS (
+           SELECT 1 FROM kicks_snapshots t WHERE t.account_id = s.account_id AND t.period = s.period AND t.id < s.id
+             AND t.taken_at <= s.taken_at AND t.taken_at >= s.taken_at / (CASE WHEN s.taken_at < ?2 THEN ${DAY} ELSE ${HOUR} END) * (CASE WHEN s.taken_at < ?2 THEN ${DAY} ELSE ${HOUR} END))
+       LIMIT ?3`,
+    )
+    .bind(now - retention.keepAllDays * DAY, now - retention.keepHourlyDays * DAY, retention.batch)
+    .all<{ id: number }>();
+  if (results.length === 0) return 0;
+  const ids = JSON.stringify(results.map((row) => row.id));
+  await db.batch([
+    db
+      .prepare(
+        `${SURVIVORS}
+         DELETE FROM kicks_changes WHERE (account_id, period, user_id, snapshot_id) IN (
+           SELECT c.account_id, c.period, c.user_id, c.snapshot_id FROM survivor v JOIN kicks_changes c ON c.snapshot_id = v.doomed_id
+           WHERE EXISTS (SELECT 1 FROM kicks_changes f WHERE f.account_id = c.account_id AND f.period = c.period AND f.user_id = c.user_id AND f.snapshot_id > c.snapshot_id AND f.snapshot_id <= v.kept_id))`,
+      )
+      .bind(ids),
+    db
+      .prepare(
+        `${SURVIVORS} UPDATE kicks_changes SET snapshot_id = (SELECT kept_id FROM survivor WHERE doomed_id = snapshot_id) WHERE snapshot_id IN (SELECT id FROM doomed)`,
+      )
+      .bind(ids),
+    db.prepare("DELETE FROM kicks_snapshots WHERE id IN (SELECT value FROM json_each(?))").bind(ids),
+    // Gifters who left the top 100 stay in kicks_current only to spare a delete per snapshot.
+    db.prepare("DELETE FROM kicks_current WHERE rank IS NULL"),
+  ]);
+  return results.length;
+}

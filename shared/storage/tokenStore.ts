@@ -1,5 +1,5 @@
-import { keyRing, type EncryptionEnv } from "./encryptionKeys";
-import { seal, unseal } from "./seal";
+import { keyRing, type EncryptionEnv } from "../tokens/encryptionKeys";
+import { seal, unseal } from "../tokens/seal";
 
 /** What is kept for one connected Kick account. Only ever stored sealed. */
 export interface TokenRecord {
@@ -20,7 +20,9 @@ export interface TokenStoreEnv extends EncryptionEnv {
   DB: D1Database;
 }
 
+/** KV keys in TOKENS: an account's sealed record (a cache of token_records), and the app token. */
 const kvKey = (accountId: number) => `token:${accountId}`;
+const APP_TOKEN_KEY = "app-token";
 const context = (accountId: number) => `kick-account:${accountId}`;
 
 /** Opens a sealed record read elsewhere (e.g. returned by the refresh lease's UPDATE … RETURNING). */
@@ -34,9 +36,9 @@ export async function openSealedRecord(
 }
 
 /**
- * The one place token records are read and written; no other module touches TOKENS or
- * token_records. Reads come from KV (fast, may be up to ~60 s stale elsewhere); D1 holds the
- * authoritative copy and decides every write.
+ * The one place token records are read and written; no other module touches token_records or
+ * the token keys in TOKENS. Reads come from KV (fast, may be up to ~60 s stale elsewhere); D1
+ * holds the authoritative copy and decides every write.
  */
 export async function readTokenRecord(env: TokenStoreEnv, accountId: number): Promise<TokenRecord | null> {
   const sealed = await env.TOKENS.get(kvKey(accountId));
@@ -83,6 +85,168 @@ export async function storeNewTokens(env: TokenStoreEnv, record: Omit<TokenRecor
 }
 
 export async function deleteTokenRecord(env: TokenStoreEnv, accountId: number): Promise<void> {
-  await env.DB.prepare("DELETE FROM token_records WHERE account_id = ?").bind(accountId).run();
+  await deleteTokenRecordStatement(env.DB, accountId).run();
   await env.TOKENS.delete(kvKey(accountId));
+}
+
+/** The D1 half of `deleteTokenRecord`, for removing an account in one batch (its KV copy is left to the caller). */
+export const deleteTokenRecordStatement = (db: D1Database, accountId: number): D1PreparedStatement =>
+  db.prepare("DELETE FROM token_records WHERE account_id = ?").bind(accountId);
+
+/** The sealed app token (client credentials) cached in KV, or null. */
+export const readSealedAppToken = (env: { TOKENS: KVNamespace }): Promise<string | null> =>
+  env.TOKENS.get(APP_TOKEN_KEY);
+
+export async function cacheSealedAppToken(env: { TOKENS: KVNamespace }, sealed: string): Promise<void> {
+  await env.TOKENS.put(APP_TOKEN_KEY, sealed);
+}
+
+// The refresh lease and what a refresh writes. Each takes the D1 binding it is handed, so a
+// caller that meters its D1 queries (the refresh Worker's InvocationBudget) counts these too.
+
+/** The columns a refresher needs from the row it leased. */
+export interface LeasedTokenRow {
+  version: number;
+  sealed: string;
+  expires_at: number;
+  failures: number;
+  uncertain: number;
+}
+
+/**
+ * Takes the refresh lease on one account's record (a conditional UPDATE: one winner anywhere),
+ * unless it is held, backing off, marked for re-connect, or (with `dueBefore`) not yet due.
+ */
+export function takeRefreshLease(
+  db: D1Database,
+  lease: { accountId: number; owner: string; leaseUntil: number; now: number; dueBefore: number | null },
+): Promise<LeasedTokenRow | null> {
+  return db
+    .prepare(
+      `UPDATE token_records SET lease_owner = ?1, lease_until = ?2
+       WHERE account_id = ?3 AND (lease_until IS NULL OR lease_until < ?4)
+         AND NOT EXISTS (SELECT 1 FROM accounts WHERE id = ?3 AND needs_reconnect = 1)
+         AND (next_attempt_at IS NULL OR next_attempt_at <= ?4)
+         AND (?5 IS NULL OR expires_at < ?5)
+       RETURNING version, sealed, expires_at, failures, uncertain`,
+    )
+    .bind(lease.owner, lease.leaseUntil, lease.accountId, lease.now, lease.dueBefore)
+    .first<LeasedTokenRow>();
+}
+
+export async function releaseRefreshLease(db: D1Database, accountId: number, owner: string): Promise<void> {
+  await db
+    .prepare("UPDATE token_records SET lease_owner = NULL, lease_until = NULL WHERE account_id = ? AND lease_owner = ?")
+    .bind(accountId, owner)
+    .run();
+}
+
+/** What stands in the way of a lease: the record's timings and the account's re-connect mark. */
+export function refreshBlockers(db: D1Database, accountId: number) {
+  return db
+    .prepare(
+      `SELECT t.expires_at, t.lease_until, t.next_attempt_at, a.needs_reconnect, a.reconnect_reason
+     FROM token_records t JOIN accounts a ON a.id = t.account_id WHERE t.account_id = ?`,
+    )
+    .bind(accountId)
+    .first<{
+      expires_at: number;
+      lease_until: number | null;
+      next_attempt_at: number | null;
+      needs_reconnect: number;
+      reconnect_reason: string | null;
+    }>();
+}
+
+/**
+ * Writes a refreshed record fenced on the version it was refreshed from, and the account's
+ * copy of its expiry and scopes, in one batch. The first result's `changes` is 0 when a newer
+ * version landed meanwhile.
+ */
+export async function writeRefreshedRecord(
+  db: D1Database,
+  refreshed: { record: TokenRecord; sealed: string; fromVersion: number; refreshedAt: number },
+): Promise<D1Result> {
+  const { record, sealed } = refreshed;
+  const [written] = await db.batch([
+    db
+      .prepare(
+        `UPDATE token_records SET version = ?1, sealed = ?2, expires_at = ?3, lease_owner = NULL, lease_until = NULL, failures = 0, next_attempt_at = NULL, uncertain = 0
+           WHERE account_id = ?4 AND version = ?5`,
+      )
+      .bind(record.version, sealed, record.expiresAt, record.accountId, refreshed.fromVersion),
+    db
+      .prepare(
+        "UPDATE accounts SET token_expires_at = ?1, last_refresh_at = ?2, scopes = ?3 WHERE id = ?4 AND EXISTS (SELECT 1 FROM token_records WHERE account_id = ?4 AND version = ?5)",
+      )
+      .bind(record.expiresAt, refreshed.refreshedAt, record.scopes.join(" "), record.accountId, record.version),
+  ]);
+  return written!;
+}
+
+/** The refreshed record could not be written: the next refresher must know Kick may have rotated. */
+export async function markRefreshUncertain(db: D1Database, accountId: number, owner: string): Promise<void> {
+  await db
+    .prepare(
+      "UPDATE token_records SET uncertain = 1, lease_owner = NULL, lease_until = NULL WHERE account_id = ? AND lease_owner = ?",
+    )
+    .bind(accountId, owner)
+    .run();
+}
+
+// Only while the refresher still holds the lease on the version it started from: if its lease
+// lapsed and someone else refreshed meanwhile, Kick's refusal of the old token means nothing.
+const STILL_LEASED = "SELECT 1 FROM token_records WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3";
+
+/** Marks the account for re-connect and releases the lease; false when the lease was no longer held. */
+export async function markNeedsReconnect(
+  db: D1Database,
+  lease: { accountId: number; owner: string; version: number },
+  reason: string,
+): Promise<boolean> {
+  const [marked] = await db.batch([
+    db
+      .prepare(
+        `UPDATE accounts SET needs_reconnect = 1, reconnect_reason = ?4 WHERE id = ?1 AND EXISTS (${STILL_LEASED})`,
+      )
+      .bind(lease.accountId, lease.owner, lease.version, reason),
+    db
+      .prepare(
+        "UPDATE token_records SET lease_owner = NULL, lease_until = NULL, uncertain = 0 WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3",
+      )
+      .bind(lease.accountId, lease.owner, lease.version),
+  ]);
+  return marked!.meta.changes === 1;
+}
+
+/** Releases the lease with the backoff a transient failure earned. */
+export async function recordRefreshFailure(
+  db: D1Database,
+  lease: { accountId: number; owner: string; version: number },
+  failure: { failures: number; retryAt: number; uncertain: boolean },
+): Promise<void> {
+  await db
+    .prepare(
+      "UPDATE token_records SET lease_owner = NULL, lease_until = NULL, failures = ?4, next_attempt_at = ?5, uncertain = ?6 WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3",
+    )
+    .bind(lease.accountId, lease.owner, lease.version, failure.failures, failure.retryAt, failure.uncertain ? 1 : 0)
+    .run();
+}
+
+// Due: expiring before ?1, not backing off or leased at ?2, and not waiting for a re-connect.
+const DUE_WHERE = `FROM token_records t JOIN accounts a ON a.id = t.account_id
+    WHERE a.needs_reconnect = 0 AND t.expires_at < ?1 AND (t.next_attempt_at IS NULL OR t.next_attempt_at <= ?2) AND (t.lease_until IS NULL OR t.lease_until < ?2)`;
+
+export async function countDueForRefresh(db: D1Database, dueBefore: number, now: number): Promise<number> {
+  const count = await db.prepare(`SELECT COUNT(*) AS n ${DUE_WHERE}`).bind(dueBefore, now).first<{ n: number }>();
+  return count?.n ?? 0;
+}
+
+/** The due accounts, soonest expiry first. */
+export async function dueForRefresh(db: D1Database, dueBefore: number, now: number, limit: number): Promise<number[]> {
+  const { results } = await db
+    .prepare(`SELECT t.account_id AS id ${DUE_WHERE} ORDER BY t.expires_at LIMIT ?3`)
+    .bind(dueBefore, now, limit)
+    .all<{ id: number }>();
+  return results.map((row) => row.id);
 }

@@ -1,5 +1,5 @@
-import { base64ToBytes } from "../encoding/base64ToBytes";
-import { sha256Hex } from "../crypto/sha256Hex";
+import { base64ToBytes } from "../encoding";
+import { sha256Hex } from "../crypto";
 import { SealError } from "./SealError";
 
 export interface EncryptionKey {

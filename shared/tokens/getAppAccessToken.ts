@@ -1,8 +1,8 @@
 import { getAppToken, type KickConfig, type TokenSource } from "../kick/index";
 import { keyRing, type EncryptionEnv } from "./encryptionKeys";
 import { seal, unseal } from "./seal";
+import { cacheSealedAppToken, readSealedAppToken } from "../storage/tokenStore";
 
-const KEY = "app-token";
 const CONTEXT = "kick-app-token";
 /** Renew when less than a day (or a tenth of its life) is left: request paths should never meet an expired one. */
 const RENEW_BEFORE_MS = 24 * 3600_000;
@@ -24,7 +24,7 @@ export async function getAppAccessToken(
   rejected?: string,
 ): Promise<string> {
   const ring = await keyRing(env);
-  const sealed = await env.TOKENS.get(KEY);
+  const sealed = await readSealedAppToken(env);
   // An entry that cannot be opened (its key left the ring) is simply replaced.
   const cached = sealed
     ? await unseal(ring, sealed, CONTEXT).then(
@@ -43,7 +43,7 @@ export async function getAppAccessToken(
     expiresAt: now + fresh.expires_in * 1000,
     obtainedAt: now,
   };
-  await env.TOKENS.put(KEY, await seal(ring, JSON.stringify(token), CONTEXT));
+  await cacheSealedAppToken(env, await seal(ring, JSON.stringify(token), CONTEXT));
   return token.accessToken;
 }
 

@@ -1,5 +1,4 @@
-import { base64url } from "../encoding/base64url";
-import { base64ToBytes } from "../encoding/base64ToBytes";
+import { base64url, base64ToBytes } from "../encoding";
 import type { KeyRing } from "./encryptionKeys";
 import { SealError } from "./SealError";
 

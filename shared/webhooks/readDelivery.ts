@@ -3,7 +3,7 @@ import { describeIssues } from "../validation/describeIssues";
 import { TriggerError } from "../http/TriggerError";
 import { EVENT_TYPES, type EventType } from "../kick/schemas/events";
 import { WEBHOOK_PAYLOADS, type WebhookPayload } from "../kick/schemas/webhookPayloads";
-import { signedDeliveryFrom, verifyKickSignature } from "./verifyKickSignature";
+import { signedDeliveryFrom, verifyKickSignature } from "./signatures";
 
 export interface Delivery<T extends EventType = EventType> {
   messageId: string;

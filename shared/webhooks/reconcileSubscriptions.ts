@@ -1,10 +1,13 @@
-import type { Account } from "../accounts/accounts";
-import { createKickClient, type KickConfig } from "../kick/index";
+import type { Account } from "../storage/accountsStore";
+import { kickClient, type KickConfig } from "../kick/index";
+import { EVENT_ENDPOINTS } from "../kick/schemas/events";
 import { EVENT_TYPES, type EventType, type Subscription } from "../kick/schemas/events";
 import { appTokenSource } from "../tokens/getAppAccessToken";
-import type { TokenStoreEnv } from "../tokens/tokenStore";
+import type { TokenStoreEnv } from "../storage/tokenStore";
 import { TriggerError } from "../http/TriggerError";
 import { channelSubscriptions, deleteSubscriptions } from "./channelSubscriptions";
+import { eventsWanted } from "../storage/rulesStore";
+import { subscriptionSyncs } from "../storage/webhookStore";
 
 export interface SyncSummary {
   account_id: number;
@@ -22,16 +25,7 @@ export interface SyncSummary {
  */
 export async function desiredEvents(db: D1Database, account: Account): Promise<EventType[]> {
   if (account.role !== "broadcaster") return [];
-  const [relays, replies, announce] = await db.batch<{ event: string }>([
-    db
-      .prepare("SELECT DISTINCT value AS event FROM relays, json_each(relays.events) WHERE account_id = ?")
-      .bind(account.id),
-    db.prepare("SELECT event FROM event_replies WHERE account_id = ?").bind(account.id),
-    db
-      .prepare("SELECT 'livestream.status.updated' AS event FROM announce_rules WHERE account_id = ? AND auto = 1")
-      .bind(account.id),
-  ]);
-  const wanted = new Set([...relays!.results, ...replies!.results, ...announce!.results].map((r) => r.event));
+  const wanted = new Set(await eventsWanted(db, account.id));
   if (account.scopes.includes("kicks:read")) wanted.add("kicks.gifted");
   return EVENT_TYPES.filter((t) => wanted.has("*") || wanted.has(t));
 }
@@ -53,13 +47,7 @@ export async function reconcileSubscriptions(
   now: number,
 ): Promise<SyncSummary> {
   // One sync per account at a time: two at once would both create what is missing (duplicates).
-  const leased = await env.DB.prepare(
-    `INSERT INTO subscription_syncs (account_id, synced_at, summary, lease_until) VALUES (?1, ?2, '{}', ?2 + 60000)
-     ON CONFLICT (account_id) DO UPDATE SET lease_until = excluded.lease_until WHERE lease_until IS NULL OR lease_until < ?2`,
-  )
-    .bind(account.id, now)
-    .run();
-  if (leased.meta.changes === 0)
+  if (!(await subscriptionSyncs.lease(env.DB, account.id, now)))
     throw new TriggerError(
       409,
       "sync_in_progress",
@@ -74,16 +62,12 @@ export async function reconcileSubscriptions(
     throw error;
   } finally {
     // Failed or not, the attempt is recorded: a failing account waits its turn instead of blocking the rest.
-    await env.DB.prepare(
-      "UPDATE subscription_syncs SET synced_at = ?2, summary = ?3, lease_until = NULL WHERE account_id = ?1",
-    )
-      .bind(account.id, now, JSON.stringify(summary!))
-      .run();
+    await subscriptionSyncs.record(env.DB, account.id, now, JSON.stringify(summary!));
   }
 }
 
 async function sync(env: TokenStoreEnv, config: KickConfig, account: Account, now: number): Promise<SyncSummary> {
-  const kick = createKickClient(config, appTokenSource(env, config, now));
+  const kick = kickClient(EVENT_ENDPOINTS, config, appTokenSource(env, config, now));
   const desired = await desiredEvents(env.DB, account);
   const existing = (await channelSubscriptions(kick, account.id)).sort(oldestFirst);
   const keep = new Map<string, Subscription>();

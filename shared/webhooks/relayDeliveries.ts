@@ -1,75 +1,14 @@
-import { ulid } from "../encoding/ulid";
+import { ulid } from "../encoding";
+import { claimDueRelays, recordRelayResults, type ClaimedRelay, type RelayResult } from "../storage/webhookStore";
 import type { KeyRing } from "../tokens/encryptionKeys";
 import { unseal } from "../tokens/seal";
 import { RELAY_POLICY } from "./relayPolicy";
-import { signRelayBody } from "./signRelayBody";
-
-/** A delivery claimed for one attempt: only the holder of `lease_id` may record its result. */
-export interface ClaimedRelay {
-  id: string;
-  relay_id: string;
-  lease_id: string;
-  attempts: number;
-  body: string;
-  url: string | null;
-  secret: string | null;
-}
-
-export interface RelayResult {
-  id: string;
-  lease_id: string;
-  status: "delivered" | "pending" | "dead";
-  http_status: number | null;
-  error: string | null;
-  next_attempt_at: number | null;
-}
+import { signRelayBody } from "./signatures";
 
 /** The context a relay secret is sealed under: a sealed secret copied to another relay does not open. */
 export const relaySecretContext = (relayId: string) => `relay:${relayId}`;
 
 export const newRelayId = (now: number) => ulid(now).toLowerCase();
-
-const RELAY_COLUMNS =
-  "id, relay_id, lease_id, attempts, body, (SELECT url FROM relays WHERE relays.id = relay_id) AS url, (SELECT secret FROM relays WHERE relays.id = relay_id) AS secret";
-
-/** How long a claim holds: every attempt of the batch may take the whole timeout, one after another. */
-const leaseEnd = (claimedAt: number, count: number) => claimedAt + count * RELAY_POLICY.timeoutMs + 5_000;
-
-/**
- * Queues one delivery per relay of the account that wants this event type, already claimed
- * for its first attempt by the caller (lease `leaseId`); returns them, ready to send.
- */
-export function enqueueRelays(
-  db: D1Database,
-  accountId: number,
-  messageId: string,
-  type: string,
-  body: string,
-  leaseId: string,
-  now: number,
-): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO relay_deliveries (id, relay_id, message_id, body, status, attempts, next_attempt_at, lease_id, created_at, updated_at)
-       SELECT ?1 || '-' || r.id, r.id, ?1, ?2, 'pending', 1, ?3, ?6, ?7, ?7 FROM relays r
-       WHERE r.account_id = ?4 AND EXISTS (SELECT 1 FROM json_each(r.events) WHERE value IN ('*', ?5))
-       ON CONFLICT (relay_id, message_id) DO NOTHING RETURNING ${RELAY_COLUMNS}`,
-    )
-    .bind(messageId, body, leaseEnd(now, 4), accountId, type, leaseId, now);
-}
-
-/** Claims up to `limit` deliveries whose retry time has come (one statement), for the cron. */
-export async function claimDueRelays(db: D1Database, limit: number, claimedAt: number): Promise<ClaimedRelay[]> {
-  const { results } = await db
-    .prepare(
-      `UPDATE relay_deliveries SET attempts = attempts + 1, next_attempt_at = ?2, lease_id = ?3, updated_at = ?1
-       WHERE id IN (SELECT id FROM relay_deliveries WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?4)
-       RETURNING ${RELAY_COLUMNS}`,
-    )
-    .bind(claimedAt, leaseEnd(claimedAt, limit), crypto.randomUUID(), limit)
-    .all<ClaimedRelay>();
-  return results;
-}
 
 /** A clock: the time now, as the caller counts it. */
 export type Clock = () => number;
@@ -115,17 +54,6 @@ export async function sendRelay(ring: KeyRing, claimed: ClaimedRelay, clock: Clo
     error,
     next_attempt_at: status === "pending" ? now + wait! : null,
   };
-}
-
-/** Records results in one statement, each only if its lease still holds (a late answer never overwrites a newer attempt). */
-export function recordRelayResults(db: D1Database, results: RelayResult[], now: number): D1PreparedStatement {
-  return db
-    .prepare(
-      `UPDATE relay_deliveries SET status = r.value ->> 'status', next_attempt_at = r.value ->> 'next_attempt_at', last_status = r.value ->> 'http_status',
-         last_error = r.value ->> 'error', lease_id = NULL, updated_at = ?2
-       FROM json_each(?1) AS r WHERE relay_deliveries.id = r.value ->> 'id' AND relay_deliveries.lease_id = r.value ->> 'lease_id'`,
-    )
-    .bind(JSON.stringify(results), now);
 }
 
 /**

@@ -4,6 +4,7 @@ import { KICK_LIMITS } from "../kick/limits";
 import type { EventType } from "../kick/schemas/events";
 import { eventFacts } from "./eventFacts";
 import type { Delivery } from "./readDelivery";
+import { eventReplies } from "../storage/rulesStore";
 
 /** The events a chat reply can be set for, and the placeholders each one's template may use. */
 export const REPLY_PLACEHOLDERS = {
@@ -33,19 +34,17 @@ export function renderReply(template: string, vars: Record<string, string | numb
 
 /**
  * Posts the account's templated reply to an event, at most once per cooldown: the slot is
- * claimed in D1 first (a conditional UPDATE), so a follow storm over many isolates posts
+ * claimed in D1 first (a conditional update), so a follow storm over many isolates posts
  * once. A redemption is answered when it is made (status pending), not when it is settled.
  */
-export async function replyToEvent(ctx: KickContext, d: Delivery): Promise<ReplyOutcome> {
-  if (!(d.type in REPLY_PLACEHOLDERS)) return "no_rule";
-  if (d.type === "channel.reward.redemption.updated" && (d.payload as { status: string }).status !== "pending")
-    return "not_new";
-  const claimed = await ctx.env.DB.prepare(
-    `UPDATE event_replies SET last_sent_at = ?3 WHERE account_id = ?1 AND event = ?2 AND (last_sent_at IS NULL OR last_sent_at <= ?3 - cooldown_seconds * 1000)
-     RETURNING template, as_bot`,
+export async function replyToEvent(ctx: KickContext, delivery: Delivery): Promise<ReplyOutcome> {
+  if (!(delivery.type in REPLY_PLACEHOLDERS)) return "no_rule";
+  if (
+    delivery.type === "channel.reward.redemption.updated" &&
+    (delivery.payload as { status: string }).status !== "pending"
   )
-    .bind(ctx.account.id, d.type, ctx.now)
-    .first<{ template: string; as_bot: number }>();
+    return "not_new";
+  const claimed = await eventReplies.claimSlot(ctx.env.DB, ctx.account.id, delivery.type, ctx.now);
   // The caller saw a rule for this event: no slot means the cooldown is running.
   if (!claimed) return "cooldown";
   try {
@@ -53,16 +52,12 @@ export async function replyToEvent(ctx: KickContext, d: Delivery): Promise<Reply
     await kick.sendChat({
       type: "user",
       broadcaster_user_id: ctx.account.id,
-      content: renderReply(claimed.template, eventFacts(d.type, d.payload).vars),
+      content: renderReply(claimed.template, eventFacts(delivery.type, delivery.payload).vars),
     });
     return "posted";
   } catch (error) {
     // Not posted: give the slot back, so the next event can try.
-    await ctx.env.DB.prepare(
-      "UPDATE event_replies SET last_sent_at = NULL WHERE account_id = ? AND event = ? AND last_sent_at = ?",
-    )
-      .bind(ctx.account.id, d.type, ctx.now)
-      .run();
+    await eventReplies.releaseSlot(ctx.env.DB, ctx.account.id, delivery.type, ctx.now);
     throw error;
   }
 }

@@ -1,4 +1,5 @@
-import { createKickClient, type KickConfig } from "../kick/index";
+import { kickClient, type KickConfig } from "../kick/index";
+import { EVENT_ENDPOINTS } from "../kick/schemas/events";
 import type { EncryptionEnv } from "../tokens/encryptionKeys";
 import { appTokenSource } from "../tokens/getAppAccessToken";
 import { channelSubscriptions, deleteSubscriptions } from "./channelSubscriptions";
@@ -13,7 +14,7 @@ export async function unsubscribeChannel(
   broadcasterId: number,
   now: number,
 ): Promise<number> {
-  const kick = createKickClient(config, appTokenSource(env, config, now));
+  const kick = kickClient(EVENT_ENDPOINTS, config, appTokenSource(env, config, now));
   const ids = (await channelSubscriptions(kick, broadcasterId)).map((s) => s.id);
   await deleteSubscriptions(kick, ids);
   return ids.length;

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { accounts } from "../../shared/accounts/accounts";
+import { accounts } from "../../shared/storage/accountsStore";
 import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
 import { kickControl } from "../helpers/browser";
 import { call, chatLog, kickCalls, setUp } from "../helpers/automationsSetup";
@@ -256,7 +256,7 @@ async function setUpWithScopes(scopes: string[]) {
     user_id: 1001,
     scopes,
   });
-  const { storeNewTokens } = await import("../../shared/tokens/tokenStore");
+  const { storeNewTokens } = await import("../../shared/storage/tokenStore");
   await storeNewTokens(E, {
     accountId: 1001,
     accessToken: tokens.access_token,

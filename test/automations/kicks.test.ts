@@ -1,9 +1,10 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runAutomationsCron } from "../../functions/automations/runCron";
-import { createKickClient, kickConfigFromEnv } from "../../shared/kick/index";
+import { kickConfigFromEnv } from "../../shared/kick/index";
+import { createKickClient } from "../../shared/kick/endpoints";
 import { accountTokenSource } from "../../shared/refresh/getAccessToken";
-import { takeSnapshot } from "../../shared/kicks/takeSnapshot";
+import { takeSnapshot } from "../../shared/leaderboard/takeSnapshot";
 import { kickControl } from "../helpers/browser";
 import { call, setUp } from "../helpers/automationsSetup";
 
@@ -125,7 +126,7 @@ describe("retention", () => {
     "keeps every snapshot for 7 days, then one an hour, then one a day, thinning in bounded batches",
     { timeout: 60_000 },
     async () => {
-      const { thinSnapshots } = await import("../../shared/kicks/thinSnapshots");
+      const { thinSnapshots } = await import("../../shared/storage/leaderboardStore");
       const now = Date.UTC(2026, 10, 25, 12);
       const HOUR = 3_600_000;
       const DAY = 24 * HOUR;

@@ -1,10 +1,9 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { accounts } from "../../shared/accounts/accounts";
+import { accounts } from "../../shared/storage/accountsStore";
 import type { KickClient, Leaderboard } from "../../shared/kick/index";
-import { kicksQueries } from "../../shared/kicks/kicksQueries";
-import { PERIODS, takeSnapshot, type Period } from "../../shared/kicks/takeSnapshot";
-import { thinSnapshots } from "../../shared/kicks/thinSnapshots";
+import { kicksQueries, PERIODS, thinSnapshots, type Period } from "../../shared/storage/leaderboardStore";
+import { takeSnapshot } from "../../shared/leaderboard/takeSnapshot";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 import { SyntheticGifts } from "../helpers/syntheticGifts";
 

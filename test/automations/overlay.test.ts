@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { automationKeys } from "../../shared/keys/automationKeys";
+import { automationKeys } from "../../shared/storage/accountsStore";
 import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
 import { call, setUp } from "../helpers/automationsSetup";
 

@@ -135,7 +135,7 @@ describe("hot-path caches", () => {
   it("a revoked key stops working within 10 seconds (verified keys are cached that long per isolate)", async () => {
     const { handleAction } = await import("../../functions/automations/handleAction");
     const { whoami } = await import("../../functions/automations/actions/status");
-    const { automationKeys } = await import("../../shared/keys/automationKeys");
+    const { automationKeys } = await import("../../shared/storage/accountsStore");
     const ask = (now: number) =>
       handleAction(whoami, new Request(`http://127.0.0.1:8788/v1/whoami?key=${key}`), E, {}, undefined, now);
     const t0 = Date.now();

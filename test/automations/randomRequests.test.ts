@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { expect, it } from "vitest";
 import { ACTIONS } from "../../functions/automations/actions/index";
 import { CONNECT_CAPABILITIES, type Capability } from "../../shared/capabilities";
-import { automationKeys } from "../../shared/keys/automationKeys";
+import { automationKeys } from "../../shared/storage/accountsStore";
 import { kickControl } from "../helpers/browser";
 import { setUp } from "../helpers/automationsSetup";
 

@@ -1,6 +1,6 @@
 import { SELF, env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { automationKeys } from "../../shared/keys/automationKeys";
+import { automationKeys } from "../../shared/storage/accountsStore";
 import { kickControl } from "../helpers/browser";
 import { chatLog, setUp } from "../helpers/automationsSetup";
 

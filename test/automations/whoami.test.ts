@@ -1,7 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { accounts } from "../../shared/accounts/accounts";
-import { automationKeys } from "../../shared/keys/automationKeys";
+import { accounts, automationKeys } from "../../shared/storage/accountsStore";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 
 const E = env as unknown as Cloudflare.AutomationsEnv;

@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, inject, it } from "vitest";
 import {
   buildAuthorizeUrl,
-  createKickClient,
   createPkcePair,
   exchangeCode,
   KickNetworkError,
@@ -10,6 +9,7 @@ import {
   staticToken,
   type KickConfig,
 } from "../../shared/kick/index";
+import { createKickClient } from "../../shared/kick/endpoints";
 
 const KICK = inject("emulatorUrl");
 const config: KickConfig = {

@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import type { Capability } from "../../shared/capabilities";
-import { automationKeys } from "../../shared/keys/automationKeys";
-import type { TokenStoreEnv } from "../../shared/tokens/tokenStore";
+import { automationKeys } from "../../shared/storage/accountsStore";
+import type { TokenStoreEnv } from "../../shared/storage/tokenStore";
 import { kickControl } from "./browser";
 import { connectedAccount } from "./connectedAccount";
 import { resetWorkerState } from "./resetWorkerState";

@@ -1,5 +1,5 @@
-import { accounts } from "../../shared/accounts/accounts";
-import { storeNewTokens, type TokenStoreEnv } from "../../shared/tokens/tokenStore";
+import { accounts } from "../../shared/storage/accountsStore";
+import { storeNewTokens, type TokenStoreEnv } from "../../shared/storage/tokenStore";
 import { kickControl } from "./browser";
 
 const USERNAMES: Record<number, string> = {

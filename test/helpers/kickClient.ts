@@ -1,4 +1,5 @@
-import { createKickClient, staticToken, type KickConfig } from "../../shared/kick/index";
+import { staticToken, type KickConfig } from "../../shared/kick/index";
+import { createKickClient } from "../../shared/kick/endpoints";
 import { DEMO_BROADCASTER, mintUserToken, testConfig } from "./emulator";
 
 /** A client holding a fresh emulator user token with the given scopes (all by default). */

@@ -1,5 +1,5 @@
 import type { Leaderboard } from "../../shared/kick/index";
-import type { Period } from "../../shared/kicks/takeSnapshot";
+import type { Period } from "../../shared/storage/leaderboardStore";
 
 /**
  * A seeded stream of KICKs gifts and the leaderboards Kick would show for them: bursts while

@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createKickClient, getAppToken, KickMissingScopeError, staticToken } from "../../shared/kick/index";
+import { getAppToken, KickMissingScopeError, staticToken } from "../../shared/kick/index";
+import { createKickClient } from "../../shared/kick/endpoints";
 import {
   control,
   DEMO_BOT,

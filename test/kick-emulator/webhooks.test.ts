@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import * as z from "zod/mini";
-import { createKickClient, EVENT_TYPES } from "../../shared/kick/index";
+import { createKickClient } from "../../shared/kick/endpoints";
+import { EVENT_TYPES } from "../../shared/kick/schemas/events";
 import { WEBHOOK_PAYLOADS } from "../../shared/kick/schemas/webhookPayloads";
-import { importKickPublicKey } from "../../shared/webhooks/importKickPublicKey";
-import { signedDeliveryFrom, verifyKickSignature } from "../../shared/webhooks/verifyKickSignature";
+import { importKickPublicKey, signedDeliveryFrom, verifyKickSignature } from "../../shared/webhooks/signatures";
 import { control, resetEmulator, testConfig } from "../helpers/emulator";
 
 beforeEach(resetEmulator);

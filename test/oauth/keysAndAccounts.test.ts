@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { accounts } from "../../shared/accounts/accounts";
-import { automationKeys } from "../../shared/keys/automationKeys";
-import { readTokenRecord } from "../../shared/tokens/tokenStore";
-import { createKickClient, introspectToken, refreshToken, KickInvalidGrantError } from "../../shared/kick/index";
+import { accounts, automationKeys } from "../../shared/storage/accountsStore";
+import { readTokenRecord } from "../../shared/storage/tokenStore";
+import { introspectToken, refreshToken, KickInvalidGrantError } from "../../shared/kick/index";
+import { createKickClient } from "../../shared/kick/endpoints";
 import { getAppAccessToken } from "../../shared/tokens/getAppAccessToken";
 import { Browser, keyOnPage, kickControl, OAUTH, PASSPHRASE } from "../helpers/browser";
 import { resetWorkerState } from "../helpers/resetWorkerState";

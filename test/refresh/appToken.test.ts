@@ -1,10 +1,11 @@
 import { env } from "cloudflare:test";
 import { beforeEach, expect, it } from "vitest";
 import type { RefreshEnv } from "../../functions/refresh/RefreshEnv";
-import { createKickClient, introspectToken, kickConfigFromEnv } from "../../shared/kick/index";
+import { introspectToken, kickConfigFromEnv } from "../../shared/kick/index";
+import { createKickClient } from "../../shared/kick/endpoints";
 import { accountTokenSource } from "../../shared/refresh/getAccessToken";
 import { getAppAccessToken } from "../../shared/tokens/getAppAccessToken";
-import { readAuthoritativeTokenRecord } from "../../shared/tokens/tokenStore";
+import { readAuthoritativeTokenRecord } from "../../shared/storage/tokenStore";
 import { kickControl } from "../helpers/browser";
 import { connectedAccount, grantsByUser } from "../helpers/connectedAccount";
 import { resetWorkerState } from "../helpers/resetWorkerState";

@@ -3,12 +3,12 @@ import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../functions/refresh/index";
 import type { RefreshEnv } from "../../functions/refresh/RefreshEnv";
 import { runRefresh } from "../../functions/refresh/runRefresh";
-import { accounts } from "../../shared/accounts/accounts";
+import { accounts } from "../../shared/storage/accountsStore";
 import { kickConfigFromEnv, refreshToken, revokeToken } from "../../shared/kick/index";
 import { NeedsReconnectError } from "../../shared/refresh/errors";
 import { getTokenRecord } from "../../shared/refresh/getAccessToken";
 import { InvocationBudget } from "../../shared/refresh/invocationBudget";
-import { readAuthoritativeTokenRecord, readTokenRecord } from "../../shared/tokens/tokenStore";
+import { readAuthoritativeTokenRecord, readTokenRecord } from "../../shared/storage/tokenStore";
 import { kickControl } from "../helpers/browser";
 import { connectedAccount, grantsByUser } from "../helpers/connectedAccount";
 import { resetWorkerState } from "../helpers/resetWorkerState";
@@ -197,7 +197,7 @@ describe("review findings", () => {
   it("a reconnect's version is above any earlier one, even after a disconnect", async () => {
     const first = await connectedAccount(E, 1001, MIN);
     await runRefresh(NO_QUEUE);
-    const { deleteTokenRecord } = await import("../../shared/tokens/tokenStore");
+    const { deleteTokenRecord } = await import("../../shared/storage/tokenStore");
     await deleteTokenRecord(E, 1001);
     const again = await connectedAccount(E, 1001, 90 * MIN);
     expect(again.version).toBeGreaterThan(first.version + 1);

@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, env } from "cloudflare:test";
 import { beforeEach, expect, it } from "vitest";
 import refresh from "../../functions/refresh/index";
-import { accounts } from "../../shared/accounts/accounts";
+import { accounts } from "../../shared/storage/accountsStore";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 
 const E = env as unknown as Cloudflare.RefreshEnv;

@@ -2,7 +2,8 @@ import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runAutomationsCron } from "../../functions/automations/runCron";
 import { runWebhooksCron } from "../../functions/webhooks/runWebhooksCron";
-import { createKickClient, kickConfigFromEnv } from "../../shared/kick/index";
+import { kickConfigFromEnv } from "../../shared/kick/index";
+import { createKickClient } from "../../shared/kick/endpoints";
 import { getAppAccessToken } from "../../shared/tokens/getAppAccessToken";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { seal } from "../../shared/tokens/seal";
@@ -301,7 +302,7 @@ describe("resilience", () => {
   it("keeps a late relay result from overwriting a newer attempt's", async () => {
     await addRelay("zap");
     await deliver(E, await signedEvent("channel.followed"));
-    const { recordRelayResults } = await import("../../shared/webhooks/relayDeliveries");
+    const { recordRelayResults } = await import("../../shared/storage/webhookStore");
     const [row] = (await E.DB.prepare("SELECT id FROM relay_deliveries").all<{ id: string }>()).results;
     await recordRelayResults(
       E.DB,

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createKickClient, kickConfigFromEnv } from "../../shared/kick/index";
+import { kickConfigFromEnv } from "../../shared/kick/index";
+import { createKickClient } from "../../shared/kick/endpoints";
 import { EVENT_TYPES } from "../../shared/kick/schemas/events";
-import { importKickPublicKey } from "../../shared/webhooks/importKickPublicKey";
-import { KICK_DOCS_PUBLIC_KEY } from "../../shared/webhooks/kickDocsPublicKey";
+import { importKickPublicKey, KICK_DOCS_PUBLIC_KEY } from "../../shared/webhooks/signatures";
 import { readDelivery } from "../../shared/webhooks/readDelivery";
 import { kickControl } from "../helpers/browser";
 import { connectedAccount } from "../helpers/connectedAccount";

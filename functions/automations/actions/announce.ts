@@ -4,6 +4,7 @@ import { nonEmptyText } from "../../../shared/kick/schemas/common";
 import { defineAction } from "../Action";
 import { As } from "./chat";
 import { announceOnce, PLACEHOLDERS } from "../../../shared/announce/announceOnce";
+import { announceRules } from "../../../shared/storage/rulesStore";
 
 const Template = nonEmptyText(KICK_LIMITS.chatContentMax).check(
   z.refine(
@@ -34,11 +35,12 @@ export const setAnnounceRule = defineAction({
   mutating: true,
   input: z.object({ template: Template, auto: z.optional(z.boolean()) }),
   async run(ctx) {
-    await ctx.env.DB.prepare(
-      "INSERT INTO announce_rules (account_id, template, auto, updated_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (account_id) DO UPDATE SET template = ?2, auto = ?3, updated_at = ?4",
-    )
-      .bind(ctx.account.id, ctx.input.template, ctx.input.auto === false ? 0 : 1, ctx.now)
-      .run();
+    await announceRules.save(ctx.env.DB, {
+      accountId: ctx.account.id,
+      template: ctx.input.template,
+      auto: ctx.input.auto !== false,
+      updatedAt: ctx.now,
+    });
     return { template: ctx.input.template, auto: ctx.input.auto !== false };
   },
 });

@@ -7,7 +7,10 @@ import { defineAction } from "../Action";
 import { TriggerError } from "../../../shared/http/TriggerError";
 
 /** A category by name through categories v2: an exact name wins; several near ones are a 400 listing them. */
-export async function resolveCategory(kick: KickClient, name: string): Promise<{ id: number; name: string }> {
+export async function resolveCategory(
+  kick: KickClient<"listCategories">,
+  name: string,
+): Promise<{ id: number; name: string }> {
   const { data } = await kick.listCategories({ name: [name], limit: 25 });
   const exact = data.filter((c) => c.name.toLowerCase() === name.trim().toLowerCase());
   const found = exact.length === 1 ? exact : data;

@@ -2,13 +2,15 @@ import * as z from "zod/mini";
 import { KICK_LIMITS } from "../../../shared/kick/limits";
 import { intBetween, nonEmptyText } from "../../../shared/kick/schemas/common";
 import { EVENT_TYPES } from "../../../shared/kick/schemas/events";
-import { randomToken } from "../../../shared/encoding/randomToken";
+import { randomToken } from "../../../shared/encoding";
 import { TriggerError } from "../../../shared/http/TriggerError";
 import { keyRing } from "../../../shared/tokens/encryptionKeys";
 import { seal } from "../../../shared/tokens/seal";
 import { reconcileSubscriptions } from "../../../shared/webhooks/reconcileSubscriptions";
 import { newRelayId, relaySecretContext } from "../../../shared/webhooks/relayDeliveries";
 import { relayUrlProblem } from "../../../shared/webhooks/relayTarget";
+import { eventReplies, relays } from "../../../shared/storage/rulesStore";
+import { relayDeliveriesOf, requeueDeadDelivery } from "../../../shared/storage/webhookStore";
 import { REPLY_EVENTS, REPLY_PLACEHOLDERS, type ReplyEvent } from "../../../shared/webhooks/replyToEvent";
 import { defineAction } from "../Action";
 import { As } from "./chat";
@@ -43,12 +45,14 @@ export const setEventReply = defineAction({
   async run(ctx) {
     const { event, template, as } = ctx.input;
     const cooldown = ctx.input.cooldown_seconds ?? 60;
-    await ctx.env.DB.prepare(
-      `INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-       ON CONFLICT (account_id, event) DO UPDATE SET template = ?3, cooldown_seconds = ?4, as_bot = ?5, updated_at = ?6`,
-    )
-      .bind(ctx.account.id, event, template, cooldown, as === "bot" ? 1 : 0, ctx.now)
-      .run();
+    await eventReplies.save(ctx.env.DB, {
+      accountId: ctx.account.id,
+      event,
+      template,
+      cooldownSeconds: cooldown,
+      asBot: as === "bot",
+      now: ctx.now,
+    });
     return { event, template, cooldown_seconds: cooldown, as: as ?? "broadcaster" };
   },
 });
@@ -62,17 +66,13 @@ export const listEventReplies = defineAction({
   mutating: false,
   input: z.object({}),
   async run(ctx) {
-    const { results } = await ctx.env.DB.prepare(
-      "SELECT event, template, cooldown_seconds, as_bot FROM event_replies WHERE account_id = ? ORDER BY event",
-    )
-      .bind(ctx.account.id)
-      .all<{ event: ReplyEvent; template: string; cooldown_seconds: number; as_bot: number }>();
+    const replies = await eventReplies.list(ctx.env.DB, ctx.account.id);
     return {
-      replies: results.map((r) => ({
-        event: r.event,
-        template: r.template,
-        cooldown_seconds: r.cooldown_seconds,
-        as: r.as_bot ? "bot" : "broadcaster",
+      replies: replies.map((reply) => ({
+        event: reply.event as ReplyEvent,
+        template: reply.template,
+        cooldown_seconds: reply.cooldown_seconds,
+        as: reply.as_bot ? "bot" : "broadcaster",
       })),
       placeholders: REPLY_PLACEHOLDERS,
     };
@@ -88,10 +88,7 @@ export const deleteEventReply = defineAction({
   mutating: true,
   input: z.object({ event: z.enum(REPLY_EVENTS) }),
   async run(ctx) {
-    const deleted = await ctx.env.DB.prepare("DELETE FROM event_replies WHERE account_id = ? AND event = ?")
-      .bind(ctx.account.id, ctx.input.event)
-      .run();
-    if (deleted.meta.changes === 0)
+    if (!(await eventReplies.remove(ctx.env.DB, ctx.account.id, ctx.input.event)))
       throw new TriggerError(404, "reply_not_found", `There is no reply set for ${ctx.input.event}.`);
     return { deleted: ctx.input.event };
   },
@@ -119,12 +116,16 @@ export const createRelay = defineAction({
     const id = newRelayId(ctx.now);
     const secret = `whsec_${randomToken(24)}`;
     const sealed = await seal(await keyRing(ctx.env), secret, relaySecretContext(id));
-    const inserted = await ctx.env.DB.prepare(
-      "INSERT INTO relays (id, account_id, name, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, name) DO NOTHING",
-    )
-      .bind(id, ctx.account.id, ctx.input.name, ctx.input.url, JSON.stringify(events), sealed, ctx.now)
-      .run();
-    if (inserted.meta.changes === 0)
+    const created = await relays.create(ctx.env.DB, {
+      id,
+      accountId: ctx.account.id,
+      name: ctx.input.name,
+      url: ctx.input.url,
+      events,
+      sealedSecret: sealed,
+      now: ctx.now,
+    });
+    if (!created)
       throw new TriggerError(
         409,
         "relay_exists",
@@ -150,25 +151,10 @@ export const listRelays = defineAction({
   mutating: false,
   input: z.object({}),
   async run(ctx) {
-    const { results } = await ctx.env.DB.prepare(
-      `SELECT r.id, r.name, r.url, r.events, r.created_at, COUNT(d.status = 'delivered' OR NULL) AS delivered, COUNT(d.status = 'pending' OR NULL) AS pending,
-         COUNT(d.status = 'dead' OR NULL) AS dead FROM relays r LEFT JOIN relay_deliveries d ON d.relay_id = r.id WHERE r.account_id = ? GROUP BY r.id ORDER BY r.name`,
-    )
-      .bind(ctx.account.id)
-      .all<{
-        id: string;
-        name: string;
-        url: string;
-        events: string;
-        created_at: number;
-        delivered: number;
-        pending: number;
-        dead: number;
-      }>();
-    return results.map((r) => ({
-      ...r,
-      events: JSON.parse(r.events) as string[],
-      created_at: new Date(r.created_at).toISOString(),
+    return (await relays.listWithDeliveryCounts(ctx.env.DB, ctx.account.id)).map((relay) => ({
+      ...relay,
+      events: JSON.parse(relay.events) as string[],
+      created_at: new Date(relay.created_at).toISOString(),
     }));
   },
 });
@@ -182,10 +168,7 @@ export const deleteRelay = defineAction({
   mutating: true,
   input: z.object({ id: z.string().check(z.minLength(1)) }),
   async run(ctx) {
-    const deleted = await ctx.env.DB.prepare("DELETE FROM relays WHERE account_id = ? AND id = ?")
-      .bind(ctx.account.id, ctx.input.id)
-      .run();
-    if (deleted.meta.changes === 0)
+    if (!(await relays.remove(ctx.env.DB, ctx.account.id, ctx.input.id)))
       throw new TriggerError(404, "relay_not_found", `There is no relay ${ctx.input.id}.`);
     return { deleted: ctx.input.id };
   },
@@ -203,13 +186,7 @@ export const listRelayDeliveries = defineAction({
     limit: z.optional(intBetween(1, 100)),
   }),
   async run(ctx) {
-    const { results } = await ctx.env.DB.prepare(
-      `SELECT d.id, r.name AS relay, d.message_id, d.status, d.attempts, d.last_status, d.last_error, d.next_attempt_at, d.updated_at, d.body ->> 'type' AS type
-       FROM relay_deliveries d JOIN relays r ON r.id = d.relay_id WHERE r.account_id = ?1 AND (?2 IS NULL OR d.status = ?2) ORDER BY d.updated_at DESC LIMIT ?3`,
-    )
-      .bind(ctx.account.id, ctx.input.status ?? null, ctx.input.limit ?? 50)
-      .all<Record<string, unknown>>();
-    return results;
+    return relayDeliveriesOf(ctx.env.DB, ctx.account.id, ctx.input.status ?? null, ctx.input.limit ?? 50);
   },
 });
 
@@ -222,12 +199,7 @@ export const retryRelayDelivery = defineAction({
   mutating: true,
   input: z.object({ id: z.string().check(z.minLength(1)) }),
   async run(ctx) {
-    const requeued = await ctx.env.DB.prepare(
-      "UPDATE relay_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1, lease_id = NULL, updated_at = ?1 WHERE id = ?2 AND status = 'dead' AND relay_id IN (SELECT id FROM relays WHERE account_id = ?3)",
-    )
-      .bind(ctx.now, ctx.input.id, ctx.account.id)
-      .run();
-    if (requeued.meta.changes === 0)
+    if (!(await requeueDeadDelivery(ctx.env.DB, ctx.account.id, ctx.input.id, ctx.now)))
       throw new TriggerError(404, "delivery_not_found", `There is no dead delivery ${ctx.input.id}.`);
     return { id: ctx.input.id, status: "pending", note: "The webhooks Worker's minute cron sends it." };
   },

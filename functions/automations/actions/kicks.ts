@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
-import { kicksQueries } from "../../../shared/kicks/kicksQueries";
-import { PERIODS, takeSnapshot } from "../../../shared/kicks/takeSnapshot";
-import { toCsv } from "../../../shared/kicks/toCsv";
+import { kicksQueries, PERIODS } from "../../../shared/storage/leaderboardStore";
+import { takeSnapshot } from "../../../shared/leaderboard/takeSnapshot";
+import { toCsv } from "../../../shared/leaderboard/toCsv";
 import { intBetween } from "../../../shared/kick/schemas/common";
 import { defineAction } from "../Action";
 import { TriggerError } from "../../../shared/http/TriggerError";

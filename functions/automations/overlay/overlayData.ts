@@ -1,6 +1,5 @@
 import * as z from "zod/mini";
-import { kicksQueries } from "../../../shared/kicks/kicksQueries";
-import { PERIODS } from "../../../shared/kicks/takeSnapshot";
+import { kicksQueries, PERIODS } from "../../../shared/storage/leaderboardStore";
 import { intBetween } from "../../../shared/kick/schemas/common";
 import { defineAction } from "../Action";
 

@@ -1,9 +1,8 @@
-import type { Account } from "../../../shared/accounts/accounts";
+import type { Account, AutomationKeyInfo } from "../../../shared/storage/accountsStore";
 import { ALL_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
 import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html, SafeHtml } from "../../../shared/http/html";
 import { COPY_SCRIPT } from "./copyScript";
-import type { AutomationKeyInfo } from "../../../shared/keys/automationKeys";
 import { accountStatus } from "./dashboardPage";
 import { examples } from "./examples";
 import { layout } from "./layout";

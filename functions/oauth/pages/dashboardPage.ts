@@ -1,4 +1,4 @@
-import type { Account } from "../../../shared/accounts/accounts";
+import type { Account } from "../../../shared/storage/accountsStore";
 import { CAPABILITIES, CONNECT_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
 import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html } from "../../../shared/http/html";

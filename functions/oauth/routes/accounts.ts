@@ -1,9 +1,8 @@
-import { accounts } from "../../../shared/accounts/accounts";
+import { accounts, automationKeys } from "../../../shared/storage/accountsStore";
 import { capabilitiesGranted, isCapability } from "../../../shared/capabilities";
 import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
-import { automationKeys } from "../../../shared/keys/automationKeys";
 import { revokeToken } from "../../../shared/kick/index";
-import { deleteTokenRecord, readAuthoritativeTokenRecord } from "../../../shared/tokens/tokenStore";
+import { deleteTokenRecord, readAuthoritativeTokenRecord } from "../../../shared/storage/tokenStore";
 import { unsubscribeChannel } from "../../../shared/webhooks/unsubscribeChannel";
 import { guard } from "../guard";
 import { kickFor } from "../kickFor";

@@ -1,17 +1,17 @@
-import { accounts } from "../../../shared/accounts/accounts";
+import { accounts, automationKeys } from "../../../shared/storage/accountsStore";
 import { capabilitiesGranted } from "../../../shared/capabilities";
 import { readCookies, setCookie, isSecureRequest } from "../../../shared/http/cookies";
-import { automationKeys } from "../../../shared/keys/automationKeys";
 import {
-  createKickClient,
   exchangeCode,
   KickError,
   KickInvalidGrantError,
+  kickClient,
   parseScopes,
   revokeToken,
   staticToken,
 } from "../../../shared/kick/index";
-import { storeNewTokens } from "../../../shared/tokens/tokenStore";
+import { USER_ENDPOINTS } from "../../../shared/kick/schemas/users";
+import { storeNewTokens } from "../../../shared/storage/tokenStore";
 import { guard } from "../guard";
 import { kickFor } from "../kickFor";
 import type { OAuthEnv } from "../OAuthEnv";
@@ -97,7 +97,7 @@ export async function callback(request: Request, env: OAuthEnv, now: number): Pr
     ]);
   let me;
   try {
-    [me] = await createKickClient(config, staticToken(tokens.access_token)).getUsers();
+    [me] = await kickClient(USER_ENDPOINTS, config, staticToken(tokens.access_token)).getUsers();
   } catch (error) {
     await discard();
     if (error instanceof KickError)

@@ -1,5 +1,5 @@
-import { timingSafeEqualText } from "../../../shared/crypto/timingSafeEqualText";
-import { accounts } from "../../../shared/accounts/accounts";
+import { timingSafeEqualText } from "../../../shared/crypto";
+import { accounts } from "../../../shared/storage/accountsStore";
 import { adminCookie, clearAdminCookie } from "../adminSession";
 import { guard } from "../guard";
 import { clearLoginFailures, clientOf, loginBlockedFor } from "../loginThrottle";

@@ -1,4 +1,4 @@
-import { accounts, type Account } from "../../../shared/accounts/accounts";
+import { accounts, type Account } from "../../../shared/storage/accountsStore";
 import { capabilitiesGranted } from "../../../shared/capabilities";
 import { html } from "../../../shared/http/html";
 import { guard } from "../guard";

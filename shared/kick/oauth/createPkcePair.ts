@@ -1,5 +1,4 @@
-import { base64url } from "../../encoding/base64url";
-import { randomToken } from "../../encoding/randomToken";
+import { base64url, randomToken } from "../../encoding";
 
 export interface PkcePair {
   /** 64 base64url characters from 48 CSPRNG bytes (RFC 7636 allows 43..128). */

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import type { EndpointTable } from "../endpoints";
 import { intBetween, listOf, loose } from "./common";
 import { KICK_LIMITS } from "../limits";
 
@@ -17,15 +18,6 @@ export const ListCategoriesInput = z.object({
   id: z.optional(listOf(z.int().check(z.positive("must be a positive integer")), 1, 25)),
 });
 
-export const SearchCategoriesInput = z.object({
-  q: z.string().check(z.minLength(1, "must not be empty")),
-  page: z.optional(z.int().check(z.positive("must be a positive integer"))),
-});
-
-export const GetCategoryInput = z.object({
-  category_id: z.int().check(z.positive("must be a positive integer")),
-});
-
 export const Category = z.looseObject({
   id: z.int(),
   name: z.string(),
@@ -34,10 +26,14 @@ export const Category = z.looseObject({
 });
 export type Category = z.infer<typeof Category>;
 
-export const CategoryDetail = z.looseObject({
-  id: z.int(),
-  name: z.string(),
-  thumbnail: loose(z.string()),
-  tags: loose(z.array(z.string())),
-  viewer_count: loose(z.number()),
-});
+export const CATEGORY_ENDPOINTS = {
+  listCategories: {
+    method: "GET",
+    path: "/public/v2/categories",
+    scope: null,
+    input: ListCategoriesInput,
+    output: z.array(Category),
+    send: "query",
+    paginated: true,
+  },
+} as const satisfies EndpointTable;

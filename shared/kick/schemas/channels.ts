@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import type { EndpointTable } from "../endpoints";
 import { listOf, loose, nonEmptyText, UserId } from "./common";
 import { KICK_LIMITS } from "../limits";
 
@@ -77,3 +78,22 @@ export type Channel = z.infer<typeof Channel>;
 export function isChannelLive(channel: Channel): boolean {
   return channel.stream?.is_live === true;
 }
+
+export const CHANNEL_ENDPOINTS = {
+  getChannels: {
+    method: "GET",
+    path: "/public/v1/channels",
+    scope: null,
+    input: GetChannelsInput,
+    output: z.array(Channel),
+    send: "query",
+  },
+  updateChannel: {
+    method: "PATCH",
+    path: "/public/v1/channels",
+    scope: "channel:write",
+    input: UpdateChannelInput,
+    output: null,
+    send: "json",
+  },
+} as const satisfies EndpointTable;

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import type { EndpointTable } from "../endpoints";
 import { MessageId, nonEmptyText, UserId } from "./common";
 import { KICK_LIMITS } from "../limits";
 
@@ -19,3 +20,23 @@ export const SendChatInput = z
 export const DeleteChatInput = z.object({ message_id: MessageId });
 
 export const ChatSent = z.looseObject({ is_sent: z.boolean(), message_id: z.nullish(z.string()) });
+
+export const CHAT_ENDPOINTS = {
+  sendChat: {
+    method: "POST",
+    path: "/public/v1/chat",
+    scope: "chat:write",
+    input: SendChatInput,
+    output: ChatSent,
+    send: "json",
+    retry: false,
+  },
+  deleteChat: {
+    method: "DELETE",
+    path: "/public/v1/chat/{message_id}",
+    scope: "moderation:chat_message:manage",
+    input: DeleteChatInput,
+    output: null,
+    send: "query",
+  },
+} as const satisfies EndpointTable;

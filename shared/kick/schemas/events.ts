@@ -1,20 +1,16 @@
 import * as z from "zod/mini";
+import type { EndpointTable } from "../endpoints";
 import { listOf, loose, Ulid, UserId } from "./common";
+import eventTypes from "../eventTypes.json";
+import type { WEBHOOK_PAYLOADS } from "./webhookPayloads";
 
-/** The 10 event types Kick delivers, all at version 1 (kick-api.md §0.6). */
-export const EVENT_TYPES = [
-  "chat.message.sent",
-  "channel.followed",
-  "channel.subscription.new",
-  "channel.subscription.renewal",
-  "channel.subscription.gifts",
-  "channel.reward.redemption.updated",
-  "livestream.status.updated",
-  "livestream.metadata.updated",
-  "moderation.banned",
-  "kicks.gifted",
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+/**
+ * The event types Kick delivers, all at version 1 (kick-api.md §0.6). The names live in
+ * eventTypes.json so that scripts/kick.mjs reads the same list without a TypeScript build;
+ * the type comes from the payload table, which has one schema per type.
+ */
+export type EventType = keyof typeof WEBHOOK_PAYLOADS;
+export const EVENT_TYPES = eventTypes as readonly EventType[];
 
 export const EventName = z.enum(EVENT_TYPES);
 
@@ -51,3 +47,31 @@ export const SubscriptionResult = z.looseObject({
   subscription_id: loose(z.string()),
   error: loose(z.string()),
 });
+
+export const EVENT_ENDPOINTS = {
+  listSubscriptions: {
+    method: "GET",
+    path: "/public/v1/events/subscriptions",
+    scope: "events:subscribe",
+    input: ListSubscriptionsInput,
+    output: z.array(Subscription),
+    send: "query",
+  },
+  createSubscriptions: {
+    method: "POST",
+    path: "/public/v1/events/subscriptions",
+    scope: "events:subscribe",
+    input: CreateSubscriptionsInput,
+    output: z.array(SubscriptionResult),
+    send: "json",
+    retry: false,
+  },
+  deleteSubscriptions: {
+    method: "DELETE",
+    path: "/public/v1/events/subscriptions",
+    scope: "events:subscribe",
+    input: DeleteSubscriptionsInput,
+    output: null,
+    send: "query",
+  },
+} as const satisfies EndpointTable;

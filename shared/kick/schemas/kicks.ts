@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import type { EndpointTable } from "../endpoints";
 import { intBetween } from "./common";
 import { KICK_LIMITS } from "../limits";
 
@@ -19,3 +20,14 @@ export const Leaderboard = z.looseObject({
   week: z.array(LeaderboardEntry),
 });
 export type Leaderboard = z.infer<typeof Leaderboard>;
+
+export const KICKS_ENDPOINTS = {
+  getKicksLeaderboard: {
+    method: "GET",
+    path: "/public/v1/kicks/leaderboard",
+    scope: "kicks:read",
+    input: LeaderboardInput,
+    output: Leaderboard,
+    send: "query",
+  },
+} as const satisfies EndpointTable;

@@ -1,30 +1,8 @@
 import * as z from "zod/mini";
-import { Cursor, intBetween, listOf, loose, StringOrNumberId, UserId } from "./common";
+import type { EndpointTable } from "../endpoints";
+import { listOf, loose, StringOrNumberId, UserId } from "./common";
 import { CategoryRef } from "./channels";
 import { KICK_LIMITS } from "../limits";
-
-const filterIds = listOf(
-  z.int().check(z.positive("must be a positive integer")),
-  1,
-  KICK_LIMITS.livestreamsV2FiltersMax,
-);
-
-export const ListLivestreamsInput = z.object({
-  category_id: z.optional(filterIds),
-  language_code: z.optional(
-    listOf(z.string().check(z.minLength(2, "must be a language code")), 1, KICK_LIMITS.livestreamsV2FiltersMax),
-  ),
-  limit: z.optional(intBetween(KICK_LIMITS.listLimitMin, KICK_LIMITS.listLimitMax)),
-  cursor: z.optional(Cursor),
-});
-
-export const ListLivestreamsV1Input = z.object({
-  broadcaster_user_id: z.optional(listOf(UserId, 1, KICK_LIMITS.livestreamsV1BroadcastersMax)),
-  category_id: z.optional(z.int().check(z.positive("must be a positive integer"))),
-  language: z.optional(z.string()),
-  limit: z.optional(intBetween(1, KICK_LIMITS.livestreamsV1LimitMax)),
-  sort: z.optional(z.enum(["viewer_count", "started_at"])),
-});
 
 export const GetUsersLivestreamsInput = z.object({
   user_id: listOf(UserId, 1, KICK_LIMITS.usersLivestreamsMax),
@@ -45,19 +23,13 @@ export const Livestream = z.looseObject({
 });
 export type Livestream = z.infer<typeof Livestream>;
 
-export const LivestreamV1 = z.looseObject({
-  broadcaster_user_id: z.int(),
-  channel_id: loose(z.int()),
-  slug: loose(z.string()),
-  stream_title: loose(z.string()),
-  language: loose(z.string()),
-  has_mature_content: loose(z.boolean()),
-  viewer_count: loose(z.number()),
-  started_at: loose(z.string()),
-  thumbnail: loose(z.string()),
-  profile_picture: loose(z.string()),
-  category: loose(CategoryRef),
-  custom_tags: loose(z.array(z.string())),
-});
-
-export const LivestreamStats = z.looseObject({ total_count: z.number() });
+export const LIVESTREAM_ENDPOINTS = {
+  getUsersLivestreams: {
+    method: "GET",
+    path: "/public/v1/users/livestreams",
+    scope: null,
+    input: GetUsersLivestreamsInput,
+    output: z.array(Livestream),
+    send: "query",
+  },
+} as const satisfies EndpointTable;

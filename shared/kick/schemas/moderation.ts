@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import type { EndpointTable } from "../endpoints";
 import { intBetween, maxText, UserId } from "./common";
 import { KICK_LIMITS } from "../limits";
 
@@ -11,3 +12,23 @@ export const BanInput = z.object({
 });
 
 export const UnbanInput = z.object({ broadcaster_user_id: UserId, user_id: UserId });
+
+export const MODERATION_ENDPOINTS = {
+  ban: {
+    method: "POST",
+    path: "/public/v1/moderation/bans",
+    scope: "moderation:ban",
+    input: BanInput,
+    output: z.unknown(),
+    send: "json",
+    retry: false,
+  },
+  unban: {
+    method: "DELETE",
+    path: "/public/v1/moderation/bans",
+    scope: "moderation:ban",
+    input: UnbanInput,
+    output: z.unknown(),
+    send: "json",
+  },
+} as const satisfies EndpointTable;

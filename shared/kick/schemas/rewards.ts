@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
-import { Cursor, listOf, loose, maxText, nonEmptyText, Ulid } from "./common";
+import type { EndpointTable } from "../endpoints";
+import { Cursor, Empty, listOf, loose, maxText, nonEmptyText, Ulid } from "./common";
 import { KICK_LIMITS } from "../limits";
 
 const rewardFields = {
@@ -100,3 +101,66 @@ export const RedemptionGroup = z.looseObject({
 
 /** Accept/reject answer only the failures; an empty list means every id succeeded. */
 export const RedemptionFailure = z.looseObject({ id: z.string(), reason: z.string() });
+
+export const REWARD_ENDPOINTS = {
+  listRewards: {
+    method: "GET",
+    path: "/public/v1/channels/rewards",
+    scope: "channel:rewards:read",
+    input: Empty,
+    output: z.array(Reward),
+    send: "query",
+  },
+  createReward: {
+    method: "POST",
+    path: "/public/v1/channels/rewards",
+    scope: "channel:rewards:write",
+    input: CreateRewardInput,
+    output: Reward,
+    send: "json",
+    retry: false,
+  },
+  updateReward: {
+    method: "PATCH",
+    path: "/public/v1/channels/rewards/{id}",
+    scope: "channel:rewards:write",
+    input: UpdateRewardInput,
+    output: Reward,
+    send: "json",
+  },
+  deleteReward: {
+    method: "DELETE",
+    path: "/public/v1/channels/rewards/{id}",
+    scope: "channel:rewards:write",
+    input: RewardIdInput,
+    output: null,
+    send: "query",
+  },
+  listRedemptions: {
+    method: "GET",
+    path: "/public/v1/channels/rewards/redemptions",
+    scope: "channel:rewards:read",
+    input: ListRedemptionsInput,
+    output: z.array(RedemptionGroup),
+    send: "query",
+    paginated: true,
+  },
+  acceptRedemptions: {
+    method: "POST",
+    path: "/public/v1/channels/rewards/redemptions/accept",
+    scope: "channel:rewards:write",
+    input: RedemptionIdsInput,
+    output: z.array(RedemptionFailure),
+    send: "json",
+    retry: false,
+  },
+  rejectRedemptions: {
+    method: "POST",
+    path: "/public/v1/channels/rewards/redemptions/reject",
+    scope: "channel:rewards:write",
+    input: RedemptionIdsInput,
+    output: z.array(RedemptionFailure),
+    send: "json",
+    retry: false,
+  },
+} as const satisfies EndpointTable;

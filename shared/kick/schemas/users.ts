@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import type { EndpointTable } from "../endpoints";
 import { listOf, loose, UserId } from "./common";
 import { KICK_LIMITS } from "../limits";
 
@@ -13,3 +14,14 @@ export const User = z.looseObject({
   profile_picture: loose(z.string()),
 });
 export type User = z.infer<typeof User>;
+
+export const USER_ENDPOINTS = {
+  getUsers: {
+    method: "GET",
+    path: "/public/v1/users",
+    scope: null,
+    input: GetUsersInput,
+    output: z.array(User),
+    send: "query",
+  },
+} as const satisfies EndpointTable;

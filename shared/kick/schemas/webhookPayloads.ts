@@ -1,6 +1,5 @@
 import * as z from "zod/mini";
 import { loose, StringOrNumberId } from "./common";
-import type { EventType } from "./events";
 
 /**
  * Webhook bodies (kick-api.md §4.5). Every user field is nullable or optional: real
@@ -100,6 +99,6 @@ export const WEBHOOK_PAYLOADS = {
     }),
     created_at: loose(z.string()),
   }),
-} satisfies Record<EventType, z.ZodMiniType>;
+} satisfies Record<string, z.ZodMiniType>;
 
-export type WebhookPayload<T extends EventType> = z.infer<(typeof WEBHOOK_PAYLOADS)[T]>;
+export type WebhookPayload<T extends keyof typeof WEBHOOK_PAYLOADS> = z.infer<(typeof WEBHOOK_PAYLOADS)[T]>;

@@ -1,0 +1,280 @@
+/**
+ * What a streamer set up, and the claims that keep it to once: announce_rules and
+ * announcements (migrations/0003), timers and live_state (0004), event_replies and relays
+ * (0007). The automations Worker's endpoints write the rules; its cron and the webhooks
+ * Worker read them and take the claims.
+ */
+
+export const announceRules = {
+  async save(db: D1Database, rule: { accountId: number; template: string; auto: boolean; updatedAt: number }) {
+    await db
+      .prepare(
+        "INSERT INTO announce_rules (account_id, template, auto, updated_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (account_id) DO UPDATE SET template = ?2, auto = ?3, updated_at = ?4",
+      )
+      .bind(rule.accountId, rule.template, rule.auto ? 1 : 0, rule.updatedAt)
+      .run();
+  },
+
+  async template(db: D1Database, accountId: number): Promise<string | null> {
+    const rule = await db
+      .prepare("SELECT template FROM announce_rules WHERE account_id = ?")
+      .bind(accountId)
+      .first<{ template: string }>();
+    return rule?.template ?? null;
+  },
+
+  /** Whether the cron and the webhook announce this account on going live. */
+  async isAuto(db: D1Database, accountId: number): Promise<boolean> {
+    const rule = await db
+      .prepare("SELECT auto FROM announce_rules WHERE account_id = ?")
+      .bind(accountId)
+      .first<{ auto: number }>();
+    return rule?.auto === 1;
+  },
+
+  /** `isAuto` for a caller that batches it: a row when the account announces automatically. */
+  isAutoStatement: (db: D1Database, accountId: number): D1PreparedStatement =>
+    db.prepare("SELECT 1 FROM announce_rules WHERE account_id = ? AND auto = 1").bind(accountId),
+};
+
+/** Once-per-stream claims: the primary key lets one path (button, cron, webhook) win a stream session. */
+export const announcements = {
+  /** False when this stream session was already claimed. */
+  async claim(
+    db: D1Database,
+    claim: { accountId: number; streamStartedAt: string; claimedAt: number; source: string },
+  ): Promise<boolean> {
+    const claimed = await db
+      .prepare(
+        "INSERT INTO announcements (account_id, stream_started_at, claimed_at, source) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      )
+      .bind(claim.accountId, claim.streamStartedAt, claim.claimedAt, claim.source)
+      .run();
+    return claimed.meta.changes !== 0;
+  },
+
+  async recordMessage(db: D1Database, accountId: number, streamStartedAt: string, messageId: string | null) {
+    await db
+      .prepare("UPDATE announcements SET message_id = ? WHERE account_id = ? AND stream_started_at = ?")
+      .bind(messageId, accountId, streamStartedAt)
+      .run();
+  },
+
+  /** Frees a claim that posted nothing, so the next press can try again. */
+  async release(db: D1Database, accountId: number, streamStartedAt: string) {
+    await db
+      .prepare("DELETE FROM announcements WHERE account_id = ? AND stream_started_at = ? AND message_id IS NULL")
+      .bind(accountId, streamStartedAt)
+      .run();
+  },
+};
+
+export interface TimerRow {
+  name: string;
+  message: string;
+  interval_minutes: number;
+  enabled: number;
+  last_posted_at: number | null;
+}
+
+export const timers = {
+  async list(db: D1Database, accountId: number): Promise<TimerRow[]> {
+    const { results } = await db
+      .prepare("SELECT * FROM timers WHERE account_id = ? ORDER BY name")
+      .bind(accountId)
+      .all<TimerRow>();
+    return results;
+  },
+
+  async save(
+    db: D1Database,
+    timer: { accountId: number; name: string; message: string; intervalMinutes: number; enabled: boolean; now: number },
+  ) {
+    await db
+      .prepare(
+        `INSERT INTO timers (account_id, name, message, interval_minutes, enabled, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+       ON CONFLICT (account_id, name) DO UPDATE SET message = ?3, interval_minutes = ?4, enabled = ?5`,
+      )
+      .bind(timer.accountId, timer.name, timer.message, timer.intervalMinutes, timer.enabled ? 1 : 0, timer.now)
+      .run();
+  },
+
+  /** False when the account has no timer of that name. */
+  async remove(db: D1Database, accountId: number, name: string): Promise<boolean> {
+    const deleted = await db
+      .prepare("DELETE FROM timers WHERE account_id = ? AND name = ?")
+      .bind(accountId, name)
+      .run();
+    return deleted.meta.changes !== 0;
+  },
+
+  async enabled(db: D1Database, accountId: number) {
+    const { results } = await db
+      .prepare(
+        "SELECT name, message, interval_minutes, last_posted_at FROM timers WHERE account_id = ? AND enabled = 1",
+      )
+      .bind(accountId)
+      .all<{ name: string; message: string; interval_minutes: number; last_posted_at: number | null }>();
+    return results;
+  },
+
+  async markPosted(db: D1Database, accountId: number, name: string, postedAt: number) {
+    await db
+      .prepare("UPDATE timers SET last_posted_at = ? WHERE account_id = ? AND name = ?")
+      .bind(postedAt, accountId, name)
+      .run();
+  },
+};
+
+export const liveState = {
+  /** Records what the go-live detector sees now; returns what it saw last time (null: never checked). */
+  async swap(db: D1Database, accountId: number, seen: { live: boolean; startedAt: string | null; checkedAt: number }) {
+    const previous = await db
+      .prepare("SELECT live, started_at FROM live_state WHERE account_id = ?")
+      .bind(accountId)
+      .first<{ live: number; started_at: string | null }>();
+    await db
+      .prepare(
+        "INSERT INTO live_state (account_id, live, started_at, checked_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (account_id) DO UPDATE SET live = ?2, started_at = ?3, checked_at = ?4",
+      )
+      .bind(accountId, seen.live ? 1 : 0, seen.startedAt, seen.checkedAt)
+      .run();
+    return previous;
+  },
+};
+
+export const eventReplies = {
+  async save(
+    db: D1Database,
+    reply: { accountId: number; event: string; template: string; cooldownSeconds: number; asBot: boolean; now: number },
+  ) {
+    await db
+      .prepare(
+        `INSERT INTO event_replies (account_id, event, template, cooldown_seconds, as_bot, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+       ON CONFLICT (account_id, event) DO UPDATE SET template = ?3, cooldown_seconds = ?4, as_bot = ?5, updated_at = ?6`,
+      )
+      .bind(reply.accountId, reply.event, reply.template, reply.cooldownSeconds, reply.asBot ? 1 : 0, reply.now)
+      .run();
+  },
+
+  async list(db: D1Database, accountId: number) {
+    const { results } = await db
+      .prepare(
+        "SELECT event, template, cooldown_seconds, as_bot FROM event_replies WHERE account_id = ? ORDER BY event",
+      )
+      .bind(accountId)
+      .all<{ event: string; template: string; cooldown_seconds: number; as_bot: number }>();
+    return results;
+  },
+
+  /** False when no reply was set for that event. */
+  async remove(db: D1Database, accountId: number, event: string): Promise<boolean> {
+    const deleted = await db
+      .prepare("DELETE FROM event_replies WHERE account_id = ? AND event = ?")
+      .bind(accountId, event)
+      .run();
+    return deleted.meta.changes !== 0;
+  },
+
+  /** For a caller that batches it: a row when the account replies to this event. */
+  existsStatement: (db: D1Database, accountId: number, event: string): D1PreparedStatement =>
+    db.prepare("SELECT 1 FROM event_replies WHERE account_id = ? AND event = ?").bind(accountId, event),
+
+  /**
+   * Claims the reply slot (a conditional UPDATE: a follow storm over many isolates posts once);
+   * null while the cooldown runs.
+   */
+  claimSlot(db: D1Database, accountId: number, event: string, now: number) {
+    return db
+      .prepare(
+        `UPDATE event_replies SET last_sent_at = ?3 WHERE account_id = ?1 AND event = ?2 AND (last_sent_at IS NULL OR last_sent_at <= ?3 - cooldown_seconds * 1000)
+     RETURNING template, as_bot`,
+      )
+      .bind(accountId, event, now)
+      .first<{ template: string; as_bot: number }>();
+  },
+
+  /** Gives back a slot `claimSlot` took at `claimedAt` and that posted nothing. */
+  async releaseSlot(db: D1Database, accountId: number, event: string, claimedAt: number) {
+    await db
+      .prepare("UPDATE event_replies SET last_sent_at = NULL WHERE account_id = ? AND event = ? AND last_sent_at = ?")
+      .bind(accountId, event, claimedAt)
+      .run();
+  },
+};
+
+export const relays = {
+  /** False when the account already has a relay of that name. */
+  async create(
+    db: D1Database,
+    relay: {
+      id: string;
+      accountId: number;
+      name: string;
+      url: string;
+      events: string[];
+      sealedSecret: string;
+      now: number;
+    },
+  ): Promise<boolean> {
+    const inserted = await db
+      .prepare(
+        "INSERT INTO relays (id, account_id, name, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, name) DO NOTHING",
+      )
+      .bind(
+        relay.id,
+        relay.accountId,
+        relay.name,
+        relay.url,
+        JSON.stringify(relay.events),
+        relay.sealedSecret,
+        relay.now,
+      )
+      .run();
+    return inserted.meta.changes !== 0;
+  },
+
+  /** The account's relays, each with how its deliveries went (relay_deliveries is counted, not owned, here). */
+  async listWithDeliveryCounts(db: D1Database, accountId: number) {
+    const { results } = await db
+      .prepare(
+        `SELECT r.id, r.name, r.url, r.events, r.created_at, COUNT(d.status = 'delivered' OR NULL) AS delivered, COUNT(d.status = 'pending' OR NULL) AS pending,
+         COUNT(d.status = 'dead' OR NULL) AS dead FROM relays r LEFT JOIN relay_deliveries d ON d.relay_id = r.id WHERE r.account_id = ? GROUP BY r.id ORDER BY r.name`,
+      )
+      .bind(accountId)
+      .all<{
+        id: string;
+        name: string;
+        url: string;
+        events: string;
+        created_at: number;
+        delivered: number;
+        pending: number;
+        dead: number;
+      }>();
+    return results;
+  },
+
+  /** False when the account has no relay of that id. Its deliveries go with it (ON DELETE CASCADE). */
+  async remove(db: D1Database, accountId: number, id: string): Promise<boolean> {
+    const deleted = await db.prepare("DELETE FROM relays WHERE account_id = ? AND id = ?").bind(accountId, id).run();
+    return deleted.meta.changes !== 0;
+  },
+};
+
+/**
+ * Every event name the account's rules listen to, in one round trip: its relays' events
+ * (possibly "*"), its replies' events, and go-live when it announces automatically.
+ */
+export async function eventsWanted(db: D1Database, accountId: number): Promise<string[]> {
+  const [relayEvents, replyEvents, announceEvents] = await db.batch<{ event: string }>([
+    db
+      .prepare("SELECT DISTINCT value AS event FROM relays, json_each(relays.events) WHERE account_id = ?")
+      .bind(accountId),
+    db.prepare("SELECT event FROM event_replies WHERE account_id = ?").bind(accountId),
+    db
+      .prepare("SELECT 'livestream.status.updated' AS event FROM announce_rules WHERE account_id = ? AND auto = 1")
+      .bind(accountId),
+  ]);
+  return [...relayEvents!.results, ...replyEvents!.results, ...announceEvents!.results].map((row) => row.event);
+}
