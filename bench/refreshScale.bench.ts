@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
-import type { RefreshEnv, RefreshMessage } from "../functions/refresh/RefreshEnv";
+import type { RefreshEnv, RefreshMessage } from "../functions/refresh/settings";
 import { consumeRefreshBatch, runRefresh } from "../functions/refresh/runRefresh";
 import { kickConfigFromEnv, refreshToken } from "../shared/kick/index";
 import { FREE_PLAN_LIMITS, InvocationBudget, type Usage } from "../shared/refresh/invocationBudget";

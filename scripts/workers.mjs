@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, resolve } from "node:path";
 
-/** Local ports the docs and tests rely on (design.md); a Worker not listed gets the next free one. */
+/** Local ports the docs and tests rely on (docs/architecture.md, "Local ports"); a Worker not listed gets the next free one. */
 export const PORTS = { oauth: 8787, automations: 8788, webhooks: 8789, refresh: 8790, "kick-emulator": 8791 };
 
 export const WRANGLER = "node_modules/.bin/wrangler";

@@ -25,7 +25,8 @@ export const CONNECT_CAPABILITIES = ALL_CAPABILITIES.filter((c) => !("keyOnly" i
 /** Every connection needs to identify its account. */
 export const BASE_SCOPES: readonly KickScope[] = ["user:read"];
 
-export const isCapability = (name: string): name is Capability => name in CAPABILITIES;
+// Own keys only: "constructor" or "toString" are in every object, and are no capability.
+export const isCapability = (name: string): name is Capability => Object.hasOwn(CAPABILITIES, name);
 
 export function scopesFor(capabilities: readonly Capability[]): KickScope[] {
   return [...new Set([...BASE_SCOPES, ...capabilities.flatMap((c) => CAPABILITIES[c].scopes)])];

@@ -15,9 +15,16 @@ export function errorFacts(error: unknown): { name: string; code?: string; statu
 }
 
 /** A short label for a failed step in a summary: the stable code, else the class name. */
-export const errorLabel = (error: unknown): string => errorFacts(error).code ?? errorFacts(error).name;
+export const errorLabel = (error: unknown): string => {
+  const facts = errorFacts(error);
+  return facts.code ?? facts.name;
+};
 
-/** Logs a failure as one JSON line: the event, the error's facts, and any fields the caller adds. */
+/**
+ * Logs a failure as one JSON line: the event, any fields the caller adds, then the error's
+ * facts beside them (`name`, `code`, and Kick's `status` and `endpoint`), so a line reads
+ * `{"event":"refresh_error","account":1,"name":"KickTimeoutError","code":"timeout",…}`.
+ */
 export function logError(event: string, error: unknown, fields: Record<string, unknown> = {}): void {
-  console.error(JSON.stringify({ event, ...fields, error: errorFacts(error) }));
+  console.error(JSON.stringify({ event, ...fields, ...errorFacts(error) }));
 }

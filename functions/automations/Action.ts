@@ -3,7 +3,7 @@ import type { Account, AutomationKeyInfo } from "../../shared/storage/accountsSt
 import type { Capability } from "../../shared/capabilities";
 import type { ClientOf, KickConfig } from "../../shared/kick/index";
 import type { AUTOMATIONS_ENDPOINTS } from "./kickEndpoints";
-import type { AutomationsEnv } from "./AutomationsEnv";
+import type { AutomationsEnv } from "./settings";
 
 export interface ActionContext<I> {
   env: AutomationsEnv;

@@ -1,12 +1,11 @@
 import { TtlCache } from "../../shared/cache/ttlCache";
 import { automationKeys } from "../../shared/storage/accountsStore";
 import { presentedKey } from "../../shared/keys/automationKey";
-import { kickClient, kickConfigFromEnv } from "../../shared/kick/index";
 import { AUTOMATIONS_ENDPOINTS } from "./kickEndpoints";
-import { accountTokenSource } from "../../shared/refresh/getAccessToken";
+import { kickContextFor } from "../../shared/announce/KickContext";
 import { checkInput } from "../../shared/validation/checkInput";
 import type { Action } from "./Action";
-import type { AutomationsEnv } from "./AutomationsEnv";
+import { automationsSettings, type AutomationsEnv } from "./settings";
 import { claim, idempotencyKeyOf, settle } from "./idempotency";
 import { readInput } from "./readInput";
 import { errorResponse, formatOf, okResponse } from "../../shared/http/respond";
@@ -19,8 +18,6 @@ import { TriggerError } from "../../shared/http/TriggerError";
  */
 const KEY_CACHE_MS = 10_000;
 const verified = new TtlCache<NonNullable<Awaited<ReturnType<typeof automationKeys.verify>>>>();
-
-export const reconnectUrlOf = (env: AutomationsEnv) => `${(env.OAUTH_URL || "").replace(/\/$/, "")}/`;
 
 /**
  * Every trigger call, whatever the action: the key, its rate limit and capabilities, the input
@@ -35,7 +32,7 @@ export async function handleAction(
   now = Date.now(),
 ): Promise<Response> {
   const format = formatOf(request);
-  const fail = (error: unknown) => errorResponse(toTriggerError(error, reconnectUrlOf(env)), format);
+  const fail = (error: unknown) => errorResponse(toTriggerError(error, automationsSettings(env).reconnectUrl), format);
   try {
     const presented = presentedKey(request);
     if (!presented)
@@ -105,19 +102,10 @@ export async function handleAction(
           "retry-after": "2",
         });
     }
-    const config = kickConfigFromEnv(env);
     const run = async () => {
       try {
-        const data = await action.run({
-          env,
-          input: checked.data,
-          account,
-          key,
-          kick: kickClient(AUTOMATIONS_ENDPOINTS, config, accountTokenSource(env, account.id, config)),
-          config,
-          params,
-          now,
-        });
+        const kick = kickContextFor(env, account, now, AUTOMATIONS_ENDPOINTS);
+        const data = await action.run({ ...kick, env, input: checked.data, key, params });
         return okResponse(
           data,
           format,

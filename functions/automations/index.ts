@@ -1,9 +1,9 @@
 import { Router } from "itty-router";
 import { ACTIONS } from "./actions/index";
-import type { AutomationsEnv } from "./AutomationsEnv";
+import { automationsSettings, type AutomationsEnv } from "./settings";
 import { handleAction } from "./handleAction";
 import { runAutomationsCron } from "./runCron";
-import { errorResponse, formatOf } from "../../shared/http/respond";
+import { errorResponse, formatOf, settingsErrorResponse } from "../../shared/http/respond";
 import { TriggerError } from "../../shared/http/TriggerError";
 import { pathTemplate } from "../../shared/http/pathTemplate";
 
@@ -22,10 +22,14 @@ for (const action of ACTIONS) {
 /** Trigger endpoints for Zapier, IFTTT, Stream Deck, chat bots and cron. */
 export default {
   async scheduled(controller, env) {
+    // Settings first: a bad var fails the run at once, naming the variable.
+    automationsSettings(env);
     await runAutomationsCron(env, controller.scheduledTime);
   },
 
   async fetch(request, env, ctx) {
+    const bad = settingsErrorResponse(() => automationsSettings(env), formatOf(request));
+    if (bad) return bad;
     const response = await router.fetch(request as Req, env, ctx);
     if (response) return response;
     // Cloudflare serves assets before the Worker; where it does not (tests), ask the binding.

@@ -1,15 +1,15 @@
 import { accounts, type Account } from "../../shared/storage/accountsStore";
-import { kickClient, kickConfigFromEnv, type KickConfig, type Livestream } from "../../shared/kick/index";
+import { kickClient, type KickConfig, type Livestream } from "../../shared/kick/index";
 import { LIVESTREAM_ENDPOINTS } from "../../shared/kick/schemas/livestreams";
 import { AUTOMATIONS_ENDPOINTS } from "./kickEndpoints";
-import { accountTokenSource } from "../../shared/refresh/getAccessToken";
 import { appTokenSource } from "../../shared/tokens/getAppAccessToken";
-import type { KickContext } from "./Action";
+import { kickContextFor, type KickContext } from "../../shared/announce/KickContext";
 import { announceOnce } from "../../shared/announce/announceOnce";
 import { announceRules, liveState, timers } from "../../shared/storage/rulesStore";
 import { kicksQueries } from "../../shared/storage/leaderboardStore";
 import { takeSnapshot } from "../../shared/leaderboard/takeSnapshot";
-import type { AutomationsEnv } from "./AutomationsEnv";
+import { logError } from "../../shared/log";
+import { automationsSettings, type AutomationsEnv } from "./settings";
 
 export interface CronSummary {
   event: "automations_cron";
@@ -55,7 +55,7 @@ export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()):
   const channels = (await accounts.list(env.DB)).filter((a) => a.role === "broadcaster" && !a.needsReconnect);
   summary.channels = channels.length;
   if (channels.length === 0) return log(summary);
-  const config = kickConfigFromEnv(env);
+  const config = automationsSettings(env).kick;
   const live = await liveStreams(
     env,
     config,
@@ -65,13 +65,7 @@ export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()):
 
   for (const account of channels) {
     const stream = live.get(account.id);
-    const ctx: KickContext = {
-      env,
-      account,
-      config,
-      now,
-      kick: kickClient(AUTOMATIONS_ENDPOINTS, config, accountTokenSource(env, account.id, config)),
-    };
+    const ctx: KickContext = kickContextFor(env, account, now, AUTOMATIONS_ENDPOINTS);
     try {
       const previous = await liveState.swap(env.DB, account.id, {
         live: Boolean(stream),
@@ -94,14 +88,7 @@ export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()):
       summary.timers_posted += await postDueTimers(ctx, Date.parse(stream.started_at ?? "") || now);
     } catch (error) {
       summary.errors++;
-      console.error(
-        JSON.stringify({
-          event: "automations_cron_error",
-          account: account.id,
-          name: (error as Error).name,
-          code: (error as { code?: string }).code,
-        }),
-      );
+      logError("automations_cron_error", error, { account: account.id });
     }
   }
   return log(summary);
@@ -110,9 +97,9 @@ export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()):
 /** KICKs snapshots every KICKS_SNAPSHOT_LIVE_MINUTES while live, KICKS_SNAPSHOT_MINUTES otherwise. */
 async function snapshotDue(env: AutomationsEnv, account: Account, live: boolean, now: number): Promise<boolean> {
   if (!account.scopes.includes("kicks:read")) return false;
-  const minutes = Number(live ? env.KICKS_SNAPSHOT_LIVE_MINUTES : env.KICKS_SNAPSHOT_MINUTES) || (live ? 5 : 60);
+  const every = automationsSettings(env).snapshotEveryMs[live ? "live" : "offline"];
   const last = await kicksQueries.lastSeenAt(env.DB, account.id);
-  return last === null || now - last >= minutes * 60_000;
+  return last === null || now - last >= every;
 }
 
 /** Timers whose interval has passed since their last post (or since the stream started). */

@@ -354,7 +354,7 @@ export const API_HANDLERS: Record<EndpointName, Handler> = {
       cursor?: string;
     };
     const mine = ctx.state.redemptions.filter((r) => r.broadcaster_user_id === ctx.token?.user_id);
-    // The status filter defaults to pending (kick-api.md §3.7).
+    // The status filter defaults to pending (docs/kick-api.md §3.7).
     const items = id
       ? mine.filter((r) => id.includes(r.id))
       : mine.filter((r) => (!reward_id || r.reward_id === reward_id) && r.status === (status ?? "pending"));
@@ -378,7 +378,7 @@ export const API_HANDLERS: Record<EndpointName, Handler> = {
     return envelope(mine);
   },
   createSubscriptions(ctx) {
-    // A user token's broadcaster_user_id is ignored; an app token must name one (kick-api.md §4.1).
+    // A user token's broadcaster_user_id is ignored; an app token must name one (docs/kick-api.md §4.1).
     const broadcaster: number | undefined = ctx.token?.user_id ?? ctx.input.broadcaster_user_id;
     if (broadcaster === undefined) return badRequest("broadcaster_user_id is required with an app token");
     const appId = ctx.token!.client_id;
@@ -390,7 +390,7 @@ export const API_HANDLERS: Record<EndpointName, Handler> = {
           ? ctx.state.settings.chat_subscription_limit
           : ctx.state.settings.subscription_limit;
       if (count >= cap) return { name, version, error: "event subscription limit reached" };
-      // Kick does not dedupe: posting the same event twice makes two subscriptions (kick-api.md §4.1).
+      // Kick does not dedupe: posting the same event twice makes two subscriptions (docs/kick-api.md §4.1).
       const id = ulid(ctx.now);
       ctx.state.subscriptions.push({
         id,

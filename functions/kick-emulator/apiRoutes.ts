@@ -14,7 +14,7 @@ const ROUTES = (Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]).map(([n
   return { name, def, pattern, keys };
 });
 
-/** Endpoints only a user token may call; events accept app tokens too (kick-api.md §4.1). */
+/** Endpoints only a user token may call; events accept app tokens too (docs/kick-api.md §4.1). */
 const userOnly = (scope: string | null) => scope !== null && scope !== "events:subscribe";
 
 /** api.kick.com: authenticate, authorize by scope, validate like Kick, then run the handler. */

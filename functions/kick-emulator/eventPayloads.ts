@@ -4,7 +4,7 @@ import { isoAt, type Ctx } from "./context";
 import type { EmulatorUser } from "./state";
 
 /**
- * A realistic body for each event type (kick-api.md §4.5), built from the emulator's
+ * A realistic body for each event type (docs/kick-api.md §4.5), built from the emulator's
  * state, with Kick's quirks: `is_verified: null`, no `identity` outside chat senders,
  * the slimmer user object on redemptions and KICKs.
  */

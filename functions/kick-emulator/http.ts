@@ -36,7 +36,7 @@ export function droppedConnection(): Response {
   );
 }
 
-/** The page Cloudflare shows bots in front of api.kick.com (kick-api.md §7.6). */
+/** The page Cloudflare shows bots in front of api.kick.com (docs/kick-api.md §7.6). */
 export function challengePage(status: number): Response {
   const html = `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body><h1>Checking your browser before accessing kick.com</h1><noscript>Enable JavaScript and cookies to continue</noscript></body></html>`;
   return new Response(html, {

@@ -56,7 +56,7 @@ function approve(ctx: Ctx, client: OAuthClient, params: URLSearchParams, userId:
 
 /** GET /oauth/authorize: the consent page (or an instant approval when auto-approve is on). */
 export function authorize(ctx: Ctx): Response {
-  // Kick's frontend rewrites the first "127.0.0.1" in the URL to "localhost" (kick-api.md §2.1).
+  // Kick's frontend rewrites the first "127.0.0.1" in the URL to "localhost" (docs/kick-api.md §2.1).
   const params = new URLSearchParams(ctx.url.search.replace("127.0.0.1", "localhost"));
   const checked = checkAuthorize(ctx, params);
   if (!checked.ok) return checked.response;

@@ -159,7 +159,7 @@ export interface Settings {
   refresh_grace: number;
   code_ttl: number;
   auto_approve: boolean;
-  /** Kick's `type:"bot"` chat answers 500 for most apps (kick-api.md §3.5). */
+  /** Kick's `type:"bot"` chat answers 500 for most apps (docs/kick-api.md §3.5). */
   bot_chat_works: boolean;
   chat_rate_max: number;
   chat_rate_window: number;

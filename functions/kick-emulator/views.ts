@@ -5,7 +5,7 @@ import type { EmulatorCategory, EmulatorChannel, EmulatorReward, EmulatorState, 
 export const ZERO_TIME = "0001-01-01T00:00:00Z";
 
 export function userView(user: EmulatorUser, self: boolean) {
-  // Kick leaves email empty for anyone but the token's own user (kick-api.md §3.2).
+  // Kick leaves email empty for anyone but the token's own user (docs/kick-api.md §3.2).
   return {
     user_id: user.user_id,
     name: user.name,
@@ -19,7 +19,7 @@ export function categoryRef(state: EmulatorState, id: number) {
   return { id: c?.id ?? 0, name: c?.name ?? "", thumbnail: c?.thumbnail ?? "" };
 }
 
-/** An offline channel still has a `stream`, zero-valued, and a zero category (kick-api.md §3.2). */
+/** An offline channel still has a `stream`, zero-valued, and a zero category (docs/kick-api.md §3.2). */
 export function channelView(state: EmulatorState, c: EmulatorChannel, withStreamKey: boolean) {
   return {
     broadcaster_user_id: c.broadcaster_user_id,

@@ -1,6 +1,6 @@
 import { isAdmin } from "./adminSession";
 import { clearLoginFailures, clientOf, loginBlockedFor } from "./loginThrottle";
-import type { OAuthEnv } from "./OAuthEnv";
+import type { OAuthEnv } from "./settings";
 import { loginPage } from "./pages/loginPage";
 import { messagePage } from "./pages/messagePage";
 import { page } from "./respond";
@@ -16,11 +16,24 @@ function fromOurPages(request: Request): boolean {
   return origin === null || origin === "null" || origin === new URL(request.url).origin;
 }
 
+/** A request as the router hands it on: `params` holds the path's `:names`. */
+export type OAuthRequest = Request & { params: Record<string, string> };
+
 /**
- * Null when the request may go on; otherwise the answer that stops it. Fails closed: with no
+ * One link of a route's chain. itty-router runs a route's handlers in order and stops at the
+ * first that answers, so a link that lets the request on returns nothing.
+ */
+export type Handler<R extends OAuthRequest = OAuthRequest> = (
+  request: R,
+  env: OAuthEnv,
+  now: number,
+) => Response | undefined | Promise<Response | undefined>;
+
+/**
+ * Nothing when the request may go on; otherwise the answer that stops it. Fails closed: with no
  * ADMIN_SECRET nobody gets in. A POST must also come from our own pages (Origin check).
  */
-export async function guard(request: Request, env: OAuthEnv, now: number): Promise<Response | null> {
+export async function guard(request: Request, env: OAuthEnv, now: number): Promise<Response | undefined> {
   if (!env.ADMIN_SECRET) {
     return page(
       messagePage(
@@ -43,8 +56,8 @@ export async function guard(request: Request, env: OAuthEnv, now: number): Promi
       });
     if (!(await isAdmin(request, env.ADMIN_SECRET, now))) return page(loginPage(), { status: 401 });
     await clearLoginFailures(env.DB, client);
-    return null;
+    return;
   }
-  if (await isAdmin(request, env.ADMIN_SECRET, now)) return null;
+  if (await isAdmin(request, env.ADMIN_SECRET, now)) return;
   return page(loginPage(), { status: 401 });
 }

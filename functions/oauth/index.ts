@@ -1,47 +1,61 @@
 import { Router } from "itty-router";
+import { guard, type Handler, type OAuthRequest } from "./guard";
 import { callback } from "./routes/callback";
 import { connect } from "./routes/connect";
-import { createKey, disconnect, revokeKey, showAccount } from "./routes/accounts";
-import { home, login, logout, notFound } from "./routes/session";
-import { status } from "./routes/status";
+import { createKey, disconnect, revokeKey, showAccount, withAccount, type AccountRequest } from "./routes/accounts";
+import { guardHome, home, login, logout, notFound } from "./routes/session";
+import { guardStatus, status } from "./routes/status";
 import { kickHealth } from "./routes/health";
-import type { OAuthEnv } from "./OAuthEnv";
+import { oauthSettings, type OAuthEnv } from "./settings";
 import { messagePage } from "./pages/messagePage";
 import { page } from "./respond";
+import { logError } from "../../shared/log";
+import { SettingsError } from "../../shared/settings";
 
-type Handler = (
-  request: Request & { params: Record<string, string> },
-  env: OAuthEnv,
-  now: number,
-) => Response | Promise<Response>;
+type Method = "get" | "post";
+/**
+ * A route and its chain, run in order until one answers. A handler that needs the account must
+ * come after `guard` and `withAccount`, in that order: strangers are refused before the lookup,
+ * so a 404 never tells them which accounts exist.
+ */
+type Route =
+  | [method: Method, path: string, ...handlers: Handler[]]
+  | [method: Method, path: string, typeof guard, typeof withAccount, ...handlers: Handler<AccountRequest>[]];
 
-const router = Router<Request & { params: Record<string, string> }, [OAuthEnv, number]>();
-const routes: [method: "get" | "post", path: string, handler: Handler][] = [
-  ["get", "/", home],
+const router = Router<OAuthRequest, [OAuthEnv, number]>();
+const routes: Route[] = [
+  ["get", "/", guardHome, home],
   ["post", "/login", login],
   ["post", "/logout", logout],
-  ["post", "/connect", connect],
-  ["get", "/callback", callback],
-  ["get", "/status", status],
-  ["get", "/accounts/:id", showAccount],
-  ["post", "/accounts/:id/keys", createKey],
-  ["post", "/accounts/:id/keys/:keyId/revoke", revokeKey],
-  ["post", "/accounts/:id/disconnect", disconnect],
+  ["post", "/connect", guard, connect],
+  ["get", "/callback", guard, callback],
+  ["get", "/status", guardStatus, status],
+  ["get", "/accounts/:id", guard, withAccount, showAccount],
+  ["post", "/accounts/:id/keys", guard, withAccount, createKey],
+  ["post", "/accounts/:id/keys/:keyId/revoke", guard, withAccount, revokeKey],
+  ["post", "/accounts/:id/disconnect", guard, withAccount, disconnect],
   ["get", "/healthz", () => new Response("ok")],
   ["get", "/healthz/kick", kickHealth],
 ];
-for (const [method, path, handler] of routes) router[method](path, handler);
+for (const [method, path, ...handlers] of routes) router[method](path, ...handlers);
 
 /** The connect page: sign in, connect Kick accounts, hand out automation keys. */
 export default {
   async fetch(request, env) {
     try {
+      // Settings first: a bad var is the deployer's mistake, shown by name before anything runs.
+      oauthSettings(env);
       return (await router.fetch(request as never, env, Date.now())) ?? (await notFound());
     } catch (error) {
+      if (error instanceof SettingsError)
+        return page(
+          messagePage("Settings need fixing", `${error.message}. Fix it in wrangler.toml and deploy again.`),
+          {
+            status: 500,
+          },
+        );
       // Never echo the error: it may hold Kick's words or ours, but must never risk a token.
-      console.error(
-        JSON.stringify({ event: "oauth_error", name: (error as Error).name, code: (error as { code?: string }).code }),
-      );
+      logError("oauth_error", error);
       return page(
         messagePage(
           "Something went wrong",

@@ -1,23 +1,29 @@
 import { consumeRefreshBatch, runRefresh } from "./runRefresh";
 import { HOUSEKEEPING_CRON, runHousekeeping } from "./runHousekeeping";
-import type { RefreshEnv, RefreshMessage } from "./RefreshEnv";
+import { refreshSettings, type RefreshEnv, type RefreshMessage } from "./settings";
+import { settingsErrorResponse } from "../../shared/http/respond";
 
 /** Keeps every connected account's tokens fresh (a cron run, and a queue consumer for fan-out); hourly D1 housekeeping. */
 export default {
   async scheduled(controller, env, _ctx) {
+    // Settings first: a bad var fails the run at once, naming the variable, before any work.
+    refreshSettings(env);
     // Awaited, not waitUntil: the run is the whole job, and its summary is the log line that matters.
     if (controller.cron === HOUSEKEEPING_CRON) await runHousekeeping(env, controller.scheduledTime);
     else await runRefresh(env);
   },
 
   async queue(batch, env, _ctx) {
+    refreshSettings(env);
     for (const message of batch.messages) {
       await consumeRefreshBatch(env, message.body.accountIds);
       message.ack();
     }
   },
 
-  async fetch(request) {
+  async fetch(request, env) {
+    const bad = settingsErrorResponse(() => refreshSettings(env));
+    if (bad) return bad;
     const { pathname } = new URL(request.url);
     if (pathname === "/" || pathname === "/healthz")
       return Response.json({ ok: true, data: { worker: "refresh", cron: "see wrangler.toml [env.refresh.triggers]" } });

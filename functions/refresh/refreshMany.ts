@@ -1,10 +1,10 @@
 import { randomToken } from "../../shared/encoding";
-import { kickConfigFromEnv } from "../../shared/kick/index";
+import { logError } from "../../shared/log";
 import { InvocationBudget, type Usage } from "../../shared/refresh/invocationBudget";
 import { refreshAccount, type RefreshOutcome } from "../../shared/refresh/refreshAccount";
 import { REFRESH_POLICY } from "../../shared/refresh/refreshPolicy";
 import { mapWithConcurrency } from "./mapWithConcurrency";
-import type { RefreshEnv } from "./RefreshEnv";
+import { refreshSettings, type RefreshEnv } from "./settings";
 
 export interface RunSummary {
   event: "refresh_run";
@@ -54,22 +54,16 @@ export async function refreshMany(
   now = Date.now(),
 ): Promise<void> {
   const metered = budget.meter(env);
-  const config = kickConfigFromEnv(env, { fetch: budget.meterFetch() });
-  const dueBefore = now + windowMs(env);
+  const settings = refreshSettings(env);
+  const config = { ...settings.kick, fetch: budget.meterFetch() };
+  const dueBefore = now + settings.refreshWindowMs;
   const owner = `${summary.source}:${randomToken(9)}`;
   const outcomes = await mapWithConcurrency(accountIds, REFRESH_POLICY.concurrency, (accountId) =>
     // Each lease from the moment it is taken, not from the run's start: a slow Kick must not hand
     // late accounts a lease that has already lapsed.
     refreshAccount(metered, { accountId, owner, config, now: Date.now(), mode: { kind: "cron", dueBefore } }).catch(
       (error: unknown) => {
-        console.error(
-          JSON.stringify({
-            event: "refresh_error",
-            account: accountId,
-            name: (error as Error).name,
-            code: (error as { code?: string }).code,
-          }),
-        );
+        logError("refresh_error", error, { account: accountId });
         return { kind: "transient", error: "internal", retryAt: now } as const;
       },
     ),
@@ -81,5 +75,3 @@ export async function refreshMany(
       console.log(JSON.stringify({ event: "account_needs_reconnect", reason: outcome.reason }));
   }
 }
-
-export const windowMs = (env: RefreshEnv) => (Number(env.REFRESH_WINDOW_MINUTES) || 30) * 60_000;

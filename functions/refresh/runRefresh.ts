@@ -1,7 +1,7 @@
 import { countDueForRefresh, dueForRefresh } from "../../shared/storage/tokenStore";
 import { COST_PER_ACCOUNT, InvocationBudget } from "../../shared/refresh/invocationBudget";
-import { emptySummary, refreshMany, windowMs, type RunSummary } from "./refreshMany";
-import type { RefreshEnv, RefreshMessage } from "./RefreshEnv";
+import { emptySummary, refreshMany, type RunSummary } from "./refreshMany";
+import { refreshSettings, type RefreshEnv, type RefreshMessage } from "./settings";
 
 /** What the run itself spends before any account: counting and selecting the due ones. */
 const OVERHEAD = { subrequests: 0, kvOps: 0, d1Queries: 2 };
@@ -22,7 +22,7 @@ export async function runRefresh(
   const summary = emptySummary("cron", budget);
   const db = budget.meter(env).DB;
   const perInvocation = Math.max(1, new InvocationBudget(budget.limits).fits(COST_PER_ACCOUNT, OVERHEAD));
-  const dueBefore = now + windowMs(env);
+  const dueBefore = now + refreshSettings(env).refreshWindowMs;
   summary.due = await countDueForRefresh(db, dueBefore, now);
   if (summary.due === 0) return log(summary);
 

@@ -1,16 +1,29 @@
 import { TriggerError } from "../../shared/http/TriggerError";
 import { errorResponse, okResponse } from "../../shared/http/respond";
-import { kickConfigFromEnv } from "../../shared/kick/index";
 import { broadcasterOf } from "../../shared/webhooks/eventFacts";
 import { kickPublicKey } from "../../shared/webhooks/signatures";
 import { readDelivery, type Delivery } from "../../shared/webhooks/readDelivery";
+import { DeliveryRefusedError, type DeliveryRefusal } from "../../shared/webhooks/errors";
 import { webhookEvents } from "../../shared/storage/webhookStore";
-import type { WebhooksEnv } from "./WebhooksEnv";
+import { webhooksSettings, type WebhooksEnv } from "./settings";
 
 /** Kick's bodies are a few KiB; anything far larger is not Kick. */
 const MAX_BODY_BYTES = 64 * 1024;
-/** Message ids are remembered 7 days; a wider window than this would let an old delivery replay. */
-const MAX_WINDOW_SECONDS = 3600;
+
+/** What Kick is answered for each refusal (invalid_payload is answered 200 instead: keepUnreadable). */
+export const REFUSAL_STATUS: Record<DeliveryRefusal, number> = {
+  too_large: 413,
+  missing_header: 400,
+  bad_signature: 401,
+  bad_timestamp: 400,
+  stale_timestamp: 400,
+  unknown_event: 400,
+  invalid_payload: 400,
+};
+
+/** A refused delivery as the HTTP error Kick is answered with: the table's status, its code and words. */
+export const refusalAsHttp = (error: DeliveryRefusedError) =>
+  new TriggerError(REFUSAL_STATUS[error.code], error.code, error.message, error.details);
 
 /**
  * Kick's delivery endpoint. Reads the raw body once, verifies it (a signature failure gets one
@@ -27,18 +40,18 @@ export async function acceptDelivery(
 ): Promise<Response> {
   const now = Date.now();
   try {
-    const tooLarge = new TriggerError(413, "too_large", `Kick's deliveries are under ${MAX_BODY_BYTES / 1024} KiB.`);
+    const tooLarge = new DeliveryRefusedError("too_large", `Kick's deliveries are under ${MAX_BODY_BYTES / 1024} KiB.`);
     if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge;
     const rawBody = await request.text();
     if (rawBody.length > MAX_BODY_BYTES) throw tooLarge;
-    const config = kickConfigFromEnv(env);
-    const check = { now, maxAgeMs: Math.min(Number(env.WEBHOOK_MAX_AGE_SECONDS) || 300, MAX_WINDOW_SECONDS) * 1000 };
+    const { kick: config, maxAgeMs } = webhooksSettings(env);
+    const check = { now, maxAgeMs };
     const key = await kickPublicKey(env, config, now);
     let delivery: Delivery;
     try {
       delivery = await readDelivery(request.headers, rawBody, { ...check, keys: [key.key] });
     } catch (error) {
-      if (!(error instanceof TriggerError) || error.code !== "bad_signature") throw error;
+      if (!(error instanceof DeliveryRefusedError) || error.code !== "bad_signature") throw error;
       const fresh = await kickPublicKey(env, config, now, true);
       if (fresh.key === key.key) throw error;
       delivery = await readDelivery(request.headers, rawBody, { ...check, keys: [fresh.key] });
@@ -56,12 +69,12 @@ export async function acceptDelivery(
     if (!duplicate) waitUntil(process(delivery));
     return okResponse({ accepted: true, duplicate, message_id: delivery.messageId }, "json");
   } catch (error) {
-    if (!(error instanceof TriggerError)) throw error;
+    if (!(error instanceof DeliveryRefusedError)) throw error;
     if (error.code === "invalid_payload") return keepUnreadable(request.headers, env, now, error);
     console.warn(
       JSON.stringify({ event: "webhook_refused", code: error.code, type: request.headers.get("kick-event-type") }),
     );
-    return errorResponse(error, "json");
+    return errorResponse(refusalAsHttp(error), "json");
   }
 }
 
@@ -70,7 +83,12 @@ export async function acceptDelivery(
  * Refusing it would have Kick retry, then unsubscribe us after a day; so it is recorded (with
  * what did not match, for whoever updates the schema), logged loudly, and answered 200.
  */
-async function keepUnreadable(headers: Headers, env: WebhooksEnv, now: number, error: TriggerError): Promise<Response> {
+async function keepUnreadable(
+  headers: Headers,
+  env: WebhooksEnv,
+  now: number,
+  error: DeliveryRefusedError,
+): Promise<Response> {
   const messageId = headers.get("kick-event-message-id")!;
   const type = headers.get("kick-event-type")!;
   await webhookEvents.recordUnreadable(env.DB, {

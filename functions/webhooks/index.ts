@@ -1,10 +1,10 @@
 import { Router } from "itty-router";
 import { TriggerError } from "../../shared/http/TriggerError";
-import { errorResponse } from "../../shared/http/respond";
+import { errorResponse, settingsErrorResponse } from "../../shared/http/respond";
 import { acceptDelivery } from "./acceptDelivery";
 import { processEvent } from "./processEvent";
 import { runWebhooksCron } from "./runWebhooksCron";
-import type { WebhooksEnv } from "./WebhooksEnv";
+import { webhooksSettings, type WebhooksEnv } from "./settings";
 
 const router = Router<Request, [WebhooksEnv, ExecutionContext]>();
 
@@ -15,17 +15,21 @@ router.post("/kick", (request, env, ctx) =>
     request,
     env,
     (p) => ctx.waitUntil(p),
-    (d) => processEvent(env, d),
+    (delivery) => processEvent(env, delivery),
   ),
 );
 
 /** Kick's signed events in; go-live announce, chat replies, KICKs snapshots and relays out. */
 export default {
   async scheduled(controller, env) {
+    // Settings first: a bad var fails the run at once, naming the variable.
+    webhooksSettings(env);
     await runWebhooksCron(env, controller.scheduledTime);
   },
 
   async fetch(request, env, ctx) {
+    const bad = settingsErrorResponse(() => webhooksSettings(env));
+    if (bad) return bad;
     const response = await router.fetch(request, env, ctx);
     if (response) return response;
     const path = new URL(request.url).pathname;

@@ -2,21 +2,17 @@ import { accounts } from "../../shared/storage/accountsStore";
 import { announceRules, eventReplies } from "../../shared/storage/rulesStore";
 import { enqueueRelays, recordRelayResults, webhookEvents, type ClaimedRelay } from "../../shared/storage/webhookStore";
 import { announceOnce } from "../../shared/announce/announceOnce";
-import type { KickContext } from "../../shared/announce/KickContext";
-import { kickClient, kickConfigFromEnv } from "../../shared/kick/index";
-import { CHAT_ENDPOINTS } from "../../shared/kick/schemas/chat";
-import { KICKS_ENDPOINTS } from "../../shared/kick/schemas/kicks";
-import { LIVESTREAM_ENDPOINTS } from "../../shared/kick/schemas/livestreams";
+import { kickContextFor, type KickContext } from "../../shared/announce/KickContext";
 import { kicksQueries } from "../../shared/storage/leaderboardStore";
 import { takeSnapshot } from "../../shared/leaderboard/takeSnapshot";
-import { accountTokenSource } from "../../shared/refresh/getAccessToken";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
+import { errorLabel } from "../../shared/log";
 import { broadcasterOf } from "../../shared/webhooks/eventFacts";
 import { normalizeEvent } from "../../shared/webhooks/normalizeEvent";
 import type { Delivery } from "../../shared/webhooks/readDelivery";
 import { sendRelay } from "../../shared/webhooks/relayDeliveries";
 import { replyToEvent } from "../../shared/webhooks/replyToEvent";
-import type { WebhooksEnv } from "./WebhooksEnv";
+import type { WebhooksEnv } from "./settings";
 
 /** A burst of gifts takes one leaderboard snapshot, not one per gift (the cron covers the rest). */
 const SNAPSHOT_DEBOUNCE_MS = 30_000;
@@ -63,38 +59,39 @@ const STEPS: Record<string, Step> = {
  * invocation dies); then the steps; then the relays, sent at once; finally the outcome is
  * recorded with the relay results. `rerun`: the cron re-running an event a lost waitUntil left.
  */
-export async function processEvent(env: WebhooksEnv, d: Delivery, rerun = false): Promise<Record<string, unknown>> {
+export async function processEvent(
+  env: WebhooksEnv,
+  delivery: Delivery,
+  rerun = false,
+): Promise<Record<string, unknown>> {
   const now = Date.now();
-  const broadcasterId = broadcasterOf(d.payload) ?? -1;
+  const broadcasterId = broadcasterOf(delivery.payload) ?? -1;
   const leaseId = crypto.randomUUID();
   const [accountRows, replyRows, announceRows, queued] = await env.DB.batch<unknown>([
     accounts.getStatement(env.DB, broadcasterId),
-    eventReplies.existsStatement(env.DB, broadcasterId, d.type),
+    eventReplies.existsStatement(env.DB, broadcasterId, delivery.type),
     announceRules.isAutoStatement(env.DB, broadcasterId),
-    enqueueRelays(env.DB, broadcasterId, d.messageId, d.type, JSON.stringify(normalizeEvent(d)), leaseId, now),
+    enqueueRelays(
+      env.DB,
+      broadcasterId,
+      delivery.messageId,
+      delivery.type,
+      JSON.stringify(normalizeEvent(delivery)),
+      leaseId,
+      now,
+    ),
   ]);
   const account = accounts.fromResult(accountRows!);
   const outcome: Record<string, unknown> = {};
   if (!account) outcome.account = "not_connected";
   else {
-    const config = kickConfigFromEnv(env);
-    const ctx: KickContext = {
-      env,
-      account,
-      config,
-      now,
-      kick: kickClient(
-        { ...CHAT_ENDPOINTS, ...LIVESTREAM_ENDPOINTS, ...KICKS_ENDPOINTS },
-        config,
-        accountTokenSource(env, account.id, config),
-      ),
-    };
+    const ctx = kickContextFor(env, account, now);
     const rules = { reply: replyRows!.results.length > 0, announce: announceRows!.results.length > 0 };
     for (const [name, step] of Object.entries(STEPS)) {
       try {
-        outcome[name] = await step(ctx, d, rules, rerun);
+        outcome[name] = await step(ctx, delivery, rules, rerun);
       } catch (error) {
-        outcome[name] = { error: (error as { code?: string }).code ?? (error as Error).name };
+        outcome[name] = { error: errorLabel(error) };
       }
     }
   }
@@ -105,8 +102,10 @@ export async function processEvent(env: WebhooksEnv, d: Delivery, rerun = false)
   outcome.relays = results.map((r) => r.status);
   await env.DB.batch([
     ...(results.length ? [recordRelayResults(env.DB, results, Date.now())] : []),
-    webhookEvents.processedStatement(env.DB, d.messageId, JSON.stringify(outcome), Date.now()),
+    webhookEvents.processedStatement(env.DB, delivery.messageId, JSON.stringify(outcome), Date.now()),
   ]);
-  console.log(JSON.stringify({ event: "webhook_processed", type: d.type, message_id: d.messageId, rerun, outcome }));
+  console.log(
+    JSON.stringify({ event: "webhook_processed", type: delivery.type, message_id: delivery.messageId, rerun, outcome }),
+  );
   return outcome;
 }

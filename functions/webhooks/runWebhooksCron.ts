@@ -1,11 +1,11 @@
-import { kickConfigFromEnv } from "../../shared/kick/index";
 import { parsePayload } from "../../shared/webhooks/readDelivery";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
+import { logError } from "../../shared/log";
 import { reconcileSubscriptions } from "../../shared/webhooks/reconcileSubscriptions";
 import { retryDueRelays } from "../../shared/webhooks/relayDeliveries";
 import { forgetOldDeliveries, subscriptionSyncs, webhookEvents } from "../../shared/storage/webhookStore";
 import { processEvent } from "./processEvent";
-import type { WebhooksEnv } from "./WebhooksEnv";
+import { webhooksSettings, type WebhooksEnv } from "./settings";
 
 const MIN = 60_000;
 
@@ -56,9 +56,8 @@ export async function runWebhooksCron(env: WebhooksEnv, now = Date.now()): Promi
 
 /** The accounts least recently synced (failed attempts count, so a failing account waits its turn). */
 async function syncSubscriptions(env: WebhooksEnv, now: number, summary: WebhooksCronSummary) {
-  const every = (Number(env.SUBSCRIPTION_SYNC_MINUTES) || 10) * MIN;
-  const due = await subscriptionSyncs.accountsDue(env.DB, now - every, SYNCS_PER_RUN);
-  const config = kickConfigFromEnv(env);
+  const { kick: config, subscriptionSyncMs } = webhooksSettings(env);
+  const due = await subscriptionSyncs.accountsDue(env.DB, now - subscriptionSyncMs, SYNCS_PER_RUN);
   for (const account of due) {
     try {
       const sync = await reconcileSubscriptions(env, config, account, now);
@@ -66,14 +65,7 @@ async function syncSubscriptions(env: WebhooksEnv, now: number, summary: Webhook
       summary.sync_errors += sync.errors.length;
     } catch (error) {
       summary.sync_errors++;
-      console.error(
-        JSON.stringify({
-          event: "subscription_sync_error",
-          account: account.id,
-          name: (error as Error).name,
-          code: (error as { code?: string }).code,
-        }),
-      );
+      logError("subscription_sync_error", error, { account: account.id });
     }
   }
 }

@@ -1,6 +1,6 @@
 import { KICK_LIMITS } from "../kick/limits";
 import { codePointLength } from "../kick/schemas/common";
-import { TriggerError } from "../http/TriggerError";
+import { MessageTooLongError, NotLiveError } from "./errors";
 import type { KickContext } from "./KickContext";
 import { liveStream, type LiveStream } from "./liveStream";
 import { speaker } from "./speaker";
@@ -22,12 +22,7 @@ export async function announceOnce(
   source: string,
 ) {
   const live = await liveStream(ctx);
-  if (!live && !ctx.input.force)
-    throw new TriggerError(
-      409,
-      "not_live",
-      "The channel is not live, so nothing was announced. Send force=true to post anyway.",
-    );
+  if (!live && !ctx.input.force) throw new NotLiveError();
   const stream = live ?? {
     title: "",
     category: "",
@@ -39,11 +34,7 @@ export async function announceOnce(
   const template = await announceRules.template(ctx.env.DB, ctx.account.id);
   const message = renderTemplate(ctx.input.message ?? template ?? DEFAULT_TEMPLATE, stream);
   if (codePointLength(message) > KICK_LIMITS.chatContentMax)
-    throw new TriggerError(
-      400,
-      "invalid_input",
-      `The filled-in message is ${codePointLength(message)} characters; Kick allows ${KICK_LIMITS.chatContentMax}.`,
-    );
+    throw new MessageTooLongError(codePointLength(message), KICK_LIMITS.chatContentMax);
   if (live) {
     const claimed = await announcements.claim(ctx.env.DB, {
       accountId: ctx.account.id,

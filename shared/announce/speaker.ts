@@ -1,9 +1,8 @@
 import { accounts } from "../storage/accountsStore";
-import { kickClient, type KickClient } from "../kick/index";
+import type { KickClient } from "../kick/index";
 import { CHAT_ENDPOINTS } from "../kick/schemas/chat";
-import { accountTokenSource } from "../refresh/getAccessToken";
-import type { KickContext } from "./KickContext";
-import { TriggerError } from "../http/TriggerError";
+import { kickContextFor, type KickContext } from "./KickContext";
+import { NoBotAccountError } from "./errors";
 
 /**
  * Who speaks in chat: the broadcaster, or the connected bot account posting into the
@@ -14,11 +13,6 @@ export async function speaker(
 ): Promise<KickClient<"sendChat">> {
   if (ctx.input.as !== "bot") return ctx.kick;
   const bot = (await accounts.list(ctx.env.DB)).find((a) => a.role === "bot");
-  if (!bot)
-    throw new TriggerError(
-      409,
-      "no_bot_account",
-      "No bot account is connected. Connect one on the connect page, or leave out as=bot.",
-    );
-  return kickClient(CHAT_ENDPOINTS, ctx.config, accountTokenSource(ctx.env, bot.id, ctx.config));
+  if (!bot) throw new NoBotAccountError();
+  return kickContextFor(ctx.env, bot, ctx.now, CHAT_ENDPOINTS).kick;
 }

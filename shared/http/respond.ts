@@ -1,4 +1,5 @@
-import type { TriggerError } from "./TriggerError";
+import { SettingsError } from "../settings";
+import { TriggerError } from "./TriggerError";
 
 export type Format = "json" | "text" | "csv";
 
@@ -45,3 +46,17 @@ export function errorResponse(error: TriggerError, format: Format): Response {
 
 /** Nightbot and Fossabot print at most ~400 characters. */
 const short = (text: string) => (text.length > 400 ? `${text.slice(0, 397)}...` : text);
+
+/**
+ * Reads the Worker's settings; when a var is wrong, the answer that names it (a mistake of
+ * whoever deployed, so 500 and the fix), else null. Each Worker calls it first at its edge.
+ */
+export function settingsErrorResponse(read: () => unknown, format: Format = "json"): Response | null {
+  try {
+    read();
+    return null;
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    return errorResponse(new TriggerError(500, error.code, error.message, error.problems), format);
+  }
+}

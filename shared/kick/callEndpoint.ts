@@ -70,6 +70,8 @@ export async function callEndpoint<E extends Endpoint>(
       answer.isHtml ? "html_challenge" : "unexpected_response",
       answer.status,
       name,
+      undefined,
+      { cause: answer.jsonError },
     );
   }
   const data = z.safeParse(endpoint.output, envelope.data);
@@ -83,6 +85,8 @@ export async function callEndpoint<E extends Endpoint>(
       "unexpected_response",
       answer.status,
       name,
+      undefined,
+      { cause: data.error },
     );
   }
   if (endpoint.paginated) {

@@ -15,7 +15,7 @@ export interface KickConfig {
   /** 0 ≤ n < 1, for retry jitter. */
   random?: () => number;
   retry?: Partial<RetryPolicy>;
-  /** Kick's WAF treats anonymous clients worse (kick-api.md §7.6). */
+  /** Kick's WAF treats anonymous clients worse (docs/kick-api.md §7.6). */
   userAgent?: string;
 }
 

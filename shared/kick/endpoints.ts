@@ -39,7 +39,7 @@ export interface Endpoint {
 export type EndpointTable = Record<string, Endpoint>;
 
 /**
- * Every public REST endpoint (kick-api.md §3.1), for the emulator's routes and the tests. Each
+ * Every public REST endpoint (docs/kick-api.md §3.1), for the emulator's routes and the tests. Each
  * group sits beside its schemas in `schemas/`, and a Worker builds its client from only the
  * groups it calls: zod schemas cannot be tree-shaken, so importing this table would put all
  * of them in every bundle.

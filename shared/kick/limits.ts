@@ -1,5 +1,5 @@
 /**
- * Kick's documented request limits (kick-api.md §0.10 and §5.1), in one table so the
+ * Kick's documented request limits (docs/kick-api.md §0.10 and §5.1), in one table so the
  * client's validation, the emulator's checks and the docs cannot drift apart.
  */
 export const KICK_LIMITS = {

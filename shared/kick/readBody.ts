@@ -6,6 +6,8 @@ export interface KickAnswer {
   json: unknown;
   /** An HTML page (a Cloudflare challenge, an error page) where JSON was expected. */
   isHtml: boolean;
+  /** Why a body that is not HTML did not parse as JSON (the cause of the error it leads to). */
+  jsonError?: unknown;
 }
 
 export async function readBody(response: Response): Promise<KickAnswer> {
@@ -14,12 +16,13 @@ export async function readBody(response: Response): Promise<KickAnswer> {
   const trimmed = text.trimStart();
   const isHtml = type.includes("text/html") || /^<(!doctype|html|head|body)/i.test(trimmed);
   let json: unknown = undefined;
+  let jsonError: unknown = undefined;
   if (!isHtml && trimmed !== "") {
     try {
       json = JSON.parse(text);
-    } catch {
-      json = undefined;
+    } catch (error) {
+      jsonError = error;
     }
   }
-  return { status: response.status, headers: response.headers, text, json, isHtml };
+  return { status: response.status, headers: response.headers, text, json, isHtml, jsonError };
 }

@@ -17,7 +17,7 @@ export function kickMessage(answer: KickAnswer): string {
   return text.replace(/\s+/g, " ").slice(0, 200);
 }
 
-/** A non-2xx REST answer as the error class for its kind (kick-api.md §5.3). */
+/** A non-2xx REST answer as the error class for its kind (docs/kick-api.md §5.3). */
 export function restError(answer: KickAnswer, endpoint: string, scope: string | null): KickError {
   const { status } = answer;
   const said = kickMessage(answer);

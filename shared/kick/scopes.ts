@@ -1,4 +1,4 @@
-/** Every scope Kick grants (kick-api.md §2.5), with what it is for, for consent pages and errors. */
+/** Every scope Kick grants (docs/kick-api.md §2.5), with what it is for, for consent pages and errors. */
 export const KICK_SCOPES = {
   "user:read": "Read the account's user info",
   "channel:read": "Read channel info",

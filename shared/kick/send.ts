@@ -39,8 +39,10 @@ export async function send(config: KickConfig, build: () => Request, options: Se
       if (options.signal?.aborted) throw error;
       const failure =
         error instanceof TimeoutSignal
-          ? new KickTimeoutError(policy.timeoutMs, options.endpoint)
-          : new KickNetworkError(`Could not reach Kick (${options.endpoint})`, undefined, options.endpoint);
+          ? new KickTimeoutError(policy.timeoutMs, options.endpoint, { cause: error })
+          : new KickNetworkError(`Could not reach Kick (${options.endpoint})`, undefined, options.endpoint, {
+              cause: error,
+            });
       if (canRetry && policy.retryOnNetworkError) {
         await sleep(backoffMs(policy, attempt, random));
         continue;

@@ -1,4 +1,4 @@
-/** The Free plan's per-invocation limits (platform-notes.md). */
+/** The Free plan's per-invocation limits (docs/architecture.md, "Platform limits"). */
 export const FREE_PLAN_LIMITS = { subrequests: 50, kvOps: 1000, d1Queries: 50 } as const;
 
 export type Usage = { subrequests: number; kvOps: number; d1Queries: number };

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { describeIssues } from "../validation/describeIssues";
-import { TriggerError } from "../http/TriggerError";
+import { DeliveryRefusedError } from "./errors";
 import { EVENT_TYPES, type EventType } from "../kick/schemas/events";
 import { WEBHOOK_PAYLOADS, type WebhookPayload } from "../kick/schemas/webhookPayloads";
 import { signedDeliveryFrom, verifyKickSignature } from "./signatures";
@@ -36,14 +36,13 @@ const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 /**
  * Checks one Kick delivery, in the order that tells a forger least: headers present, the
  * signature over the raw body, the timestamp window, a known type and version, then the
- * payload against its schema. Throws a TriggerError naming what failed; never looks at the
- * body's content before the signature holds.
+ * payload against its schema. Throws a DeliveryRefusedError naming what failed; never looks
+ * at the body's content before the signature holds.
  */
 export async function readDelivery(headers: Headers, rawBody: string, check: DeliveryCheck): Promise<Delivery> {
   const missing = HEADERS.filter((h) => !headers.get(h));
   if (missing.length)
-    throw new TriggerError(
-      400,
+    throw new DeliveryRefusedError(
       "missing_header",
       `Not a Kick delivery: missing ${missing.join(", ")}.`,
       missing.map((h) => ({ field: h, reason: "required" })),
@@ -53,8 +52,7 @@ export async function readDelivery(headers: Headers, rawBody: string, check: Del
   let valid = false;
   for (const key of check.keys) if (!valid) valid = await verifyKickSignature(key, signed);
   if (!valid)
-    throw new TriggerError(
-      401,
+    throw new DeliveryRefusedError(
       "bad_signature",
       "Kick-Event-Signature does not verify with Kick's public key over this body.",
     );
@@ -62,12 +60,11 @@ export async function readDelivery(headers: Headers, rawBody: string, check: Del
   const stamp = headers.get("kick-event-message-timestamp")!;
   const sentAt = RFC3339.test(stamp) ? Date.parse(stamp) : NaN;
   if (Number.isNaN(sentAt))
-    throw new TriggerError(400, "bad_timestamp", "Kick-Event-Message-Timestamp is not an RFC 3339 time.", [
+    throw new DeliveryRefusedError("bad_timestamp", "Kick-Event-Message-Timestamp is not an RFC 3339 time.", [
       { field: "kick-event-message-timestamp", reason: "not RFC 3339" },
     ]);
   if (Math.abs(check.now - sentAt) > check.maxAgeMs) {
-    throw new TriggerError(
-      400,
+    throw new DeliveryRefusedError(
       "stale_timestamp",
       `The delivery was sent at ${stamp}, more than ${check.maxAgeMs / 1000} s from now; refused as a possible replay.`,
       [{ field: "kick-event-message-timestamp", reason: "outside the accepted window" }],
@@ -77,9 +74,11 @@ export async function readDelivery(headers: Headers, rawBody: string, check: Del
   const type = headers.get("kick-event-type")!;
   const version = headers.get("kick-event-version")!;
   if (!(EVENT_TYPES as readonly string[]).includes(type) || version !== "1") {
-    throw new TriggerError(400, "unknown_event", `Event ${type} version ${version} is not one this Worker handles.`, [
-      { field: "kick-event-type", reason: `known: ${EVENT_TYPES.join(", ")}, version 1` },
-    ]);
+    throw new DeliveryRefusedError(
+      "unknown_event",
+      `Event ${type} version ${version} is not one this Worker handles.`,
+      [{ field: "kick-event-type", reason: `known: ${EVENT_TYPES.join(", ")}, version 1` }],
+    );
   }
 
   const payload = parsePayload(type as EventType, rawBody);
@@ -94,18 +93,20 @@ export async function readDelivery(headers: Headers, rawBody: string, check: Del
   };
 }
 
-/** A body as its type's schema reads it (tolerant of Kick's nulls), or a TriggerError naming the fields that did not match. */
+/**
+ * A body as its type's schema reads it (tolerant of Kick's nulls), or a DeliveryRefusedError
+ * (invalid_payload) naming the fields that did not match.
+ */
 export function parsePayload(type: EventType, rawBody: string): WebhookPayload<EventType> {
   let json: unknown;
   try {
     json = JSON.parse(rawBody);
   } catch {
-    throw new TriggerError(400, "invalid_payload", "The body is not JSON.");
+    throw new DeliveryRefusedError("invalid_payload", "The body is not JSON.");
   }
   const parsed = z.safeParse(WEBHOOK_PAYLOADS[type], json);
   if (!parsed.success)
-    throw new TriggerError(
-      400,
+    throw new DeliveryRefusedError(
       "invalid_payload",
       `The ${type} body does not match its schema.`,
       describeIssues(parsed.error.issues),

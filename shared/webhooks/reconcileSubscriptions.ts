@@ -4,7 +4,8 @@ import { EVENT_ENDPOINTS } from "../kick/schemas/events";
 import { EVENT_TYPES, type EventType, type Subscription } from "../kick/schemas/events";
 import { appTokenSource } from "../tokens/getAppAccessToken";
 import type { TokenStoreEnv } from "../storage/tokenStore";
-import { TriggerError } from "../http/TriggerError";
+import { errorLabel } from "../log";
+import { SyncInProgressError } from "./errors";
 import { channelSubscriptions, deleteSubscriptions } from "./channelSubscriptions";
 import { eventsWanted } from "../storage/rulesStore";
 import { subscriptionSyncs } from "../storage/webhookStore";
@@ -34,7 +35,7 @@ const oldestFirst = (a: Subscription, b: Subscription) =>
   (a.created_at ?? "").localeCompare(b.created_at ?? "") || a.id.localeCompare(b.id);
 
 /**
- * Makes Kick's subscriptions for one channel match what it needs (kick-api.md §4.1, §7):
+ * Makes Kick's subscriptions for one channel match what it needs (docs/kick-api.md §4.1, §7):
  * creates the missing ones (including those Kick dropped after failed deliveries, or never
  * kept), deletes duplicates (a double POST makes two, and two mean every event twice) and
  * ones no longer wanted. Uses the app token, which may subscribe any channel. Three Kick
@@ -47,18 +48,13 @@ export async function reconcileSubscriptions(
   now: number,
 ): Promise<SyncSummary> {
   // One sync per account at a time: two at once would both create what is missing (duplicates).
-  if (!(await subscriptionSyncs.lease(env.DB, account.id, now)))
-    throw new TriggerError(
-      409,
-      "sync_in_progress",
-      "A subscription sync for this channel is running; try again in a minute.",
-    );
+  if (!(await subscriptionSyncs.lease(env.DB, account.id, now))) throw new SyncInProgressError(account.id);
   let summary: SyncSummary | { error: string };
   try {
     summary = await sync(env, config, account, now);
     return summary;
   } catch (error) {
-    summary = { error: (error as { code?: string }).code ?? (error as Error).name };
+    summary = { error: errorLabel(error) };
     throw error;
   } finally {
     // Failed or not, the attempt is recorded: a failing account waits its turn instead of blocking the rest.

@@ -3,7 +3,7 @@
 import type { KickConfig } from "../kick/index";
 import { base64ToBytes } from "../encoding";
 
-/** The webhook public key printed in Kick's docs (kick-api.md §3.9): the fallback when /public-key cannot be fetched. */
+/** The webhook public key printed in Kick's docs (docs/kick-api.md §3.9): the fallback when /public-key cannot be fetched. */
 export const KICK_DOCS_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAq/+l1WnlRrGSolDMA+A8
 6rAhMbQGmQ2SapVcGM3zq8ANXjnhDWocMqfWcTd95btDydITa10kDvHzw9WQOqp2
@@ -96,7 +96,7 @@ export interface SignedDelivery {
 }
 
 /**
- * RSASSA-PKCS1-v1_5 / SHA-256 over `messageId.timestamp.rawBody` (kick-api.md §4.4).
+ * RSASSA-PKCS1-v1_5 / SHA-256 over `messageId.timestamp.rawBody` (docs/kick-api.md §4.4).
  * False for anything missing or malformed; it never throws on attacker input.
  */
 export async function verifyKickSignature(key: CryptoKey, d: SignedDelivery): Promise<boolean> {

@@ -203,7 +203,7 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     expect(oauth.AUTOMATIONS_URL).toBe("https://kick-edge-automations.streamer.workers.dev");
     expect(oauth.KICK_ID_BASE).toBe("");
     expect(script(at.api, "kick-edge-automations").vars.OAUTH_URL).toBe("https://kick-edge-oauth.streamer.workers.dev");
-    expect(script(at.api, "kick-edge-webhooks").vars.RELAY_HTTP_HOSTS).toBe("");
+    expect(script(at.api, "kick-edge-automations").vars.RELAY_HTTP_HOSTS).toBe("");
     const printed = first.out.slice(first.out.indexOf("kick-edge is deployed"));
     expect(printed).toContain(`Redirect URL:   ${oauth.OAUTH_REDIRECT_URI}`);
     expect(printed).toContain("https://kick-edge-webhooks.streamer.workers.dev/kick");

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeEach, expect, it } from "vitest";
-import type { RefreshEnv } from "../../functions/refresh/RefreshEnv";
+import type { RefreshEnv } from "../../functions/refresh/settings";
 import { introspectToken, kickConfigFromEnv } from "../../shared/kick/index";
 import { createKickClient } from "../../shared/kick/endpoints";
 import { accountTokenSource } from "../../shared/refresh/getAccessToken";

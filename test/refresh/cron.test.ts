@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../functions/refresh/index";
-import type { RefreshEnv } from "../../functions/refresh/RefreshEnv";
+import type { RefreshEnv } from "../../functions/refresh/settings";
 import { runRefresh } from "../../functions/refresh/runRefresh";
 import { accounts } from "../../shared/storage/accountsStore";
 import { kickConfigFromEnv, refreshToken, revokeToken } from "../../shared/kick/index";

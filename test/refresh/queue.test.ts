@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../functions/refresh/index";
-import type { RefreshEnv, RefreshMessage } from "../../functions/refresh/RefreshEnv";
+import type { RefreshEnv, RefreshMessage } from "../../functions/refresh/settings";
 import { runRefresh } from "../../functions/refresh/runRefresh";
 import { InvocationBudget } from "../../shared/refresh/invocationBudget";
 import { kickControl } from "../helpers/browser";

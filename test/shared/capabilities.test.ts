@@ -5,6 +5,7 @@ import {
   CAPABILITIES,
   CONNECT_CAPABILITIES,
   capabilitiesGranted,
+  isCapability,
   scopesFor,
   type Capability,
 } from "../../shared/capabilities";
@@ -115,5 +116,13 @@ describe("hasScope: channel:rewards:write implies channel:rewards:read", () => {
       expect(hasScope([], scope)).toBe(false);
     }
     expect(Object.keys(KICK_SCOPES)).toHaveLength(11);
+  });
+});
+
+describe("isCapability: only the capabilities themselves", () => {
+  it("accepts each capability and refuses names every object has", () => {
+    for (const name of ALL_CAPABILITIES) expect(isCapability(name)).toBe(true);
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty", "", "Chat"])
+      expect(isCapability(name), name).toBe(false);
   });
 });

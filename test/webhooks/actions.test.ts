@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runAutomationsCron } from "../../functions/automations/runCron";
+import type { AutomationsEnv } from "../../functions/automations/settings";
 import { runWebhooksCron } from "../../functions/webhooks/runWebhooksCron";
 import { kickConfigFromEnv } from "../../shared/kick/index";
 import { createKickClient } from "../../shared/kick/endpoints";
@@ -15,6 +16,14 @@ import { resetWorkerState } from "../helpers/resetWorkerState";
 import { deliver, eventRows, signedEvent } from "../helpers/webhookDelivery";
 
 const E = env as unknown as Cloudflare.WebhooksEnv;
+/** This project runs with the webhooks Worker's vars; the automations cron reads its own (wrangler.toml's values). */
+const AS_AUTOMATIONS = {
+  ...E,
+  OAUTH_URL: "",
+  KICKS_SNAPSHOT_LIVE_MINUTES: "5",
+  KICKS_SNAPSHOT_MINUTES: "60",
+  RELAY_HTTP_HOSTS: "",
+} as unknown as AutomationsEnv;
 const MIN = 60_000;
 
 beforeEach(async () => {
@@ -41,12 +50,12 @@ describe("go-live", () => {
   it("is announced once: by the webhook, then the cron detector finds it done", async () => {
     await deliver(E, await signedEvent("livestream.status.updated", { overrides: { is_live: true } }));
     expect((await outcomes())[0]).toMatchObject({ announce: "posted" });
-    expect(await runAutomationsCron(E as never)).toMatchObject({ went_live: 1, announced: 0 });
+    expect(await runAutomationsCron(AS_AUTOMATIONS)).toMatchObject({ went_live: 1, announced: 0 });
     expect((await chatLog()).map((m) => m.content)).toEqual(["Live: Speedruns"]);
   });
 
   it("is announced once: by the cron detector, then the webhook finds it done", async () => {
-    expect(await runAutomationsCron(E as never)).toMatchObject({ went_live: 1, announced: 1 });
+    expect(await runAutomationsCron(AS_AUTOMATIONS)).toMatchObject({ went_live: 1, announced: 1 });
     await deliver(E, await signedEvent("livestream.status.updated", { overrides: { is_live: true } }));
     expect((await outcomes())[0]).toMatchObject({ announce: "already_announced" });
     expect(await chatLog()).toHaveLength(1);

@@ -18,7 +18,7 @@ beforeEach(async () => {
   await connectedAccount(E, 1001, 90 * 60_000);
 });
 
-// The real delivery KickLib captured (kick-api.md §5.4), signed with Kick's real key.
+// The real delivery KickLib captured (docs/kick-api.md §5.4), signed with Kick's real key.
 const VECTOR = {
   headers: {
     "kick-event-message-id": "01JQR5KV0QC94HMETWYNBWRW4Z",

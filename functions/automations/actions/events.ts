@@ -13,6 +13,7 @@ import { eventReplies, relays } from "../../../shared/storage/rulesStore";
 import { relayDeliveriesOf, requeueDeadDelivery } from "../../../shared/storage/webhookStore";
 import { REPLY_EVENTS, REPLY_PLACEHOLDERS, type ReplyEvent } from "../../../shared/webhooks/replyToEvent";
 import { defineAction } from "../Action";
+import { automationsSettings } from "../settings";
 import { As } from "./chat";
 
 // Rules for what Kick's events set off (the webhooks Worker runs them) and where they are relayed.
@@ -109,7 +110,7 @@ export const createRelay = defineAction({
     events: z.optional(RelayEvents),
   }),
   async run(ctx) {
-    const problem = relayUrlProblem(ctx.input.url, ctx.env.RELAY_HTTP_HOSTS ?? "localhost,127.0.0.1");
+    const problem = relayUrlProblem(ctx.input.url, automationsSettings(ctx.env).relayHttpHosts);
     if (problem) throw new TriggerError(400, "invalid_input", `url ${problem}.`, [{ field: "url", reason: problem }]);
     // Chat messages are many; a relay gets them only when asked by name (or *).
     const events = ctx.input.events ?? EVENT_TYPES.filter((e) => e !== "chat.message.sent");

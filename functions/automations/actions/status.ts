@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { defineAction } from "../Action";
+import { automationsSettings } from "../settings";
 import { liveStream } from "../../../shared/announce/liveStream";
 
 export const whoami = defineAction({
@@ -19,7 +20,7 @@ export const whoami = defineAction({
         role: a.role,
         needs_reconnect: a.needsReconnect,
         ...(a.needsReconnect
-          ? { reconnect_reason: a.reconnectReason, reconnect_url: `${(ctx.env.OAUTH_URL || "").replace(/\/$/, "")}/` }
+          ? { reconnect_reason: a.reconnectReason, reconnect_url: automationsSettings(ctx.env).reconnectUrl }
           : {}),
       },
       key: { id: ctx.key.id, name: ctx.key.name, capabilities: ctx.key.capabilities, allow_get: ctx.key.allowGet },

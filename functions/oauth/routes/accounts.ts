@@ -1,45 +1,40 @@
-import { accounts, automationKeys } from "../../../shared/storage/accountsStore";
+import { accounts, automationKeys, type Account } from "../../../shared/storage/accountsStore";
 import { capabilitiesGranted, isCapability } from "../../../shared/capabilities";
 import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { revokeToken } from "../../../shared/kick/index";
 import { deleteTokenRecord, readAuthoritativeTokenRecord } from "../../../shared/storage/tokenStore";
 import { unsubscribeChannel } from "../../../shared/webhooks/unsubscribeChannel";
-import { guard } from "../guard";
-import { kickFor } from "../kickFor";
-import type { OAuthEnv } from "../OAuthEnv";
+import type { OAuthRequest } from "../guard";
+import { kickFor, oauthSettings, type OAuthEnv } from "../settings";
 import { accountPage } from "../pages/accountPage";
 import { messagePage } from "../pages/messagePage";
 import { page, seeOther } from "../respond";
 
-type Params = { id?: string; keyId?: string };
+/** A request for one account's routes, after `withAccount` found that account. */
+export type AccountRequest = OAuthRequest & { account: Account };
 
-async function accountOr404(env: OAuthEnv, params: Params) {
-  const id = Number(params.id);
-  return Number.isInteger(id) ? accounts.get(env.DB, id) : null;
+/** Loads the account named by `:id` onto the request, or answers 404 when it is not connected. */
+export async function withAccount(
+  request: OAuthRequest & { account?: Account },
+  env: OAuthEnv,
+): Promise<Response | undefined> {
+  const id = Number(request.params.id);
+  const account = Number.isInteger(id) ? await accounts.get(env.DB, id) : null;
+  if (!account)
+    return page(messagePage("No such account", "That account is not connected here.", { signedIn: true }), {
+      status: 404,
+    });
+  request.account = account;
 }
 
-const gone = () =>
-  page(messagePage("No such account", "That account is not connected here.", { signedIn: true }), { status: 404 });
-
 /** GET /accounts/:id */
-export async function showAccount(
-  request: Request & { params: Params },
-  env: OAuthEnv,
-  now: number,
-): Promise<Response> {
-  const stop = await guard(request, env, now);
-  if (stop) return stop;
-  const account = await accountOr404(env, request.params);
-  if (!account) return gone();
-  return page(accountPage(account, await automationKeys.list(env.DB, account.id), env.AUTOMATIONS_URL));
+export async function showAccount({ account }: AccountRequest, env: OAuthEnv): Promise<Response> {
+  return page(accountPage(account, await automationKeys.list(env.DB, account.id), oauthSettings(env).automationsUrl));
 }
 
 /** POST /accounts/:id/keys: a named key limited to some of the account's capabilities. */
-export async function createKey(request: Request & { params: Params }, env: OAuthEnv, now: number): Promise<Response> {
-  const stop = await guard(request, env, now);
-  if (stop) return stop;
-  const account = await accountOr404(env, request.params);
-  if (!account) return gone();
+export async function createKey(request: AccountRequest, env: OAuthEnv, now: number): Promise<Response> {
+  const { account } = request;
   const form = await request.formData();
   const name = String(form.get("name") ?? "").trim();
   const picked = form.getAll("capability").map(String);
@@ -71,7 +66,7 @@ export async function createKey(request: Request & { params: Params }, env: OAut
     now,
   });
   return page(
-    accountPage(account, await automationKeys.list(env.DB, account.id), env.AUTOMATIONS_URL, {
+    accountPage(account, await automationKeys.list(env.DB, account.id), oauthSettings(env).automationsUrl, {
       key: created.key,
       name,
     }),
@@ -79,12 +74,8 @@ export async function createKey(request: Request & { params: Params }, env: OAut
 }
 
 /** POST /accounts/:id/keys/:keyId/revoke */
-export async function revokeKey(request: Request & { params: Params }, env: OAuthEnv, now: number): Promise<Response> {
-  const stop = await guard(request, env, now);
-  if (stop) return stop;
-  const account = await accountOr404(env, request.params);
-  if (!account) return gone();
-  await automationKeys.revoke(env.DB, account.id, String(request.params.keyId), now);
+export async function revokeKey({ account, params }: AccountRequest, env: OAuthEnv, now: number): Promise<Response> {
+  await automationKeys.revoke(env.DB, account.id, String(params.keyId), now);
   return seeOther(`/accounts/${account.id}`);
 }
 
@@ -92,11 +83,7 @@ export async function revokeKey(request: Request & { params: Params }, env: OAut
  * POST /accounts/:id/disconnect: revoke both tokens at Kick and delete the channel's event
  * subscriptions, then forget the tokens, the account and its keys. Forgetting happens even when Kick cannot be reached: the user asked to leave.
  */
-export async function disconnect(request: Request & { params: Params }, env: OAuthEnv, now: number): Promise<Response> {
-  const stop = await guard(request, env, now);
-  if (stop) return stop;
-  const account = await accountOr404(env, request.params);
-  if (!account) return gone();
+export async function disconnect({ account }: AccountRequest, env: OAuthEnv, now: number): Promise<Response> {
   // D1 holds the newest tokens (KV may be a minute stale). Deleting its row first also fences out
   // a refresh in flight: its write finds no row, so it never puts tokens back.
   const record = await readAuthoritativeTokenRecord(env, account.id).catch(() => null);

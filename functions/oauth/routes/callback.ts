@@ -12,9 +12,7 @@ import {
 } from "../../../shared/kick/index";
 import { USER_ENDPOINTS } from "../../../shared/kick/schemas/users";
 import { storeNewTokens } from "../../../shared/storage/tokenStore";
-import { guard } from "../guard";
-import { kickFor } from "../kickFor";
-import type { OAuthEnv } from "../OAuthEnv";
+import { kickFor, oauthSettings, type OAuthEnv } from "../settings";
 import { finishFlow, type FlowCheck } from "../oauthFlows";
 import { accountPage } from "../pages/accountPage";
 import { messagePage } from "../pages/messagePage";
@@ -32,10 +30,7 @@ const REFUSALS: Record<Extract<FlowCheck, { ok: false }>["reason"], string> = {
 
 /** Whether this Kick account may be connected here (ALLOWED_KICK_USERS: ids or usernames). */
 export function allowed(env: OAuthEnv, id: number, username: string): boolean {
-  const list = (env.ALLOWED_KICK_USERS ?? "")
-    .split(",")
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
+  const list = oauthSettings(env).allowedKickUsers;
   return list.length === 0 || list.includes(String(id)) || list.includes(username.toLowerCase());
 }
 
@@ -44,8 +39,6 @@ export function allowed(env: OAuthEnv, id: number, username: string): boolean {
  * code is exchanged on the server, the account identified, and the tokens stored sealed.
  */
 export async function callback(request: Request, env: OAuthEnv, now: number): Promise<Response> {
-  const stop = await guard(request, env, now);
-  if (stop) return stop;
   const params = new URL(request.url).searchParams;
   const clearFlowCookie = {
     "set-cookie": setCookie(BROWSER_COOKIE, "", { maxAge: 0, secure: isSecureRequest(request) }),
@@ -155,7 +148,7 @@ export async function callback(request: Request, env: OAuthEnv, now: number): Pr
   });
   const account = (await accounts.get(env.DB, me.user_id))!;
   return page(
-    accountPage(account, await automationKeys.list(env.DB, me.user_id), env.AUTOMATIONS_URL, {
+    accountPage(account, await automationKeys.list(env.DB, me.user_id), oauthSettings(env).automationsUrl, {
       key: created.key,
       name: created.info.name,
     }),

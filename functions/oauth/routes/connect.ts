@@ -2,9 +2,7 @@ import { ALL_CAPABILITIES, isCapability, scopesFor } from "../../../shared/capab
 import { cookieName, isSecureRequest, setCookie } from "../../../shared/http/cookies";
 import { randomToken } from "../../../shared/encoding";
 import { buildAuthorizeUrl, createPkcePair } from "../../../shared/kick/index";
-import { guard } from "../guard";
-import { kickFor } from "../kickFor";
-import type { OAuthEnv } from "../OAuthEnv";
+import { kickFor, oauthSettings, type OAuthEnv } from "../settings";
 import { FLOW_TTL_MS, startFlow } from "../oauthFlows";
 import { messagePage } from "../pages/messagePage";
 import { page, seeOther } from "../respond";
@@ -13,16 +11,15 @@ export const BROWSER_COOKIE = "kick_edge_flow";
 
 /** The exact callback Kick redirects to: configured, or this Worker's own /callback. */
 export const redirectUriFor = (request: Request, env: OAuthEnv) =>
-  env.OAUTH_REDIRECT_URI || `${new URL(request.url).origin}/callback`;
+  oauthSettings(env).redirectUri || `${new URL(request.url).origin}/callback`;
 
 /**
  * POST /connect: start a connect flow. PKCE S256 and a random single-use `state`, stored
  * server side and bound to this browser by a cookie, then off to Kick's consent page.
  */
 export async function connect(request: Request, env: OAuthEnv, now: number): Promise<Response> {
-  const stop = await guard(request, env, now);
-  if (stop) return stop;
-  if (!env.KICK_CLIENT_ID || !env.KICK_CLIENT_SECRET) {
+  const { clientId, clientSecret } = kickFor(env);
+  if (!clientId || !clientSecret) {
     return page(
       messagePage(
         "Kick app not configured",
@@ -54,7 +51,7 @@ export async function connect(request: Request, env: OAuthEnv, now: number): Pro
   await startFlow(env, { state, browser, verifier: pkce.verifier, role, scopes, redirectUri, now });
   const url = buildAuthorizeUrl({
     idBase: kickFor(env).idBase,
-    clientId: env.KICK_CLIENT_ID,
+    clientId,
     redirectUri,
     scopes,
     state,

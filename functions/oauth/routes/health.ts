@@ -1,7 +1,7 @@
 import { getAppToken, KickOAuthError } from "../../../shared/kick/index";
 import { getAppAccessToken } from "../../../shared/tokens/getAppAccessToken";
-import { kickFor } from "../kickFor";
-import type { OAuthEnv } from "../OAuthEnv";
+import { errorFacts } from "../../../shared/log";
+import { kickFor, type OAuthEnv } from "../settings";
 
 /** An answer is remembered this long per isolate, so probing the endpoint cannot hammer Kick. */
 const REMEMBER_MS = 60_000;
@@ -36,7 +36,7 @@ export async function kickHealth(request: Request, env: OAuthEnv, now: number): 
             }
           : {
               code: "kick_unreachable",
-              message: `Kick could not be asked (${(error as { code?: string }).code ?? "error"}); try again shortly.`,
+              message: `Kick could not be asked (${errorFacts(error).code ?? "error"}); try again shortly.`,
             },
       },
     };

@@ -3,22 +3,25 @@ import { accounts } from "../../../shared/storage/accountsStore";
 import { adminCookie, clearAdminCookie } from "../adminSession";
 import { guard } from "../guard";
 import { clearLoginFailures, clientOf, loginBlockedFor } from "../loginThrottle";
-import type { OAuthEnv } from "../OAuthEnv";
+import { kickFormTargets, type OAuthEnv } from "../settings";
 import { dashboardPage } from "../pages/dashboardPage";
 import { loginPage } from "../pages/loginPage";
 import { messagePage } from "../pages/messagePage";
 import { page, seeOther } from "../respond";
-import { kickFormTargets } from "../kickFor";
 
 const NOTICES: Record<string, string> = {
   disconnected:
     "Disconnected: the tokens were revoked at Kick and deleted here, and the account's keys no longer work.",
 };
 
-/** GET /: the accounts dashboard, or the sign-in form. */
-export async function home(request: Request, env: OAuthEnv, now: number): Promise<Response> {
+/** The guard for GET /, where a stranger is shown the sign-in form rather than refused. */
+export async function guardHome(request: Request, env: OAuthEnv, now: number): Promise<Response | undefined> {
   const stop = await guard(request, env, now);
-  if (stop) return stop.status === 401 ? page(loginPage()) : stop;
+  return stop?.status === 401 ? page(loginPage()) : stop;
+}
+
+/** GET /: the accounts dashboard. */
+export async function home(request: Request, env: OAuthEnv): Promise<Response> {
   const notice = NOTICES[new URL(request.url).searchParams.get("done") ?? ""];
   return page(dashboardPage(await accounts.list(env.DB), notice), { formTargets: kickFormTargets(env) });
 }

@@ -2,7 +2,7 @@ import { accounts, type Account } from "../../../shared/storage/accountsStore";
 import { capabilitiesGranted } from "../../../shared/capabilities";
 import { html } from "../../../shared/http/html";
 import { guard } from "../guard";
-import type { OAuthEnv } from "../OAuthEnv";
+import type { OAuthEnv } from "../settings";
 import { accountStatus } from "../pages/dashboardPage";
 import { layout } from "../pages/layout";
 import { page } from "../respond";
@@ -25,27 +25,28 @@ function statusOf(a: Account, reconnectUrl: string) {
   };
 }
 
-/**
- * GET /status: connected accounts for people (HTML) and tools (JSON, by `Accept` or
- * `?format=json`; tools authenticate with `Authorization: Bearer <ADMIN_SECRET>`).
- */
-export async function status(request: Request, env: OAuthEnv, now: number): Promise<Response> {
-  const wantsJson =
-    new URL(request.url).searchParams.get("format") === "json" ||
-    (request.headers.get("accept") ?? "").includes("application/json");
+/** Tools ask for JSON by `Accept` or `?format=json`; people get HTML. */
+const wantsJson = (request: Request) =>
+  new URL(request.url).searchParams.get("format") === "json" ||
+  (request.headers.get("accept") ?? "").includes("application/json");
+
+/** The guard for /status: a tool that asked for JSON is refused in JSON, with the guard's status. */
+export async function guardStatus(request: Request, env: OAuthEnv, now: number): Promise<Response | undefined> {
   const stop = await guard(request, env, now);
-  if (stop)
-    return wantsJson
-      ? Response.json(
-          {
-            ok: false,
-            error: { code: "unauthorized", message: "sign in, or send Authorization: Bearer <ADMIN_SECRET>" },
-          },
-          { status: stop.status },
-        )
-      : stop;
+  if (!stop || !wantsJson(request)) return stop;
+  return Response.json(
+    { ok: false, error: { code: "unauthorized", message: "sign in, or send Authorization: Bearer <ADMIN_SECRET>" } },
+    { status: stop.status },
+  );
+}
+
+/**
+ * GET /status: connected accounts for people (HTML) and tools (JSON; tools authenticate with
+ * `Authorization: Bearer <ADMIN_SECRET>`).
+ */
+export async function status(request: Request, env: OAuthEnv): Promise<Response> {
   const all = await accounts.list(env.DB);
-  if (wantsJson)
+  if (wantsJson(request))
     return Response.json(
       { ok: true, data: { accounts: all.map((a) => statusOf(a, `${new URL(request.url).origin}/`)) } },
       { headers: { "cache-control": "no-store" } },

@@ -1,4 +1,4 @@
-import { KickError } from "./KickError";
+import { KickError, type KickErrorOptions } from "./KickError";
 
 /** Kick answered 403 for a call whose token lacks the scope it needs: the user must re-connect with it. */
 export class KickMissingScopeError extends KickError {
@@ -9,7 +9,8 @@ export class KickMissingScopeError extends KickError {
     readonly scope: string | null,
     status?: number,
     endpoint?: string,
+    options?: KickErrorOptions,
   ) {
-    super(message, status, endpoint);
+    super(message, status, endpoint, options);
   }
 }

@@ -1,4 +1,4 @@
-import { KickError } from "./KickError";
+import { KickError, type KickErrorOptions } from "./KickError";
 
 /** The OAuth token endpoint refused (`{error, error_description}`): invalid_client, invalid_request, ... */
 export class KickOAuthError extends KickError {
@@ -10,7 +10,8 @@ export class KickOAuthError extends KickError {
     readonly oauthError: string,
     status?: number,
     endpoint?: string,
+    options?: KickErrorOptions,
   ) {
-    super(message, status, endpoint);
+    super(message, status, endpoint, options);
   }
 }

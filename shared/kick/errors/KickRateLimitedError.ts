@@ -1,4 +1,4 @@
-import { KickError } from "./KickError";
+import { KickError, type KickErrorOptions } from "./KickError";
 
 /** Kick answered 429. `retryAfterMs` is Kick's `Retry-After` when it sent one. */
 export class KickRateLimitedError extends KickError {
@@ -9,7 +9,8 @@ export class KickRateLimitedError extends KickError {
     readonly retryAfterMs: number | undefined,
     status?: number,
     endpoint?: string,
+    options?: KickErrorOptions,
   ) {
-    super(message, status, endpoint);
+    super(message, status, endpoint, options);
   }
 }

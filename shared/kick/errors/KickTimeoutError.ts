@@ -1,4 +1,4 @@
-import { KickError } from "./KickError";
+import { KickError, type KickErrorOptions } from "./KickError";
 
 /** Kick did not answer within the client's per-request timeout. */
 export class KickTimeoutError extends KickError {
@@ -7,7 +7,8 @@ export class KickTimeoutError extends KickError {
   constructor(
     readonly timeoutMs: number,
     endpoint?: string,
+    options?: KickErrorOptions,
   ) {
-    super(`Kick did not answer within ${timeoutMs} ms`, undefined, endpoint);
+    super(`Kick did not answer within ${timeoutMs} ms`, undefined, endpoint, options);
   }
 }

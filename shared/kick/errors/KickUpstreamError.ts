@@ -1,4 +1,4 @@
-import { KickError } from "./KickError";
+import { KickError, type KickErrorOptions } from "./KickError";
 
 /**
  * Kick (or the Cloudflare in front of it) failed: a 5xx, an HTML challenge page, a WAF
@@ -13,7 +13,8 @@ export class KickUpstreamError extends KickError {
     status?: number,
     endpoint?: string,
     readonly reference?: string,
+    options?: KickErrorOptions,
   ) {
-    super(message, status, endpoint);
+    super(message, status, endpoint, options);
   }
 }

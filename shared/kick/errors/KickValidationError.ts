@@ -1,6 +1,6 @@
 import type { FieldIssue } from "../../validation/describeIssues";
 import { issuesText } from "../../validation/checkInput";
-import { KickError } from "./KickError";
+import { KickError, type KickErrorOptions } from "./KickError";
 
 export type { FieldIssue };
 
@@ -11,7 +11,8 @@ export class KickValidationError extends KickError {
   constructor(
     readonly issues: FieldIssue[],
     endpoint?: string,
+    options?: KickErrorOptions,
   ) {
-    super(issuesText(issues), undefined, endpoint);
+    super(issuesText(issues), undefined, endpoint, options);
   }
 }

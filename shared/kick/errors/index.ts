@@ -1,4 +1,4 @@
-export { KickError } from "./KickError";
+export { KickError, type KickErrorOptions } from "./KickError";
 export { KickBadRequestError } from "./KickBadRequestError";
 export { KickUnauthorizedError } from "./KickUnauthorizedError";
 export { KickMissingScopeError } from "./KickMissingScopeError";

@@ -10,7 +10,7 @@ export interface AuthorizeParams {
 /**
  * Kick's consent URL with every required parameter. Kick's frontend rewrites the first
  * `127.0.0.1` in the URL to `localhost`, breaking an exact redirect match, so a sacrificial
- * `redirect=127.0.0.1` goes first when the redirect host is 127.0.0.1 (kick-api.md §2.1).
+ * `redirect=127.0.0.1` goes first when the redirect host is 127.0.0.1 (docs/kick-api.md §2.1).
  */
 export function buildAuthorizeUrl(p: AuthorizeParams): string {
   const url = new URL("/oauth/authorize", p.idBase);

@@ -33,6 +33,8 @@ export async function introspectToken(config: KickConfig, token: string): Promis
       "unexpected_response",
       answer.status,
       "introspectToken",
+      undefined,
+      { cause: answer.jsonError ?? parsed.error },
     );
   return parsed.data;
 }

@@ -4,7 +4,7 @@ import { oauthError } from "./oauthError";
 
 /**
  * Revokes a token. Kick documents query parameters and the non-standard `token_hint_type`
- * (kick-api.md §2.3); that is what is sent.
+ * (docs/kick-api.md §2.3); that is what is sent.
  */
 export async function revokeToken(
   config: KickConfig,

@@ -55,6 +55,8 @@ async function tokenRequest(config: KickConfig, step: string, fields: Record<str
       answer.isHtml ? "html_challenge" : "unexpected_response",
       answer.status,
       step,
+      undefined,
+      { cause: answer.jsonError ?? parsed.error },
     );
   return parsed.data;
 }

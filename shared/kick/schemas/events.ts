@@ -5,7 +5,7 @@ import eventTypes from "../eventTypes.json";
 import type { WEBHOOK_PAYLOADS } from "./webhookPayloads";
 
 /**
- * The event types Kick delivers, all at version 1 (kick-api.md §0.6). The names live in
+ * The event types Kick delivers, all at version 1 (docs/kick-api.md §0.6). The names live in
  * eventTypes.json so that scripts/kick.mjs reads the same list without a TypeScript build;
  * the type comes from the payload table, which has one schema per type.
  */

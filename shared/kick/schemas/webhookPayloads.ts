@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import { loose, StringOrNumberId } from "./common";
 
 /**
- * Webhook bodies (kick-api.md §4.5). Every user field is nullable or optional: real
+ * Webhook bodies (docs/kick-api.md §4.5). Every user field is nullable or optional: real
  * deliveries carry `is_verified: null` and omit `identity`; anonymous gifters are all null.
  */
 const Badge = z.looseObject({ text: loose(z.string()), type: loose(z.string()), count: loose(z.number()) });

@@ -13,7 +13,7 @@ beforeEach(async () => {
 const ULID = "01JD0000000000000000000101";
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `01JD${String(i).padStart(22, "0")}`);
 
-/** Each documented limit (kick-api.md §5.1): refused by the client, naming the field, with nothing sent. */
+/** Each documented limit (docs/kick-api.md §5.1): refused by the client, naming the field, with nothing sent. */
 const cases: [string, (k: KickClient) => Promise<unknown>, string, RegExp][] = [
   [
     "chat over 500 characters",

@@ -6,7 +6,7 @@ import {
   signedDeliveryFrom,
 } from "../../../shared/webhooks/signatures";
 
-/** A real delivery signed by Kick (kick-api.md §5.4, captured by KickLib). */
+/** A real delivery signed by Kick (docs/kick-api.md §5.4, captured by KickLib). */
 const REAL = {
   messageId: "01JQR5KV0QC94HMETWYNBWRW4Z",
   timestamp: "2025-04-01T07:56:19Z",
