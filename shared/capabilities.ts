@@ -18,9 +18,10 @@ export const CAPABILITIES = {
 } as const satisfies Record<string, { scopes: readonly KickScope[]; keyOnly?: true }>;
 
 export type Capability = keyof typeof CAPABILITIES;
-export const ALL_CAPABILITIES = Object.keys(CAPABILITIES) as Capability[];
+// Pure: a Worker that never lists capabilities leaves these out of its bundle.
+export const ALL_CAPABILITIES = /* @__PURE__ */ Object.keys(CAPABILITIES) as Capability[];
 /** What a connection is asked for (key-only capabilities need no scope of their own). */
-export const CONNECT_CAPABILITIES = ALL_CAPABILITIES.filter((c) => !("keyOnly" in CAPABILITIES[c]));
+export const CONNECT_CAPABILITIES = /* @__PURE__ */ ALL_CAPABILITIES.filter((c) => !("keyOnly" in CAPABILITIES[c]));
 
 /** Every connection needs to identify its account. */
 export const BASE_SCOPES: readonly KickScope[] = ["user:read"];

@@ -4,21 +4,14 @@
  * may quote Kick's words; a code cannot carry a token, so nothing secret can reach a log line.
  */
 export function errorFacts(error: unknown): { name: string; code?: string; status?: number; endpoint?: string } {
-  if (!(error instanceof Error)) return { name: typeof error };
-  const { code, status, endpoint } = error as { code?: unknown; status?: unknown; endpoint?: unknown };
-  return {
-    name: error.name,
-    ...(typeof code === "string" ? { code } : {}),
-    ...(typeof status === "number" ? { status } : {}),
-    ...(typeof endpoint === "string" ? { endpoint } : {}),
-  };
+  // Our errors and Kick's carry these as plain values; JSON.stringify leaves out the absent ones.
+  const facts: { name: string; code?: string; status?: number; endpoint?: string } =
+    error instanceof Error ? error : { name: typeof error };
+  return { name: facts.name, code: facts.code, status: facts.status, endpoint: facts.endpoint };
 }
 
 /** A short label for a failed step in a summary: the stable code, else the class name. */
-export const errorLabel = (error: unknown): string => {
-  const facts = errorFacts(error);
-  return facts.code ?? facts.name;
-};
+export const errorLabel = (error: unknown): string => errorFacts(error).code ?? errorFacts(error).name;
 
 /**
  * Logs a failure as one JSON line: the event, any fields the caller adds, then the error's

@@ -10,7 +10,7 @@ export class SettingsError extends Error {
   override name = "SettingsError";
   readonly code = "bad_setting";
   constructor(readonly problems: { field: string; reason: string }[]) {
-    super(`Bad Worker settings in wrangler.toml [vars]: ${problems.map((p) => `${p.field} ${p.reason}`).join("; ")}`);
+    super(`Bad wrangler.toml [vars]: ${problems.map((p) => `${p.field} ${p.reason}`).join("; ")}`);
   }
 }
 
@@ -28,20 +28,22 @@ export const wholeNumber = (min: number, max: number) =>
   );
 
 /** An http(s) origin or URL, or empty (meaning: the default the Worker derives). */
-export const urlOrEmpty = z
-  .string()
-  .check(z.refine((v) => v === "" || /^https?:\/\/[^\s/]+/.test(v), { error: "must be an http(s) URL, or empty" }));
+export const urlOrEmpty = () =>
+  z
+    .string()
+    .check(z.refine((v) => v === "" || /^https?:\/\/[^\s/]+/.test(v), { error: "must be an http(s) URL, or empty" }));
 
 /** Comma-separated items, trimmed, empties dropped. */
-export const commaList = z.pipe(
-  z.optional(z.string()),
-  z.transform((text) =>
-    (text ?? "")
-      .split(",")
-      .map((item) => item.trim())
-      .filter(Boolean),
-  ),
-);
+export const commaList = () =>
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((text) =>
+      (text ?? "")
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+  );
 
 const parsed = new WeakMap<z.ZodMiniType, WeakMap<object, unknown>>();
 
@@ -61,8 +63,8 @@ export function parseSettings<S extends z.ZodMiniType>(schema: S, env: object): 
 
 const KICK_VARS = z.pipe(
   z.object({
-    KICK_ID_BASE: z.optional(urlOrEmpty),
-    KICK_API_BASE: z.optional(urlOrEmpty),
+    KICK_ID_BASE: z.optional(urlOrEmpty()),
+    KICK_API_BASE: z.optional(urlOrEmpty()),
     KICK_CLIENT_ID: z.optional(z.string()),
     KICK_CLIENT_SECRET: z.optional(z.string()),
   }),

@@ -1,5 +1,5 @@
 import { TtlCache } from "../../shared/cache/ttlCache";
-import { automationKeys } from "../../shared/storage/accountsStore";
+import { verifyAutomationKey } from "../../shared/storage/accountsStore";
 import { presentedKey } from "../../shared/keys/automationKey";
 import { AUTOMATIONS_ENDPOINTS } from "./kickEndpoints";
 import { kickContextFor } from "../../shared/announce/KickContext";
@@ -17,7 +17,7 @@ import { TriggerError } from "../../shared/http/TriggerError";
  * read, not one per call. A revoked key or a changed account is seen within KEY_CACHE_MS.
  */
 const KEY_CACHE_MS = 10_000;
-const verified = new TtlCache<NonNullable<Awaited<ReturnType<typeof automationKeys.verify>>>>();
+const verified = new TtlCache<NonNullable<Awaited<ReturnType<typeof verifyAutomationKey>>>>();
 
 /**
  * Every trigger call, whatever the action: the key, its rate limit and capabilities, the input
@@ -44,7 +44,7 @@ export async function handleAction(
     let key = verified.get(presented, now);
     if (!key) {
       key =
-        (await automationKeys.verify(env.DB, presented, now, ctx ? (work) => ctx.waitUntil(work) : undefined)) ??
+        (await verifyAutomationKey(env.DB, presented, now, ctx ? (work) => ctx.waitUntil(work) : undefined)) ??
         undefined;
       if (!key) throw new TriggerError(401, "invalid_key", "This automation key is unknown or was revoked.");
       // Fixed, not sliding: a key in constant use is still re-checked every KEY_CACHE_MS.

@@ -1,4 +1,4 @@
-import { Router } from "itty-router";
+import { Router } from "itty-router/Router";
 import { ACTIONS } from "./actions/index";
 import { automationsSettings, type AutomationsEnv } from "./settings";
 import { handleAction } from "./handleAction";

@@ -1,4 +1,4 @@
-import { accounts, type Account } from "../../shared/storage/accountsStore";
+import { listAccounts, type Account } from "../../shared/storage/accountsStore";
 import { kickClient, type KickConfig, type Livestream } from "../../shared/kick/index";
 import { LIVESTREAM_ENDPOINTS } from "../../shared/kick/schemas/livestreams";
 import { AUTOMATIONS_ENDPOINTS } from "./kickEndpoints";
@@ -6,7 +6,7 @@ import { appTokenSource } from "../../shared/tokens/getAppAccessToken";
 import { kickContextFor, type KickContext } from "../../shared/announce/KickContext";
 import { announceOnce } from "../../shared/announce/announceOnce";
 import { announceRules, liveState, timers } from "../../shared/storage/rulesStore";
-import { kicksQueries } from "../../shared/storage/leaderboardStore";
+import { kicksLastSeenAt } from "../../shared/storage/leaderboardStore";
 import { takeSnapshot } from "../../shared/leaderboard/takeSnapshot";
 import { logError } from "../../shared/log";
 import { automationsSettings, type AutomationsEnv } from "./settings";
@@ -52,7 +52,7 @@ export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()):
     snapshots: 0,
     errors: 0,
   };
-  const channels = (await accounts.list(env.DB)).filter((a) => a.role === "broadcaster" && !a.needsReconnect);
+  const channels = (await listAccounts(env.DB)).filter((a) => a.role === "broadcaster" && !a.needsReconnect);
   summary.channels = channels.length;
   if (channels.length === 0) return log(summary);
   const config = automationsSettings(env).kick;
@@ -98,7 +98,7 @@ export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()):
 async function snapshotDue(env: AutomationsEnv, account: Account, live: boolean, now: number): Promise<boolean> {
   if (!account.scopes.includes("kicks:read")) return false;
   const every = automationsSettings(env).snapshotEveryMs[live ? "live" : "offline"];
-  const last = await kicksQueries.lastSeenAt(env.DB, account.id);
+  const last = await kicksLastSeenAt(env.DB, account.id);
   return last === null || now - last >= every;
 }
 

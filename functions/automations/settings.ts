@@ -6,7 +6,7 @@ export type AutomationsEnv = Cloudflare.AutomationsEnv & { TOKEN_ENCRYPTION_KEYS
 
 // Values and their meaning are in wrangler.toml ([env.automations.vars]); only the bounds live here.
 const VARS = z.object({
-  OAUTH_URL: urlOrEmpty,
+  OAUTH_URL: urlOrEmpty(),
   KICKS_SNAPSHOT_LIVE_MINUTES: wholeNumber(1, 24 * 60),
   KICKS_SNAPSHOT_MINUTES: wholeNumber(1, 7 * 24 * 60),
   RELAY_HTTP_HOSTS: z.string(),

@@ -11,15 +11,14 @@ import {
   KickValidationError,
 } from "../../shared/kick/index";
 import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "../../shared/refresh/errors";
-import { MessageTooLongError, NoBotAccountError, NotLiveError } from "../../shared/announce/errors";
-import { SyncInProgressError } from "../../shared/webhooks/errors";
+import type { MessageTooLongError, NoBotAccountError, NotLiveError } from "../../shared/announce/errors";
+import type { SyncInProgressError } from "../../shared/webhooks/errors";
 import { TriggerError } from "../../shared/http/TriggerError";
 
 /** The refusals of shared domain code (announce, speaker, subscription sync) a trigger caller can meet. */
 type Refusal = NotLiveError | MessageTooLongError | NoBotAccountError | SyncInProgressError;
-const REFUSALS = [NotLiveError, MessageTooLongError, NoBotAccountError, SyncInProgressError];
 
-/** What the caller sees for each: a status and the code it answers with; the words are the error's own. */
+/** What the caller sees for each, by its stable code: a status and the code it answers with; the words are the error's own. */
 export const REFUSAL_HTTP: Record<Refusal["code"], { status: number; code: string }> = {
   not_live: { status: 409, code: "not_live" },
   message_too_long: { status: 400, code: "invalid_input" },
@@ -27,15 +26,12 @@ export const REFUSAL_HTTP: Record<Refusal["code"], { status: number; code: strin
   sync_in_progress: { status: 409, code: "sync_in_progress" },
 };
 
-const isRefusal = (error: unknown): error is Refusal => REFUSALS.some((kind) => error instanceof kind);
-
 /** Any failure as what the caller should see: Kick's kinds mapped to clear codes, never a token. */
 export function toTriggerError(error: unknown, reconnectUrl: string): TriggerError {
   if (error instanceof TriggerError) return error;
-  if (isRefusal(error)) {
-    const { status, code } = REFUSAL_HTTP[error.code];
-    return new TriggerError(status, code, error.message);
-  }
+  // Domain refusals are known by their code alone (no Kick error uses these codes).
+  const refusal = error instanceof Error && REFUSAL_HTTP[(error as Refusal).code];
+  if (refusal) return new TriggerError(refusal.status, refusal.code, error.message);
   if (error instanceof KickValidationError) return new TriggerError(400, "invalid_input", error.message, error.issues);
   if (error instanceof NeedsReconnectError)
     return new TriggerError(409, "needs_reconnect", `${error.reason}. Re-connect the account at ${reconnectUrl}`, {

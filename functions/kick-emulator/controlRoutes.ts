@@ -1,4 +1,4 @@
-import { Router } from "itty-router";
+import { Router } from "itty-router/Router";
 import * as z from "zod/mini";
 import { ulid } from "../../shared/encoding";
 import { checkInput, issuesText } from "../../shared/validation/checkInput";

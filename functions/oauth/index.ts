@@ -1,4 +1,4 @@
-import { Router } from "itty-router";
+import { Router } from "itty-router/Router";
 import { guard, type Handler, type OAuthRequest } from "./guard";
 import { callback } from "./routes/callback";
 import { connect } from "./routes/connect";

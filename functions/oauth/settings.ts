@@ -7,9 +7,9 @@ export type OAuthEnv = Cloudflare.OauthEnv & { TOKEN_ENCRYPTION_KEYS_OLD?: strin
 
 // Values and their meaning are in wrangler.toml ([env.oauth.vars]); only the checks live here.
 const VARS = z.object({
-  OAUTH_REDIRECT_URI: urlOrEmpty,
-  AUTOMATIONS_URL: urlOrEmpty,
-  ALLOWED_KICK_USERS: commaList,
+  OAUTH_REDIRECT_URI: urlOrEmpty(),
+  AUTOMATIONS_URL: urlOrEmpty(),
+  ALLOWED_KICK_USERS: commaList(),
 });
 
 /** The oauth Worker's settings, parsed once; a bad var throws a SettingsError naming it. */

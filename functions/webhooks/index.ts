@@ -1,4 +1,4 @@
-import { Router } from "itty-router";
+import { Router } from "itty-router/Router";
 import { TriggerError } from "../../shared/http/TriggerError";
 import { errorResponse, settingsErrorResponse } from "../../shared/http/respond";
 import { acceptDelivery } from "./acceptDelivery";

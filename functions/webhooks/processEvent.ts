@@ -1,9 +1,12 @@
-import { accounts } from "../../shared/storage/accountsStore";
-import { announceRules, eventReplies } from "../../shared/storage/rulesStore";
+import { accountFromResult, accountStatement } from "../../shared/storage/accountsStore";
+import { autoAnnounceStatement, replySlots } from "../../shared/storage/rulesStore";
 import { enqueueRelays, recordRelayResults, webhookEvents, type ClaimedRelay } from "../../shared/storage/webhookStore";
 import { announceOnce } from "../../shared/announce/announceOnce";
 import { kickContextFor, type KickContext } from "../../shared/announce/KickContext";
-import { kicksQueries } from "../../shared/storage/leaderboardStore";
+import { CHAT_ENDPOINTS } from "../../shared/kick/schemas/chat";
+import { KICKS_ENDPOINTS } from "../../shared/kick/schemas/kicks";
+import { LIVESTREAM_ENDPOINTS } from "../../shared/kick/schemas/livestreams";
+import { kicksLastSeenAt } from "../../shared/storage/leaderboardStore";
 import { takeSnapshot } from "../../shared/leaderboard/takeSnapshot";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { errorLabel } from "../../shared/log";
@@ -44,7 +47,7 @@ const STEPS: Record<string, Step> = {
   async snapshot(ctx, d) {
     if (d.type !== "kicks.gifted") return "not_kicks";
     if (!ctx.account.scopes.includes("kicks:read")) return "no_scope";
-    const last = await kicksQueries.lastSeenAt(ctx.env.DB, ctx.account.id);
+    const last = await kicksLastSeenAt(ctx.env.DB, ctx.account.id);
     if (last !== null && ctx.now - last < SNAPSHOT_DEBOUNCE_MS) return "recent";
     return (await takeSnapshot(ctx.env.DB, ctx.kick, ctx.account.id, ctx.now)).changed;
   },
@@ -68,9 +71,9 @@ export async function processEvent(
   const broadcasterId = broadcasterOf(delivery.payload) ?? -1;
   const leaseId = crypto.randomUUID();
   const [accountRows, replyRows, announceRows, queued] = await env.DB.batch<unknown>([
-    accounts.getStatement(env.DB, broadcasterId),
-    eventReplies.existsStatement(env.DB, broadcasterId, delivery.type),
-    announceRules.isAutoStatement(env.DB, broadcasterId),
+    accountStatement(env.DB, broadcasterId),
+    replySlots.existsStatement(env.DB, broadcasterId, delivery.type),
+    autoAnnounceStatement(env.DB, broadcasterId),
     enqueueRelays(
       env.DB,
       broadcasterId,
@@ -81,11 +84,12 @@ export async function processEvent(
       now,
     ),
   ]);
-  const account = accounts.fromResult(accountRows!);
+  const account = accountFromResult(accountRows!);
   const outcome: Record<string, unknown> = {};
   if (!account) outcome.account = "not_connected";
   else {
-    const ctx = kickContextFor(env, account, now);
+    // What the steps call at Kick: chat (replies, announce), live status (announce), KICKs (snapshots).
+    const ctx = kickContextFor(env, account, now, { ...CHAT_ENDPOINTS, ...LIVESTREAM_ENDPOINTS, ...KICKS_ENDPOINTS });
     const rules = { reply: replyRows!.results.length > 0, announce: announceRows!.results.length > 0 };
     for (const [name, step] of Object.entries(STEPS)) {
       try {

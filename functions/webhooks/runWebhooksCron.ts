@@ -3,7 +3,7 @@ import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { logError } from "../../shared/log";
 import { reconcileSubscriptions } from "../../shared/webhooks/reconcileSubscriptions";
 import { retryDueRelays } from "../../shared/webhooks/relayDeliveries";
-import { forgetOldDeliveries, subscriptionSyncs, webhookEvents } from "../../shared/storage/webhookStore";
+import { accountsDueForSync, forgetOldDeliveries, webhookEvents } from "../../shared/storage/webhookStore";
 import { processEvent } from "./processEvent";
 import { webhooksSettings, type WebhooksEnv } from "./settings";
 
@@ -57,7 +57,7 @@ export async function runWebhooksCron(env: WebhooksEnv, now = Date.now()): Promi
 /** The accounts least recently synced (failed attempts count, so a failing account waits its turn). */
 async function syncSubscriptions(env: WebhooksEnv, now: number, summary: WebhooksCronSummary) {
   const { kick: config, subscriptionSyncMs } = webhooksSettings(env);
-  const due = await subscriptionSyncs.accountsDue(env.DB, now - subscriptionSyncMs, SYNCS_PER_RUN);
+  const due = await accountsDueForSync(env.DB, now - subscriptionSyncMs, SYNCS_PER_RUN);
   for (const account of due) {
     try {
       const sync = await reconcileSubscriptions(env, config, account, now);

@@ -1,9 +1,6 @@
 import type { Account } from "../storage/accountsStore";
 import { kickClient, type ClientOf, type KickClient, type KickConfig, type KickEnv } from "../kick/index";
 import type { EndpointTable } from "../kick/endpoints";
-import { CHAT_ENDPOINTS } from "../kick/schemas/chat";
-import { KICKS_ENDPOINTS } from "../kick/schemas/kicks";
-import { LIVESTREAM_ENDPOINTS } from "../kick/schemas/livestreams";
 import { accountTokenSource } from "../refresh/getAccessToken";
 import { kickConfigOf } from "../settings";
 import type { TokenStoreEnv } from "../storage/tokenStore";
@@ -18,19 +15,16 @@ export interface KickContext {
   now: number;
 }
 
-/** What shared code (announce, replies, snapshots) calls at Kick as an account. */
-export const CONTEXT_ENDPOINTS = { ...CHAT_ENDPOINTS, ...LIVESTREAM_ENDPOINTS, ...KICKS_ENDPOINTS };
-
 /**
  * The one way to get Kick as an account: its client over `endpoints` (a Worker passes the
  * groups it calls, so it bundles only those), with tokens through the coordinated refresh
  * path, and the Worker's Kick settings parsed once.
  */
-export function kickContextFor<T extends EndpointTable = typeof CONTEXT_ENDPOINTS>(
+export function kickContextFor<T extends EndpointTable>(
   env: TokenStoreEnv & KickEnv,
   account: Account,
   now: number,
-  endpoints: T = CONTEXT_ENDPOINTS as unknown as T,
+  endpoints: T,
 ): Omit<KickContext, "kick"> & { kick: ClientOf<T> } {
   const config = kickConfigOf(env);
   return {

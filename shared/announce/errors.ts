@@ -14,10 +14,7 @@ export class NotLiveError extends Error {
 export class MessageTooLongError extends Error {
   override name = "MessageTooLongError";
   readonly code = "message_too_long";
-  constructor(
-    readonly length: number,
-    readonly max: number,
-  ) {
+  constructor(length: number, max: number) {
     super(`The filled-in message is ${length} characters; Kick allows ${max}.`);
   }
 }

@@ -1,4 +1,4 @@
-import { accounts } from "../storage/accountsStore";
+import { listAccounts } from "../storage/accountsStore";
 import type { KickClient } from "../kick/index";
 import { CHAT_ENDPOINTS } from "../kick/schemas/chat";
 import { kickContextFor, type KickContext } from "./KickContext";
@@ -12,7 +12,7 @@ export async function speaker(
   ctx: KickContext & { input: { as?: "broadcaster" | "bot" } },
 ): Promise<KickClient<"sendChat">> {
   if (ctx.input.as !== "bot") return ctx.kick;
-  const bot = (await accounts.list(ctx.env.DB)).find((a) => a.role === "bot");
+  const bot = (await listAccounts(ctx.env.DB)).find((a) => a.role === "bot");
   if (!bot) throw new NoBotAccountError();
   return kickContextFor(ctx.env, bot, ctx.now, CHAT_ENDPOINTS).kick;
 }

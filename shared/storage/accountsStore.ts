@@ -40,8 +40,24 @@ export const accountFromRow = (row: AccountRow): Account => ({
   reconnectReason: row.reconnect_reason,
 });
 
-const accountStatement = (db: D1Database, id: number): D1PreparedStatement =>
+/** The same read as `accounts.get`, for a caller that batches it with other statements (one round trip). */
+export const accountStatement = (db: D1Database, id: number): D1PreparedStatement =>
   db.prepare("SELECT * FROM accounts WHERE id = ?").bind(id);
+
+/** The account an `accountStatement` result holds, if any. */
+export const accountFromResult = (result: D1Result<unknown>): Account | null => {
+  const row = result.results[0] as AccountRow | undefined;
+  return row ? accountFromRow(row) : null;
+};
+
+/** Every connected account (the crons, the bot lookup, the status pages). */
+export async function listAccounts(db: D1Database): Promise<Account[]> {
+  const { results } = await db.prepare("SELECT * FROM accounts ORDER BY role, username").all<AccountRow>();
+  return results.map(accountFromRow);
+}
+
+// Each Worker imports only what it calls: the objects below gather what the oauth Worker (the
+// writer) uses, and the functions beside them are what the other Workers need on their own.
 
 /**
  * Who owns what here: the `accounts` and `automation_keys` tables (migrations/0001, 0003).
@@ -76,19 +92,7 @@ export const accounts = {
     return row ? accountFromRow(row) : null;
   },
 
-  /** The same read as `get`, for a caller that batches it with other statements (one round trip). */
-  getStatement: accountStatement,
-
-  /** The account a `getStatement` result holds, if any. */
-  fromResult: (result: D1Result<unknown>): Account | null => {
-    const row = result.results[0] as AccountRow | undefined;
-    return row ? accountFromRow(row) : null;
-  },
-
-  async list(db: D1Database): Promise<Account[]> {
-    const { results } = await db.prepare("SELECT * FROM accounts ORDER BY role, username").all<AccountRow>();
-    return results.map(accountFromRow);
-  },
+  list: listAccounts,
 
   /** Removes the account, its keys and its token record (tokens are revoked at Kick first, by the caller). */
   async remove(db: D1Database, id: number): Promise<void> {
@@ -132,6 +136,38 @@ const keyFromRow = (row: KeyRow): AutomationKeyInfo => ({
   createdAt: row.created_at,
   lastUsedAt: row.last_used_at,
 });
+
+/**
+ * The key's info (and its account) when `presented` is a live key, in one query; the secret's
+ * hash is compared in constant time. "Last used" is kept to the minute; hand `defer` a
+ * waitUntil so that write is off the hot path.
+ */
+export async function verifyAutomationKey(
+  db: D1Database,
+  presented: string,
+  now: number,
+  defer: (work: Promise<unknown>) => void = (work) => void work,
+): Promise<(AutomationKeyInfo & { account: Account }) | null> {
+  const parts = parseAutomationKey(presented);
+  if (!parts) return null;
+  const row = await db
+    .prepare(
+      `SELECT a.*, k.id AS key_id, k.account_id, k.name AS key_name, k.secret_hash, k.capabilities, k.allow_get, k.created_at, k.last_used_at
+       FROM automation_keys k JOIN accounts a ON a.id = k.account_id WHERE k.id = ? AND k.revoked_at IS NULL`,
+    )
+    .bind(parts.id)
+    .first<AccountRow & { key_id: string; key_name: string } & Omit<KeyRow, "id" | "name">>();
+  const presentedHash = await sha256Hex(parts.secret);
+  if (!row || !timingSafeEqualText(presentedHash, row.secret_hash)) return null;
+  if (row.last_used_at === null || now - row.last_used_at >= 60_000) {
+    defer(db.prepare("UPDATE automation_keys SET last_used_at = ? WHERE id = ?").bind(now, row.key_id).run());
+  }
+  return {
+    ...keyFromRow({ ...row, id: row.key_id, name: row.key_name }),
+    lastUsedAt: now,
+    account: accountFromRow(row),
+  };
+}
 
 export const automationKeys = {
   /** Makes a key; the returned `key` is the only time its secret exists outside the caller. */
@@ -186,35 +222,5 @@ export const automationKeys = {
     return result.meta.changes === 1;
   },
 
-  /**
-   * The key's info (and its account) when `presented` is a live key, in one query; the secret's
-   * hash is compared in constant time. "Last used" is kept to the minute; hand `defer` a
-   * waitUntil so that write is off the hot path.
-   */
-  async verify(
-    db: D1Database,
-    presented: string,
-    now: number,
-    defer: (work: Promise<unknown>) => void = (work) => void work,
-  ): Promise<(AutomationKeyInfo & { account: Account }) | null> {
-    const parts = parseAutomationKey(presented);
-    if (!parts) return null;
-    const row = await db
-      .prepare(
-        `SELECT a.*, k.id AS key_id, k.account_id, k.name AS key_name, k.secret_hash, k.capabilities, k.allow_get, k.created_at, k.last_used_at
-         FROM automation_keys k JOIN accounts a ON a.id = k.account_id WHERE k.id = ? AND k.revoked_at IS NULL`,
-      )
-      .bind(parts.id)
-      .first<AccountRow & { key_id: string; key_name: string } & Omit<KeyRow, "id" | "name">>();
-    const presentedHash = await sha256Hex(parts.secret);
-    if (!row || !timingSafeEqualText(presentedHash, row.secret_hash)) return null;
-    if (row.last_used_at === null || now - row.last_used_at >= 60_000) {
-      defer(db.prepare("UPDATE automation_keys SET last_used_at = ? WHERE id = ?").bind(now, row.key_id).run());
-    }
-    return {
-      ...keyFromRow({ ...row, id: row.key_id, name: row.key_name }),
-      lastUsedAt: now,
-      account: accountFromRow(row),
-    };
-  },
+  verify: verifyAutomationKey,
 };

@@ -63,17 +63,20 @@ async function rankingAt(
   return results;
 }
 
+/**
+ * When any ranking of the account was last seen (null: never snapshotted); three index seeks.
+ * Apart from `kicksQueries`: the webhooks Worker needs only this (to debounce snapshots).
+ */
+export async function kicksLastSeenAt(db: D1Database, accountId: number): Promise<number | null> {
+  const row = await db
+    .prepare(`SELECT MAX(last_seen_at) AS at FROM kicks_snapshots WHERE id IN (${NEWEST_SNAPSHOTS})`)
+    .bind(accountId)
+    .first<{ at: number | null }>();
+  return row?.at ?? null;
+}
+
 /** The stored KICKs history of one account, read back (queries for the automations Worker and the overlay). */
 export const kicksQueries = {
-  /** When any ranking of the account was last seen (null: never snapshotted); three index seeks. */
-  async lastSeenAt(db: D1Database, accountId: number): Promise<number | null> {
-    const row = await db
-      .prepare(`SELECT MAX(last_seen_at) AS at FROM kicks_snapshots WHERE id IN (${NEWEST_SNAPSHOTS})`)
-      .bind(accountId)
-      .first<{ at: number | null }>();
-    return row?.at ?? null;
-  },
-
   /** The ranking as it stood at `at` (the newest snapshot taken at or before it). */
   async topAt(db: D1Database, accountId: number, period: Period, at: number, top = 10): Promise<Snapshot | null> {
     const snap = await newestAtOrBefore(db, accountId, period, at);

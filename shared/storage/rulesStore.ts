@@ -31,11 +31,11 @@ export const announceRules = {
       .first<{ auto: number }>();
     return rule?.auto === 1;
   },
-
-  /** `isAuto` for a caller that batches it: a row when the account announces automatically. */
-  isAutoStatement: (db: D1Database, accountId: number): D1PreparedStatement =>
-    db.prepare("SELECT 1 FROM announce_rules WHERE account_id = ? AND auto = 1").bind(accountId),
 };
+
+/** `announceRules.isAuto` for a caller that batches it (the webhooks Worker): a row when the account announces automatically. */
+export const autoAnnounceStatement = (db: D1Database, accountId: number): D1PreparedStatement =>
+  db.prepare("SELECT 1 FROM announce_rules WHERE account_id = ? AND auto = 1").bind(accountId);
 
 /** Once-per-stream claims: the primary key lets one path (button, cron, webhook) win a stream session. */
 export const announcements = {
@@ -175,7 +175,10 @@ export const eventReplies = {
       .run();
     return deleted.meta.changes !== 0;
   },
+};
 
+/** The cooldown slot of each reply, taken and given back by the webhooks Worker as it replies. */
+export const replySlots = {
   /** For a caller that batches it: a row when the account replies to this event. */
   existsStatement: (db: D1Database, accountId: number, event: string): D1PreparedStatement =>
     db.prepare("SELECT 1 FROM event_replies WHERE account_id = ? AND event = ?").bind(accountId, event),
@@ -184,7 +187,7 @@ export const eventReplies = {
    * Claims the reply slot (a conditional UPDATE: a follow storm over many isolates posts once);
    * null while the cooldown runs.
    */
-  claimSlot(db: D1Database, accountId: number, event: string, now: number) {
+  claim(db: D1Database, accountId: number, event: string, now: number) {
     return db
       .prepare(
         `UPDATE event_replies SET last_sent_at = ?3 WHERE account_id = ?1 AND event = ?2 AND (last_sent_at IS NULL OR last_sent_at <= ?3 - cooldown_seconds * 1000)
@@ -194,8 +197,8 @@ export const eventReplies = {
       .first<{ template: string; as_bot: number }>();
   },
 
-  /** Gives back a slot `claimSlot` took at `claimedAt` and that posted nothing. */
-  async releaseSlot(db: D1Database, accountId: number, event: string, claimedAt: number) {
+  /** Gives back a slot `claim` took at `claimedAt` and that posted nothing. */
+  async release(db: D1Database, accountId: number, event: string, claimedAt: number) {
     await db
       .prepare("UPDATE event_replies SET last_sent_at = NULL WHERE account_id = ? AND event = ? AND last_sent_at = ?")
       .bind(accountId, event, claimedAt)

@@ -232,16 +232,19 @@ export const subscriptionSyncs = {
       .bind(accountId, syncedAt, summary)
       .run();
   },
-
-  /** Connected broadcasters not synced since `syncedBefore`, never-synced first, then least recently. */
-  async accountsDue(db: D1Database, syncedBefore: number, limit: number): Promise<Account[]> {
-    const { results } = await db
-      .prepare(
-        `SELECT a.* FROM accounts a LEFT JOIN subscription_syncs s ON s.account_id = a.id
-     WHERE a.role = 'broadcaster' AND a.needs_reconnect = 0 AND (s.synced_at IS NULL OR s.synced_at <= ?) ORDER BY s.synced_at IS NOT NULL, s.synced_at LIMIT ?`,
-      )
-      .bind(syncedBefore, limit)
-      .all<AccountRow>();
-    return results.map(accountFromRow);
-  },
 };
+
+/**
+ * Connected broadcasters not synced since `syncedBefore`, never-synced first, then least
+ * recently (the webhooks cron; apart from `subscriptionSyncs`, which both Workers use).
+ */
+export async function accountsDueForSync(db: D1Database, syncedBefore: number, limit: number): Promise<Account[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT a.* FROM accounts a LEFT JOIN subscription_syncs s ON s.account_id = a.id
+     WHERE a.role = 'broadcaster' AND a.needs_reconnect = 0 AND (s.synced_at IS NULL OR s.synced_at <= ?) ORDER BY s.synced_at IS NOT NULL, s.synced_at LIMIT ?`,
+    )
+    .bind(syncedBefore, limit)
+    .all<AccountRow>();
+  return results.map(accountFromRow);
+}

@@ -4,7 +4,7 @@ import { KICK_LIMITS } from "../kick/limits";
 import type { EventType } from "../kick/schemas/events";
 import { eventFacts } from "./eventFacts";
 import type { Delivery } from "./readDelivery";
-import { eventReplies } from "../storage/rulesStore";
+import { replySlots } from "../storage/rulesStore";
 
 /** The events a chat reply can be set for, and the placeholders each one's template may use. */
 export const REPLY_PLACEHOLDERS = {
@@ -44,7 +44,7 @@ export async function replyToEvent(ctx: KickContext, delivery: Delivery): Promis
     (delivery.payload as { status: string }).status !== "pending"
   )
     return "not_new";
-  const claimed = await eventReplies.claimSlot(ctx.env.DB, ctx.account.id, delivery.type, ctx.now);
+  const claimed = await replySlots.claim(ctx.env.DB, ctx.account.id, delivery.type, ctx.now);
   // The caller saw a rule for this event: no slot means the cooldown is running.
   if (!claimed) return "cooldown";
   try {
@@ -57,7 +57,7 @@ export async function replyToEvent(ctx: KickContext, delivery: Delivery): Promis
     return "posted";
   } catch (error) {
     // Not posted: give the slot back, so the next event can try.
-    await eventReplies.releaseSlot(ctx.env.DB, ctx.account.id, delivery.type, ctx.now);
+    await replySlots.release(ctx.env.DB, ctx.account.id, delivery.type, ctx.now);
     throw error;
   }
 }

@@ -1,9 +1,8 @@
 import * as z from "zod/mini";
 import type { EndpointTable } from "../endpoints";
 import { Category } from "./categories";
-import { CategoryRef } from "./channels";
 import { Cursor, Empty, intBetween, listOf, loose, UserId } from "./common";
-import { Livestream } from "./livestreams";
+import { CategoryRef, Livestream } from "./livestreams";
 import { KICK_LIMITS } from "../limits";
 
 // Kick's public directory (anyone's streams, category search): no Worker reads it, so it

@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import type { EndpointTable } from "../endpoints";
 import { listOf, loose, nonEmptyText, UserId } from "./common";
+import { CategoryRef } from "./livestreams";
 import { KICK_LIMITS } from "../limits";
 
 const Slug = z
@@ -41,12 +42,6 @@ export const UpdateChannelInput = z
       path: [],
     }),
   );
-
-export const CategoryRef = z.looseObject({
-  id: z.int(),
-  name: loose(z.string()),
-  thumbnail: loose(z.string()),
-});
 
 /** An offline channel still carries a `stream` with zero values; some SDKs see null. */
 export const ChannelStream = z.looseObject({

@@ -38,10 +38,4 @@ export const StringOrNumberId = z.pipe(
   z.transform((v) => String(v)),
 );
 
-export const Pagination = z.looseObject({ next_cursor: loose(z.string()) });
-
-/** Kick's REST envelope: `{ data, message }`, plus `pagination` on v2 lists. */
-export const envelope = <T extends z.ZodMiniType>(data: T) =>
-  z.looseObject({ data, message: loose(z.string()), pagination: z.optional(loose(Pagination)) });
-
 export const Empty = z.object({});

@@ -1,11 +1,20 @@
 import * as z from "zod/mini";
 import type { EndpointTable } from "../endpoints";
 import { listOf, loose, StringOrNumberId, UserId } from "./common";
-import { CategoryRef } from "./channels";
 import { KICK_LIMITS } from "../limits";
 
 export const GetUsersLivestreamsInput = z.object({
   user_id: listOf(UserId, 1, KICK_LIMITS.usersLivestreamsMax),
+});
+
+/**
+ * A category as livestreams, channels and the directory show it. Here, not in channels.ts:
+ * the webhooks Worker reads livestreams only, and would otherwise bundle every channel schema.
+ */
+export const CategoryRef = z.looseObject({
+  id: z.int(),
+  name: loose(z.string()),
+  thumbnail: loose(z.string()),
 });
 
 export const Livestream = z.looseObject({

@@ -13,12 +13,6 @@ export const TokenResponse = z.looseObject({
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
-export const OAuthErrorBody = z.looseObject({
-  error: z.string(),
-  error_description: loose(z.string()),
-  message: loose(z.string()),
-});
-
 export const Introspection = z.looseObject({
   active: z.boolean(),
   client_id: loose(z.string()),
