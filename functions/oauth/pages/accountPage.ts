@@ -5,8 +5,7 @@ import { html, SafeHtml } from "../../../shared/http/html";
 import { COPY_SCRIPT } from "./copyScript";
 import { accountStatus } from "./dashboardPage";
 import { examples } from "./examples";
-import { layout } from "./layout";
-import { when } from "./when";
+import { layout, when } from "./layout";
 
 export interface NewKey {
   key: string;

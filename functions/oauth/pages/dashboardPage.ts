@@ -2,8 +2,7 @@ import type { Account } from "../../../shared/storage/accountsStore";
 import { CAPABILITIES, CONNECT_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
 import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html } from "../../../shared/http/html";
-import { layout } from "./layout";
-import { when } from "./when";
+import { layout, when } from "./layout";
 
 export function accountStatus(a: Account): string {
   return a.needsReconnect ? `needs re-connect${a.reconnectReason ? ` (${a.reconnectReason})` : ""}` : "connected";
