@@ -28,7 +28,7 @@ export default {
   },
 
   async fetch(request, env, ctx) {
-    const bad = settingsErrorResponse(() => automationsSettings(env), formatOf(request));
+    const bad = settingsErrorResponse(() => automationsSettings(env));
     if (bad) return bad;
     const response = await router.fetch(request as Req, env, ctx);
     if (response) return response;

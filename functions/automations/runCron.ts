@@ -97,7 +97,8 @@ export async function runAutomationsCron(env: AutomationsEnv, now = Date.now()):
 /** KICKs snapshots every KICKS_SNAPSHOT_LIVE_MINUTES while live, KICKS_SNAPSHOT_MINUTES otherwise. */
 async function snapshotDue(env: AutomationsEnv, account: Account, live: boolean, now: number): Promise<boolean> {
   if (!account.scopes.includes("kicks:read")) return false;
-  const every = automationsSettings(env).snapshotEveryMs[live ? "live" : "offline"];
+  const settings = automationsSettings(env);
+  const every = (live ? settings.KICKS_SNAPSHOT_LIVE_MINUTES : settings.KICKS_SNAPSHOT_MINUTES) * 60_000;
   const last = await kicksLastSeenAt(env.DB, account.id);
   return last === null || now - last >= every;
 }

@@ -15,11 +15,7 @@ const VARS = z.object({
 /** The automations Worker's settings, parsed once; a bad var throws a SettingsError naming it. */
 export function automationsSettings(env: AutomationsEnv) {
   const vars = parseSettings(VARS, env);
-  return {
-    kick: kickConfigOf(env),
-    /** The connect page, where "needs re-connect" answers send people. */
-    reconnectUrl: `${vars.OAUTH_URL.replace(/\/$/, "")}/`,
-    snapshotEveryMs: { live: vars.KICKS_SNAPSHOT_LIVE_MINUTES * 60_000, offline: vars.KICKS_SNAPSHOT_MINUTES * 60_000 },
-    relayHttpHosts: vars.RELAY_HTTP_HOSTS,
-  };
+  // The vars as parsed (numbers are numbers), the Kick settings, and the connect page's URL,
+  // where "needs re-connect" answers send people.
+  return { ...vars, kick: kickConfigOf(env), reconnectUrl: `${vars.OAUTH_URL.replace(/\/$/, "")}/` };
 }

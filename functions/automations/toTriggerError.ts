@@ -18,13 +18,17 @@ import { TriggerError } from "../../shared/http/TriggerError";
 /** The refusals of shared domain code (announce, speaker, subscription sync) a trigger caller can meet. */
 type Refusal = NotLiveError | MessageTooLongError | NoBotAccountError | SyncInProgressError;
 
-/** What the caller sees for each, by its stable code: a status and the code it answers with; the words are the error's own. */
-export const REFUSAL_HTTP: Record<Refusal["code"], { status: number; code: string }> = {
+/**
+ * What the caller sees for each, by its stable code: a status and the code it answers with; the
+ * words are the error's own. No prototype: a code such as "constructor" finds nothing here.
+ */
+export const REFUSAL_HTTP = {
+  __proto__: null,
   not_live: { status: 409, code: "not_live" },
   message_too_long: { status: 400, code: "invalid_input" },
   no_bot_account: { status: 409, code: "no_bot_account" },
   sync_in_progress: { status: 409, code: "sync_in_progress" },
-};
+} as unknown as Record<Refusal["code"], { status: number; code: string }>;
 
 /** Any failure as what the caller should see: Kick's kinds mapped to clear codes, never a token. */
 export function toTriggerError(error: unknown, reconnectUrl: string): TriggerError {

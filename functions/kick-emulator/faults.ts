@@ -22,6 +22,7 @@ export function newFault(body: Record<string, unknown>): Fault {
     html: body.html === true,
     drop,
     body: body.body,
+    raw: typeof body.raw === "string" ? body.raw : null,
   };
 }
 
@@ -44,12 +45,18 @@ export function faultResponse(fault: Fault): Response {
   if (fault.status === null) return droppedConnection();
   const response = fault.html
     ? challengePage(fault.status)
-    : fault.body !== undefined
-      ? Response.json(fault.body, { status: fault.status })
-      : apiError(
-          fault.status,
-          fault.status === 429 ? "Too Many Requests" : fault.status >= 500 ? "Internal Server Error" : "Injected fault",
-        );
+    : fault.raw !== null
+      ? new Response(fault.raw, { status: fault.status, headers: { "content-type": "application/json" } })
+      : fault.body !== undefined
+        ? Response.json(fault.body, { status: fault.status })
+        : apiError(
+            fault.status,
+            fault.status === 429
+              ? "Too Many Requests"
+              : fault.status >= 500
+                ? "Internal Server Error"
+                : "Injected fault",
+          );
   if (fault.retry_after !== null) response.headers.set("retry-after", fault.retry_after);
   return response;
 }

@@ -149,6 +149,8 @@ export interface Fault {
   /** Break the connection before handling, or after handling (the work is done, the answer is lost). */
   drop: "before" | "after" | null;
   body: unknown;
+  /** A body sent as it is, labelled JSON: a truncated or garbled answer. */
+  raw: string | null;
 }
 
 export interface Settings {

@@ -43,17 +43,21 @@ for (const [method, path, ...handlers] of routes) router[method](path, ...handle
 export default {
   async fetch(request, env) {
     try {
-      // Settings first: a bad var is the deployer's mistake, shown by name before anything runs.
+      // Settings first: a bad var is the deployer's mistake, refused before anything runs.
       oauthSettings(env);
       return (await router.fetch(request as never, env, Date.now())) ?? (await notFound());
     } catch (error) {
-      if (error instanceof SettingsError)
+      // Which variable is wrong goes to the log, for the deployer; this page is public (before sign-in).
+      if (error instanceof SettingsError) {
+        logError("oauth_bad_setting", error, { problems: error.problems });
         return page(
-          messagePage("Settings need fixing", `${error.message}. Fix it in wrangler.toml and deploy again.`),
-          {
-            status: 500,
-          },
+          messagePage(
+            "Settings need fixing",
+            "A setting of this deployment is not valid. Its logs name the variable; fix it in wrangler.toml and deploy again.",
+          ),
+          { status: 500 },
         );
+      }
       // Never echo the error: it may hold Kick's words or ours, but must never risk a token.
       logError("oauth_error", error);
       return page(

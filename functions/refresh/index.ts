@@ -6,15 +6,14 @@ import { settingsErrorResponse } from "../../shared/http/respond";
 /** Keeps every connected account's tokens fresh (a cron run, and a queue consumer for fan-out); hourly D1 housekeeping. */
 export default {
   async scheduled(controller, env, _ctx) {
-    // Settings first: a bad var fails the run at once, naming the variable, before any work.
-    refreshSettings(env);
+    // Each run reads its own settings first (a bad var fails it at once, by name), and only its
+    // own: a mistyped retention setting never stops token refresh.
     // Awaited, not waitUntil: the run is the whole job, and its summary is the log line that matters.
     if (controller.cron === HOUSEKEEPING_CRON) await runHousekeeping(env, controller.scheduledTime);
     else await runRefresh(env);
   },
 
   async queue(batch, env, _ctx) {
-    refreshSettings(env);
     for (const message of batch.messages) {
       await consumeRefreshBatch(env, message.body.accountIds);
       message.ack();

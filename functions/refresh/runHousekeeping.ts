@@ -1,5 +1,5 @@
 import { thinSnapshots } from "../../shared/storage/leaderboardStore";
-import { refreshSettings, type RefreshEnv } from "./settings";
+import { housekeepingSettings, type RefreshEnv } from "./settings";
 
 /** The cron expression of the hourly housekeeping run (wrangler.toml). */
 export const HOUSEKEEPING_CRON = "17 * * * *";
@@ -9,7 +9,7 @@ export const HOUSEKEEPING_CRON = "17 * * * *";
  * each minute: finding what to thin reads every snapshot older than a week.
  */
 export async function runHousekeeping(env: RefreshEnv, now = Date.now()) {
-  const retention = { ...refreshSettings(env).retention, batch: 500 };
+  const retention = { ...housekeepingSettings(env).retention, batch: 500 };
   let thinned = 0;
   // Three batches at most: each is two D1 round trips (six queries), far inside the 50 per invocation.
   for (let round = 0; round < 3; round++) {

@@ -5,7 +5,7 @@ import { kickPublicKey } from "../../shared/webhooks/signatures";
 import { readDelivery, type Delivery } from "../../shared/webhooks/readDelivery";
 import { DeliveryRefusedError, type DeliveryRefusal } from "../../shared/webhooks/errors";
 import { webhookEvents } from "../../shared/storage/webhookStore";
-import { webhooksSettings, type WebhooksEnv } from "./settings";
+import { intakeSettings, type WebhooksEnv } from "./settings";
 
 /** Kick's bodies are a few KiB; anything far larger is not Kick. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -44,7 +44,7 @@ export async function acceptDelivery(
     if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge;
     const rawBody = await request.text();
     if (rawBody.length > MAX_BODY_BYTES) throw tooLarge;
-    const { kick: config, maxAgeMs } = webhooksSettings(env);
+    const { kick: config, maxAgeMs } = intakeSettings(env);
     const check = { now, maxAgeMs };
     const key = await kickPublicKey(env, config, now);
     let delivery: Delivery;

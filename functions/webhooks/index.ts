@@ -4,7 +4,7 @@ import { errorResponse, settingsErrorResponse } from "../../shared/http/respond"
 import { acceptDelivery } from "./acceptDelivery";
 import { processEvent } from "./processEvent";
 import { runWebhooksCron } from "./runWebhooksCron";
-import { webhooksSettings, type WebhooksEnv } from "./settings";
+import { cronSettings, intakeSettings, type WebhooksEnv } from "./settings";
 
 const router = Router<Request, [WebhooksEnv, ExecutionContext]>();
 
@@ -22,13 +22,13 @@ router.post("/kick", (request, env, ctx) =>
 /** Kick's signed events in; go-live announce, chat replies, KICKs snapshots and relays out. */
 export default {
   async scheduled(controller, env) {
-    // Settings first: a bad var fails the run at once, naming the variable.
-    webhooksSettings(env);
+    // Settings first, the cron's own: a bad var fails the run at once, naming the variable.
+    cronSettings(env);
     await runWebhooksCron(env, controller.scheduledTime);
   },
 
   async fetch(request, env, ctx) {
-    const bad = settingsErrorResponse(() => webhooksSettings(env));
+    const bad = settingsErrorResponse(() => intakeSettings(env));
     if (bad) return bad;
     const response = await router.fetch(request, env, ctx);
     if (response) return response;

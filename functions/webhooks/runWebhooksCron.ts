@@ -5,7 +5,7 @@ import { reconcileSubscriptions } from "../../shared/webhooks/reconcileSubscript
 import { retryDueRelays } from "../../shared/webhooks/relayDeliveries";
 import { accountsDueForSync, forgetOldDeliveries, webhookEvents } from "../../shared/storage/webhookStore";
 import { processEvent } from "./processEvent";
-import { webhooksSettings, type WebhooksEnv } from "./settings";
+import { cronSettings, type WebhooksEnv } from "./settings";
 
 const MIN = 60_000;
 
@@ -56,7 +56,7 @@ export async function runWebhooksCron(env: WebhooksEnv, now = Date.now()): Promi
 
 /** The accounts least recently synced (failed attempts count, so a failing account waits its turn). */
 async function syncSubscriptions(env: WebhooksEnv, now: number, summary: WebhooksCronSummary) {
-  const { kick: config, subscriptionSyncMs } = webhooksSettings(env);
+  const { kick: config, subscriptionSyncMs } = cronSettings(env);
   const due = await accountsDueForSync(env.DB, now - subscriptionSyncMs, SYNCS_PER_RUN);
   for (const account of due) {
     try {

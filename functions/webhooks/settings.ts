@@ -8,17 +8,19 @@ export type WebhooksEnv = Cloudflare.WebhooksEnv & { TOKEN_ENCRYPTION_KEYS_OLD?:
 const MAX_WINDOW_SECONDS = 3600;
 
 // Values and their meaning are in wrangler.toml ([env.webhooks.vars]); only the bounds live here.
-const VARS = z.object({
-  WEBHOOK_MAX_AGE_SECONDS: wholeNumber(30, MAX_WINDOW_SECONDS),
-  SUBSCRIPTION_SYNC_MINUTES: wholeNumber(1, 24 * 60),
-});
+// One schema per job: a mistyped cron setting must never make the intake refuse Kick.
+const INTAKE_VARS = z.object({ WEBHOOK_MAX_AGE_SECONDS: wholeNumber(1, MAX_WINDOW_SECONDS) });
+const CRON_VARS = z.object({ SUBSCRIPTION_SYNC_MINUTES: wholeNumber(1, 24 * 60) });
 
-/** The webhooks Worker's settings, parsed once; a bad var throws a SettingsError naming it. */
-export function webhooksSettings(env: WebhooksEnv) {
-  const vars = parseSettings(VARS, env);
+/** What the intake (POST /kick) reads, parsed once; a bad var throws a SettingsError naming it. */
+export function intakeSettings(env: WebhooksEnv) {
+  return { kick: kickConfigOf(env), maxAgeMs: parseSettings(INTAKE_VARS, env).WEBHOOK_MAX_AGE_SECONDS * 1000 };
+}
+
+/** What the minute cron (relay retries, subscription syncs) reads, parsed once. */
+export function cronSettings(env: WebhooksEnv) {
   return {
     kick: kickConfigOf(env),
-    maxAgeMs: vars.WEBHOOK_MAX_AGE_SECONDS * 1000,
-    subscriptionSyncMs: vars.SUBSCRIPTION_SYNC_MINUTES * 60_000,
+    subscriptionSyncMs: parseSettings(CRON_VARS, env).SUBSCRIPTION_SYNC_MINUTES * 60_000,
   };
 }

@@ -51,12 +51,12 @@ const short = (text: string) => (text.length > 400 ? `${text.slice(0, 397)}...` 
  * Reads the Worker's settings; when a var is wrong, the answer that names it (a mistake of
  * whoever deployed, so 500 and the fix), else null. Each Worker calls it first at its edge.
  */
-export function settingsErrorResponse(read: () => unknown, format: Format = "json"): Response | null {
+export function settingsErrorResponse(read: () => unknown): Response | null {
   try {
     read();
     return null;
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
-    return errorResponse(new TriggerError(500, error.code, error.message, error.problems), format);
+    return errorResponse(new TriggerError(500, error.code, error.message, error.problems), "json");
   }
 }

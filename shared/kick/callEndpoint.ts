@@ -3,6 +3,7 @@ import { buildRestRequest } from "./buildRestRequest";
 import type { KickConfig } from "./config";
 import type { Endpoint } from "./endpoints";
 import { KickUpstreamError } from "./errors/KickUpstreamError";
+import { unreadableCause } from "./readBody";
 import { restError } from "./restError";
 import { retryPolicyOf, send } from "./send";
 import type { TokenSource } from "./tokenSource";
@@ -71,7 +72,7 @@ export async function callEndpoint<E extends Endpoint>(
       answer.status,
       name,
       undefined,
-      { cause: answer.jsonError },
+      { cause: unreadableCause(answer) },
     );
   }
   const data = z.safeParse(endpoint.output, envelope.data);
@@ -86,7 +87,7 @@ export async function callEndpoint<E extends Endpoint>(
       answer.status,
       name,
       undefined,
-      { cause: data.error },
+      { cause: unreadableCause(answer, data.error.issues) },
     );
   }
   if (endpoint.paginated) {

@@ -10,6 +10,15 @@ export interface KickAnswer {
   jsonError?: unknown;
 }
 
+/**
+ * Why an answer could not be read, as a cause that quotes none of it: a JSON SyntaxError and a
+ * zod issue both carry pieces of the body, and a body may hold a token or a stream key.
+ */
+export const unreadableCause = (answer: KickAnswer, issues: readonly { path: PropertyKey[] }[] = []) =>
+  answer.jsonError
+    ? new SyntaxError("not JSON")
+    : new TypeError(`unexpected at ${issues.map((i) => i.path.join("."))}`);
+
 export async function readBody(response: Response): Promise<KickAnswer> {
   const text = await response.text();
   const type = response.headers.get("content-type") ?? "";

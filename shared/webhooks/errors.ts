@@ -32,7 +32,7 @@ export class DeliveryRefusedError extends Error {
 export class SyncInProgressError extends Error {
   override name = "SyncInProgressError";
   readonly code = "sync_in_progress";
-  constructor(readonly accountId: number) {
+  constructor() {
     super("A subscription sync for this channel is running; try again in a minute.");
   }
 }

@@ -48,7 +48,7 @@ export async function reconcileSubscriptions(
   now: number,
 ): Promise<SyncSummary> {
   // One sync per account at a time: two at once would both create what is missing (duplicates).
-  if (!(await subscriptionSyncs.lease(env.DB, account.id, now))) throw new SyncInProgressError(account.id);
+  if (!(await subscriptionSyncs.lease(env.DB, account.id, now))) throw new SyncInProgressError();
   let summary: SyncSummary | { error: string };
   try {
     summary = await sync(env, config, account, now);

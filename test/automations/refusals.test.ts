@@ -29,7 +29,7 @@ describe("the shared domain's refusals at the automations Worker's edge", () => 
       "No bot account is connected. Connect one on the connect page, or leave out as=bot.",
     ],
     [
-      new SyncInProgressError(1001),
+      new SyncInProgressError(),
       409,
       "sync_in_progress",
       "A subscription sync for this channel is running; try again in a minute.",
@@ -45,7 +45,7 @@ describe("the shared domain's refusals at the automations Worker's edge", () => 
       new NotLiveError(),
       new MessageTooLongError(2, 1),
       new NoBotAccountError(),
-      new SyncInProgressError(1),
+      new SyncInProgressError(),
     ];
     expect(Object.keys(REFUSAL_HTTP).sort()).toEqual(codes.map((e) => e.code).sort());
   });

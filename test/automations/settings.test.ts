@@ -9,7 +9,7 @@ const E = env as unknown as AutomationsEnv;
 
 it("reads wrangler.toml's values, parsed once per env", () => {
   const settings = automationsSettings(E);
-  expect(settings.snapshotEveryMs).toEqual({ live: 5 * 60_000, offline: 60 * 60_000 });
+  expect(settings).toMatchObject({ KICKS_SNAPSHOT_LIVE_MINUTES: 5, KICKS_SNAPSHOT_MINUTES: 60 });
   expect(settings.kick.apiBase).toBe("http://kick.test");
   // The same env is not parsed again: the parsed values are the same object.
   expect(automationsSettings(E).kick).toBe(settings.kick);
@@ -27,21 +27,30 @@ it("answers a bad var with a 500 that names it and why, before any route runs", 
   expect(body.error.code).toBe("bad_setting");
   expect(body.error.details).toEqual([
     { field: "OAUTH_URL", reason: "must be an http(s) URL, or empty" },
-    { field: "KICKS_SNAPSHOT_MINUTES", reason: "must be a whole number" },
+    { field: "KICKS_SNAPSHOT_MINUTES", reason: "must be a whole number from 1 to 10080" },
   ]);
   expect(body.error.message).not.toContain("hourly");
 });
 
 it("refuses an out-of-range value in the webhooks Worker too, naming the bound", async () => {
-  // (This project runs with the automations vars, so the webhooks one it needs is added.)
-  const bad = { ...(env as unknown as WebhooksEnv), SUBSCRIPTION_SYNC_MINUTES: "10", WEBHOOK_MAX_AGE_SECONDS: "86400" };
-  const response = await webhooks.fetch(
-    new Request("http://127.0.0.1:8789/kick", { method: "POST" }),
-    bad,
-    createExecutionContext(),
-  );
-  expect(response.status).toBe(500);
-  expect(await response.json()).toMatchObject({
-    error: { code: "bad_setting", details: [{ field: "WEBHOOK_MAX_AGE_SECONDS", reason: "must be from 30 to 3600" }] },
+  // (This project runs with the automations vars, so the webhooks ones are added.)
+  const webhooksEnv = env as unknown as WebhooksEnv;
+  const post = (vars: Record<string, string>) =>
+    webhooks.fetch(
+      new Request("http://127.0.0.1:8789/kick", { method: "POST", body: "{}" }),
+      { ...webhooksEnv, ...vars },
+      createExecutionContext(),
+    );
+  const bad = await post({ WEBHOOK_MAX_AGE_SECONDS: "86400" });
+  expect(bad.status).toBe(500);
+  expect(await bad.json()).toMatchObject({
+    error: {
+      code: "bad_setting",
+      details: [{ field: "WEBHOOK_MAX_AGE_SECONDS", reason: "must be a whole number from 1 to 3600" }],
+    },
   });
+  // A mistyped cron setting does not make the intake refuse Kick: it reads only its own.
+  const intake = await post({ WEBHOOK_MAX_AGE_SECONDS: "300", SUBSCRIPTION_SYNC_MINUTES: "often" });
+  expect(intake.status).toBe(400);
+  expect(await intake.json()).toMatchObject({ error: { code: "missing_header" } });
 });

@@ -209,6 +209,9 @@ describe("npm run kick -- event", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("npm run kick -- event <type>");
   });
+  it("lists the event types the project knows", async () => {
+    expect((await kick("event", "--list")).stdout.trim().split("\n")).toEqual([...EVENT_TYPES]);
+  });
 });
 
 describe("the emulator as Kick", () => {

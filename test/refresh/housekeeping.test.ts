@@ -46,3 +46,15 @@ it("the hourly housekeeping run thins KICKs history; the refresh run does not", 
   );
   expect(await snapshots()).toBe(2);
 });
+
+it("a mistyped retention setting fails housekeeping by name, and never stops token refresh", async () => {
+  const mistyped = { ...E, KICKS_KEEP_ALL_DAYS: "a week" };
+  const run = (cron: string) =>
+    refresh.scheduled(
+      createScheduledController({ cron, scheduledTime: Date.now() }),
+      mistyped,
+      createExecutionContext(),
+    );
+  await expect(run("17 * * * *")).rejects.toThrow(/KICKS_KEEP_ALL_DAYS must be a whole number from 1 to 3650/);
+  await expect(run("*/5 * * * *")).resolves.toBeUndefined();
+});

@@ -110,7 +110,7 @@ export const createRelay = defineAction({
     events: z.optional(RelayEvents),
   }),
   async run(ctx) {
-    const problem = relayUrlProblem(ctx.input.url, automationsSettings(ctx.env).relayHttpHosts);
+    const problem = relayUrlProblem(ctx.input.url, automationsSettings(ctx.env).RELAY_HTTP_HOSTS);
     if (problem) throw new TriggerError(400, "invalid_input", `url ${problem}.`, [{ field: "url", reason: problem }]);
     // Chat messages are many; a relay gets them only when asked by name (or *).
     const events = ctx.input.events ?? EVENT_TYPES.filter((e) => e !== "chat.message.sent");

@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import type { KickConfig } from "../config";
 import { KickUpstreamError } from "../errors/KickUpstreamError";
 import { Introspection } from "../schemas/oauth";
+import { unreadableCause } from "../readBody";
 import { send } from "../send";
 import { oauthError } from "./oauthError";
 
@@ -34,7 +35,7 @@ export async function introspectToken(config: KickConfig, token: string): Promis
       answer.status,
       "introspectToken",
       undefined,
-      { cause: answer.jsonError ?? parsed.error },
+      { cause: unreadableCause(answer, parsed.error.issues) },
     );
   return parsed.data;
 }

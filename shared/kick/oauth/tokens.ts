@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import type { KickConfig } from "../config";
 import { KickUpstreamError } from "../errors/KickUpstreamError";
 import { TokenResponse } from "../schemas/oauth";
+import { unreadableCause } from "../readBody";
 import { send } from "../send";
 import { oauthError } from "./oauthError";
 
@@ -56,7 +57,7 @@ async function tokenRequest(config: KickConfig, step: string, fields: Record<str
       answer.status,
       step,
       undefined,
-      { cause: answer.jsonError ?? parsed.error },
+      { cause: unreadableCause(answer, parsed.error.issues) },
     );
   return parsed.data;
 }

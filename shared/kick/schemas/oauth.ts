@@ -5,9 +5,13 @@ export const TokenResponse = z.looseObject({
   access_token: z.string().check(z.minLength(1)),
   token_type: loose(z.string()),
   refresh_token: loose(z.string()),
+  // Seen as a number; a numeric string is tolerated, but never NaN or a non-positive lifetime.
   expires_in: z.pipe(
     z.union([z.number(), z.string()]),
-    z.transform((v) => Number(v)),
+    z.pipe(
+      z.transform((v: string | number) => Number(v)),
+      z.number().check(z.gt(0)),
+    ),
   ),
   scope: loose(z.string()),
 });
