@@ -173,17 +173,9 @@ describe("the Cloudflare API stand-in under the real wrangler", () => {
     "d1 migrations apply --remote runs the migrations, and a second apply finds none left",
     { timeout: 60_000 },
     async () => {
-      const apply = await wrangler(
-        "d1",
-        "migrations",
-        "apply",
-        "kick-edge",
-        "--remote",
-        "--env",
-        "automations",
-        "-c",
-        "wrangler.json",
-      );
+      const applyMigrations = () =>
+        wrangler("d1", "migrations", "apply", "kick-edge", "--remote", "--env", "automations", "-c", "wrangler.json");
+      const apply = await applyMigrations();
       expect(apply.code, apply.output).toBe(0);
 
       const uuid = [...api.state.d1Databases.values()][0]?.uuid ?? "";
@@ -197,17 +189,7 @@ describe("the Cloudflare API stand-in under the real wrangler", () => {
       const applied = api.d1("kick-edge").prepare("SELECT count(*) AS n FROM d1_migrations").get() as { n: number };
       expect(applied.n).toBeGreaterThan(0);
 
-      const again = await wrangler(
-        "d1",
-        "migrations",
-        "apply",
-        "kick-edge",
-        "--remote",
-        "--env",
-        "automations",
-        "-c",
-        "wrangler.json",
-      );
+      const again = await applyMigrations();
       expect(again.code, again.output).toBe(0);
       expect(again.output).toContain("No migrations to apply");
     },
