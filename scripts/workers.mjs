@@ -1,6 +1,7 @@
 // The Workers of wrangler.toml: one [env.<name>] section each, with its own `main`.
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, resolve } from "node:path";
+import { parse } from "smol-toml";
 
 /** Local ports the docs and tests rely on (docs/architecture.md, "Local ports"); a Worker not listed gets the next free one. */
 export const PORTS = { oauth: 8787, automations: 8788, webhooks: 8789, refresh: 8790, "kick-emulator": 8791 };
@@ -23,23 +24,17 @@ export const QUIET_ENV = {
 
 /** Every `[env.<name>]` whose `main` file exists, in wrangler.toml order, with its port. */
 export function workers(configPath = "wrangler.toml") {
-  const text = readFileSync(configPath, "utf8");
-  const found = [];
+  // The same parser as `npm run deploy` (scripts/deploy/config.mjs), so both see the same Workers.
+  const envs = parse(readFileSync(configPath, "utf8")).env ?? {};
   let next = 8792;
-  for (const section of text.split(/^(?=\[)/m)) {
-    const header = /^\[env\.([\w-]+)\]\s*$/m.exec(section.split("\n")[0]);
-    if (!header) continue;
-    const main = /^main\s*=\s*["']([^"']+)["']/m.exec(section)?.[1];
-    if (!main || !existsSync(main)) continue;
-    const name = header[1];
-    found.push({
+  return Object.entries(envs)
+    .filter(([, section]) => section.main && existsSync(section.main))
+    .map(([name, section]) => ({
       name,
-      main,
+      main: section.main,
       port: PORTS[name] ?? next++,
-      usesD1: new RegExp(`\\[\\[env\\.${name}\\.d1_databases\\]\\]`).test(text),
-    });
-  }
-  return found;
+      usesD1: (section.d1_databases ?? []).length > 0,
+    }));
 }
 
 /** KEY=VALUE lines of .dev.vars (wrangler's local secrets file), if there is one. */
