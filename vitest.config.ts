@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { buildEmulator } from "./test/helpers/buildEmulator.ts";
+import { buildWorker } from "./test/helpers/buildWorker.ts";
 
 /** Secrets the Workers under test run with; never real ones. */
 export const TEST_SECRETS = {
@@ -23,6 +23,56 @@ export const TEST_SECRETS = {
 /** The emulator's own tests: it delivers events to no one (there is no webhooks Worker beside it). */
 const EMULATOR_ALONE: { bindings: Record<string, string> } = { bindings: { EMULATOR_WEBHOOK_URL: "" } };
 
+/** wrangler.toml's placeholder ids: Workers in one workerd that name the same id share the data. */
+const D1_ID = "00000000-0000-0000-0000-000000000000";
+const KV_ID = "00000000000000000000000000000000";
+
+/** Binds `binding` to another Worker's named RPC entrypoint. */
+const rpc = (binding: string, name: string, entrypoint: string) => ({ [binding]: { name, entrypoint } });
+const REFRESHER = rpc("REFRESHER", "kick-edge-refresh", "Refresher");
+
+/**
+ * The Workers a Worker under test reaches through service bindings, run beside it as in
+ * production and sharing its D1 and KV: the rules Worker (the automations Worker forwards the
+ * rules paths to it), the webhooks Worker (it makes relay secrets for the rules Worker), and
+ * the refresh Worker (it refreshes tokens on demand for both).
+ */
+const BOUND = {
+  rules: {
+    bindings: { OAUTH_URL: "http://127.0.0.1:8787", RELAY_HTTP_HOSTS: "localhost,127.0.0.1" },
+    d1Databases: { DB: D1_ID },
+    ratelimits: { KEY_LIMITER: { namespace_id: "1001", simple: { limit: 60, period: 60 as const } } },
+    serviceBindings: rpc("RELAY_SECRETS", "kick-edge-webhooks", "RelaySecrets"),
+  },
+  webhooks: {
+    bindings: { ...TEST_SECRETS, WEBHOOK_MAX_AGE_SECONDS: "300", SUBSCRIPTION_SYNC_MINUTES: "10" },
+    d1Databases: { DB: D1_ID },
+    kvNamespaces: { TOKENS: KV_ID },
+    outboundService: "kick-emulator",
+    serviceBindings: REFRESHER,
+  },
+  refresh: {
+    bindings: { ...TEST_SECRETS, REFRESH_WINDOW_MINUTES: "30", KICKS_KEEP_ALL_DAYS: "7", KICKS_KEEP_HOURLY_DAYS: "90" },
+    d1Databases: { DB: D1_ID },
+    kvNamespaces: { TOKENS: KV_ID },
+    outboundService: "kick-emulator",
+  },
+};
+const BESIDE: Record<string, (keyof typeof BOUND)[]> = {
+  automations: ["rules", "webhooks", "refresh"],
+  webhooks: ["refresh"],
+};
+const bound = (environment: string) =>
+  Promise.all(
+    (BESIDE[environment] ?? []).map(async (name) => ({
+      name: `kick-edge-${name}`,
+      modules: true,
+      scriptPath: await buildWorker(name, `functions/${name}/index.ts`),
+      compatibilityDate: "2026-11-01",
+      ...BOUND[name],
+    })),
+  );
+
 export const worker = (environment: string, include: string[], withKick = false) => ({
   plugins: [
     cloudflareTest(async () => {
@@ -37,7 +87,7 @@ export const worker = (environment: string, include: string[], withKick = false)
                 {
                   name: "kick-emulator",
                   modules: true,
-                  scriptPath: await buildEmulator(),
+                  scriptPath: await buildWorker("kick-emulator", "functions/kick-emulator/index.ts"),
                   compatibilityDate: "2026-11-01",
                   durableObjects: { KICK_STATE: { className: "KickState", useSQLite: true } },
                   bindings: {
@@ -46,6 +96,7 @@ export const worker = (environment: string, include: string[], withKick = false)
                     EMULATOR_AUTO_APPROVE: "false",
                   },
                 },
+                ...(await bound(environment)),
               ],
             }
           : EMULATOR_ALONE,

@@ -94,7 +94,10 @@ for (const w of running) {
     "--show-interactive-dev-session=false",
   ];
   if (w !== emulator) for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  const child = spawn(WRANGLER, args, { stdio: ["ignore", "pipe", "pipe"], env: QUIET_ENV });
+  // Service bindings (automations -> rules, -> refresh) resolve in this suite's own registry,
+  // not in one shared with other wrangler dev sessions on the machine (the e2e tests' own).
+  const env = { ...QUIET_ENV, WRANGLER_REGISTRY_PATH: `${STATE}/registry` };
+  const child = spawn(WRANGLER, args, { stdio: ["ignore", "pipe", "pipe"], env });
   children.push(child);
   const prefix = `${w.name.padEnd(width)} │ `;
   for (const stream of [child.stdout, child.stderr]) {
@@ -143,6 +146,7 @@ if (ready.includes(false)) {
     automations: "trigger API for Zapier / IFTTT / Stream Deck (/v1/...)",
     webhooks: "Kick event intake",
     refresh: "token refresh (cron: /cdn-cgi/handler/scheduled)",
+    rules: "announce rule, timers, event replies, relays (reached through the automations URL)",
   };
   console.log("\nkick-edge is running:\n");
   for (const w of running) console.log(`  ${w.name.padEnd(width)}  ${url(w).padEnd(24)}  ${notes[w.name] ?? ""}`);

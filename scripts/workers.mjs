@@ -4,7 +4,14 @@ import { delimiter, resolve } from "node:path";
 import { parse } from "smol-toml";
 
 /** Local ports the docs and tests rely on (docs/architecture.md, "Local ports"); a Worker not listed gets the next free one. */
-export const PORTS = { oauth: 8787, automations: 8788, webhooks: 8789, refresh: 8790, "kick-emulator": 8791 };
+export const PORTS = {
+  oauth: 8787,
+  automations: 8788,
+  webhooks: 8789,
+  refresh: 8790,
+  "kick-emulator": 8791,
+  rules: 8792,
+};
 
 export const WRANGLER = "node_modules/.bin/wrangler";
 
@@ -26,7 +33,7 @@ export const QUIET_ENV = {
 export function workers(configPath = "wrangler.toml") {
   // The same parser as `npm run deploy` (scripts/deploy/config.mjs), so both see the same Workers.
   const envs = parse(readFileSync(configPath, "utf8")).env ?? {};
-  let next = 8792;
+  let next = 8793;
   return Object.entries(envs)
     .filter(([, section]) => section.main && existsSync(section.main))
     .map(([name, section]) => ({

@@ -1,23 +1,12 @@
-import { Router } from "itty-router/Router";
 import { ACTIONS } from "./actions/index";
 import { automationsSettings, type AutomationsEnv } from "./settings";
-import { handleAction } from "./handleAction";
+import { AUTOMATIONS } from "./Action";
 import { runAutomationsCron } from "./runCron";
-import { errorResponse, formatOf, settingsErrorResponse } from "../../shared/http/respond";
-import { TriggerError } from "../../shared/http/TriggerError";
-import { pathTemplate } from "../../shared/http/pathTemplate";
+import { settingsErrorResponse } from "../../shared/http/respond";
+import { actionRouter } from "../../shared/actions/actionRouter";
+import { isRulesPath } from "../../shared/actions/Action";
 
-type Req = Request & { params: Record<string, string> };
-const router = Router<Req, [AutomationsEnv, ExecutionContext | undefined]>();
-
-router.get("/healthz", () => Response.json({ ok: true, data: { status: "ok" } }));
-for (const action of ACTIONS) {
-  const handler = (request: Req, env: AutomationsEnv, ctx?: ExecutionContext) =>
-    handleAction(action, request, env, request.params ?? {}, ctx);
-  router[action.method.toLowerCase() as "get" | "post" | "patch" | "delete"](action.path, handler);
-  // Stream Deck's Website button can only open a URL: such actions answer a GET too (when the key allows).
-  if (action.allowGet && action.method !== "GET") router.get(action.path, handler);
-}
+const router = actionRouter(AUTOMATIONS, ACTIONS);
 
 /** Trigger endpoints for Zapier, IFTTT, Stream Deck, chat bots and cron. */
 export default {
@@ -30,24 +19,21 @@ export default {
   async fetch(request, env, ctx) {
     const bad = settingsErrorResponse(() => automationsSettings(env));
     if (bad) return bad;
-    const response = await router.fetch(request as Req, env, ctx);
+    const response = await router.route(request, env, ctx);
     if (response) return response;
+    const path = new URL(request.url).pathname;
+    // Setting up rules is the rules Worker's (no Kick calls, no secrets): callers keep this one URL.
+    if (isRulesPath(path)) return env.RULES.fetch(await buffered(request));
     // Cloudflare serves assets before the Worker; where it does not (tests), ask the binding.
     const asset = request.method === "GET" ? await env.ASSETS.fetch(request) : null;
     if (asset && asset.status !== 404) return asset;
-    const path = new URL(request.url).pathname;
-    const known = ACTIONS.filter((a) => matches(a.path, path));
-    const error = known.length
-      ? new TriggerError(
-          405,
-          "method_not_allowed",
-          `${path} takes ${known.map((a) => a.method).join(" or ")}.`,
-          undefined,
-          { allow: known.map((a) => a.method).join(", ") },
-        )
-      : new TriggerError(404, "not_found", `No endpoint ${request.method} ${path}. See /openapi.json.`);
-    return errorResponse(error, formatOf(request));
+    return router.refuse(request);
   },
 } satisfies ExportedHandler<AutomationsEnv>;
 
-const matches = (template: string, path: string) => pathTemplate(template).pattern.test(path);
+/**
+ * The request with its (small) body read: streamed through, a body the rules Worker refuses
+ * before reading (a bad key) would be left mid-pipe and logged as an uncaught exception here.
+ */
+const buffered = async (request: Request) =>
+  request.body ? new Request(request, { body: await request.arrayBuffer() }) : request;

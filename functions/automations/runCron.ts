@@ -5,7 +5,7 @@ import { AUTOMATIONS_ENDPOINTS } from "./kickEndpoints";
 import { appTokenSource } from "../../shared/tokens/getAppAccessToken";
 import { kickContextFor, type KickContext } from "../../shared/announce/KickContext";
 import { announceOnce } from "../../shared/announce/announceOnce";
-import { announceRules, liveState, timers } from "../../shared/storage/rulesStore";
+import { announceRules, liveState, timerRuns } from "../../shared/storage/rulesStore";
 import { kicksLastSeenAt } from "../../shared/storage/leaderboardStore";
 import { takeSnapshot } from "../../shared/leaderboard/takeSnapshot";
 import { logError } from "../../shared/log";
@@ -106,11 +106,11 @@ async function snapshotDue(env: AutomationsEnv, account: Account, live: boolean,
 /** Timers whose interval has passed since their last post (or since the stream started). */
 async function postDueTimers(ctx: KickContext, streamStartedAt: number): Promise<number> {
   let posted = 0;
-  for (const timer of await timers.enabled(ctx.env.DB, ctx.account.id)) {
+  for (const timer of await timerRuns.enabled(ctx.env.DB, ctx.account.id)) {
     const since = Math.max(timer.last_posted_at ?? 0, streamStartedAt);
     if (ctx.now - since < timer.interval_minutes * 60_000) continue;
     await ctx.kick.sendChat({ type: "user", broadcaster_user_id: ctx.account.id, content: timer.message });
-    await timers.markPosted(ctx.env.DB, ctx.account.id, timer.name, ctx.now);
+    await timerRuns.markPosted(ctx.env.DB, ctx.account.id, timer.name, ctx.now);
     posted++;
   }
   return posted;

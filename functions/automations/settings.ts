@@ -1,15 +1,18 @@
 import * as z from "zod/mini";
+import type { RefresherBinding } from "../../shared/tokens/accountTokens";
 import { kickConfigOf, parseSettings, urlOrEmpty, wholeNumber } from "../../shared/settings";
 
-/** The automations Worker's bindings, as `wrangler types` generated them. */
-export type AutomationsEnv = Cloudflare.AutomationsEnv & { TOKEN_ENCRYPTION_KEYS_OLD?: string };
+/** The automations Worker's bindings, as `wrangler types` generated them, with the refresh Worker's RPC method typed. */
+export type AutomationsEnv = Cloudflare.AutomationsEnv & {
+  TOKEN_ENCRYPTION_KEYS_OLD?: string;
+  REFRESHER: RefresherBinding;
+};
 
 // Values and their meaning are in wrangler.toml ([env.automations.vars]); only the bounds live here.
 const VARS = z.object({
   OAUTH_URL: urlOrEmpty(),
   KICKS_SNAPSHOT_LIVE_MINUTES: wholeNumber(1, 24 * 60),
   KICKS_SNAPSHOT_MINUTES: wholeNumber(1, 7 * 24 * 60),
-  RELAY_HTTP_HOSTS: z.string(),
 });
 
 /** The automations Worker's settings, parsed once; a bad var throws a SettingsError naming it. */

@@ -1,7 +1,10 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
 import { consumeRefreshBatch, runRefresh } from "./runRefresh";
 import { HOUSEKEEPING_CRON, runHousekeeping } from "./runHousekeeping";
 import { refreshSettings, type RefreshEnv, type RefreshMessage } from "./settings";
 import { settingsErrorResponse } from "../../shared/http/respond";
+import { refreshNewerThan } from "../../shared/refresh/getAccessToken";
+import { answerOf, type RefreshAnswer } from "../../shared/refresh/errors";
 
 /** Keeps every connected account's tokens fresh (a cron run, and a queue consumer for fan-out); hourly D1 housekeeping. */
 export default {
@@ -35,3 +38,19 @@ export default {
     );
   },
 } satisfies ExportedHandler<RefreshEnv, RefreshMessage>;
+
+/**
+ * For the Workers that call Kick as an account (service bindings; never on a public URL): a
+ * token record newer than the one they saw, refreshed here under the lease or awaited from
+ * whoever holds it. They read the record from D1 themselves; no token crosses the binding.
+ */
+export class Refresher extends WorkerEntrypoint<RefreshEnv> {
+  async newerThan(accountId: number, seenVersion: number): Promise<RefreshAnswer> {
+    try {
+      await refreshNewerThan(this.env, accountId, seenVersion, refreshSettings(this.env).kick);
+      return { ok: true };
+    } catch (error) {
+      return answerOf(error);
+    }
+  }
+}

@@ -1,4 +1,7 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
 import { Router } from "itty-router/Router";
+import { keyRing } from "../../shared/tokens/encryptionKeys";
+import { issueRelaySecret } from "../../shared/webhooks/relayDeliveries";
 import { TriggerError } from "../../shared/http/TriggerError";
 import { errorResponse, settingsErrorResponse } from "../../shared/http/respond";
 import { acceptDelivery } from "./acceptDelivery";
@@ -42,3 +45,13 @@ export default {
     return errorResponse(error, "json");
   },
 } satisfies ExportedHandler<WebhooksEnv>;
+
+/**
+ * For the rules Worker only (a service binding; never on the public URL): a new relay's
+ * secret. This Worker signs the deliveries, so it alone holds the key that seals the secrets.
+ */
+export class RelaySecrets extends WorkerEntrypoint<WebhooksEnv> {
+  async issue(relayId: string): Promise<{ secret: string; sealed: string }> {
+    return issueRelaySecret(await keyRing(this.env), relayId);
+  }
+}

@@ -1,8 +1,9 @@
 import * as z from "zod/mini";
+import type { RefresherBinding } from "../../shared/tokens/accountTokens";
 import { kickConfigOf, parseSettings, wholeNumber } from "../../shared/settings";
 
-/** The webhooks Worker's bindings, as `wrangler types` generated them. */
-export type WebhooksEnv = Cloudflare.WebhooksEnv & { TOKEN_ENCRYPTION_KEYS_OLD?: string };
+/** The webhooks Worker's bindings, as `wrangler types` generated them, with the refresh Worker's RPC method typed. */
+export type WebhooksEnv = Cloudflare.WebhooksEnv & { TOKEN_ENCRYPTION_KEYS_OLD?: string; REFRESHER: RefresherBinding };
 
 /** Kick's ids are kept 7 days (docs/storage.md): a wider window would let a replay past dedupe. */
 const MAX_WINDOW_SECONDS = 3600;

@@ -5,6 +5,8 @@ export interface DeployWorker {
   secrets: string[];
   kv: string[];
   d1: string[];
+  /** No public URL: reached only through service bindings. */
+  private: boolean;
 }
 export interface Project {
   toml: { name: string; env: Record<string, { vars?: Record<string, string> } & Record<string, unknown>> } & Record<

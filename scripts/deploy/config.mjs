@@ -16,12 +16,16 @@ export const DEPLOY_DIR = process.env.KICK_EDGE_DEPLOY_DIR || ".deploy";
 export const GENERATED_SECRETS = new Set(["TOKEN_ENCRYPTION_KEY", "ADMIN_SECRET"]);
 export const KICK_SECRETS = ["KICK_CLIENT_ID", "KICK_CLIENT_SECRET"];
 
-/** The connect page goes live last, once everything it hands out works. */
-const ORDER = ["refresh", "webhooks", "automations", "oauth"];
+/**
+ * A Worker is uploaded after those it binds to (Cloudflare refuses a service binding to a
+ * Worker that does not exist yet), and the connect page last, once everything it hands out works.
+ */
+const ORDER = ["refresh", "webhooks", "rules", "automations", "oauth"];
 
 /**
  * The deployable Workers of wrangler.toml, in upload order: each with its wrangler env
- * name, script name, crons, required secrets, and the shared resources it binds.
+ * name, script name, crons, required secrets, the shared resources it binds, and whether it
+ * is private (`workers_dev = false` and no routes: reached only through service bindings).
  */
 export function readProject(configPath = "wrangler.toml") {
   const toml = parse(readFileSync(configPath, "utf8"));
@@ -34,6 +38,7 @@ export function readProject(configPath = "wrangler.toml") {
       secrets: section.secrets?.required ?? [],
       kv: (section.kv_namespaces ?? []).map((k) => k.binding),
       d1: (section.d1_databases ?? []).map((d) => d.database_name),
+      private: section.workers_dev === false && !section.routes,
     }))
     .sort((a, b) => rank(a.env) - rank(b.env));
   const kvBindings = [...new Set(workers.flatMap((w) => w.kv))];
@@ -50,13 +55,15 @@ export function readProject(configPath = "wrangler.toml") {
 }
 const rank = (env) => (ORDER.includes(env) ? ORDER.indexOf(env) : ORDER.length - 1);
 
-/** Every Worker's public origin: `<domain>` gives `<env>.<domain>`, otherwise workers.dev. */
+/** Every public Worker's origin: `<domain>` gives `<env>.<domain>`, otherwise workers.dev. */
 export function origins(project, { subdomain, domain }) {
   return Object.fromEntries(
-    project.workers.map((w) => [
-      w.env,
-      domain ? `https://${w.env}.${domain}` : `https://${w.script}.${subdomain ?? "<your-subdomain>"}.workers.dev`,
-    ]),
+    project.workers
+      .filter((w) => !w.private)
+      .map((w) => [
+        w.env,
+        domain ? `https://${w.env}.${domain}` : `https://${w.script}.${subdomain ?? "<your-subdomain>"}.workers.dev`,
+      ]),
   );
 }
 
@@ -109,7 +116,8 @@ export function deployConfig(project, { kvIds, d1Ids, urls, domain, options }) {
     for (const name of Object.keys(section.vars ?? {})) if (name in vars) section.vars[name] = vars[name];
     // The refresh Worker runs inline (no queue to create): see docs/deploy.md.
     delete section.queues;
-    if (domain) {
+    if (w.private) section.workers_dev = false;
+    else if (domain) {
       section.routes = [{ pattern: new URL(urls[w.env]).host, custom_domain: true }];
       section.workers_dev = false;
     } else section.workers_dev = true;

@@ -25,6 +25,9 @@ import {
 } from "./config.mjs";
 import { askValid, confirm, interactive, MissingValueError } from "./prompt.mjs";
 
+/** How a Worker without a public URL is shown. */
+const PRIVATE = "no public URL: reached through service bindings";
+
 const HELP = `npm run deploy [-- options]
 
 Deploys kick-edge to your Cloudflare account (after \`npx wrangler login\`), or upgrades it in place.
@@ -296,12 +299,13 @@ function printPlan({ account, project, now, urls, secrets, domain, subdomainToRe
   for (const w of project.workers) {
     const exists = known && now.secrets[w.env] !== null;
     console.log(
-      `  ${exists ? "~ update" : "+ create"} ${w.script.padEnd(24)} ${urls[w.env]}${w.crons.length ? `   crons: ${w.crons.join(", ")}` : ""}`,
+      `  ${exists ? "~ update" : "+ create"} ${w.script.padEnd(24)} ${urls[w.env] ?? PRIVATE}${w.crons.length ? `   crons: ${w.crons.join(", ")}` : ""}`,
     );
     const set = Object.keys(secrets?.perWorker[w.env] ?? {});
     const kept = w.secrets.filter((s) => !set.includes(s));
     const words = [];
-    if (!known) words.push(`set ${w.secrets.join(", ")}`);
+    if (!w.secrets.length) words.push("none");
+    else if (!known) words.push(`set ${w.secrets.join(", ")}`);
     else {
       if (set.length)
         words.push(`set ${set.map((s) => (GENERATED_SECRETS.has(s) ? `${s} (generated)` : s)).join(", ")}`);
@@ -450,7 +454,7 @@ async function deploy() {
         `Uploading ${w.script} failed. Wrangler said:\n${tail(run.output)}\nWhat was done is kept: run \`npm run deploy\` again to finish.`,
       );
     ok(
-      `${w.script} live at ${urls[w.env]}${Object.keys(toSet).length ? ` (secrets set: ${Object.keys(toSet).join(", ")})` : ""}`,
+      `${w.script} live ${urls[w.env] ? `at ${urls[w.env]}` : `(${PRIVATE})`}${Object.keys(toSet).length ? ` (secrets set: ${Object.keys(toSet).join(", ")})` : ""}`,
     );
   }
 
@@ -531,6 +535,10 @@ async function check() {
     const absent = w.crons.filter((c) => !crons.includes(c));
     if (absent.length) fail(`${w.script}: crons not registered: ${absent.join(", ")}`, redeploy);
     else if (w.crons.length) ok(`${w.script}: crons registered (${w.crons.join(", ")})`);
+    if (w.private) {
+      ok(`${w.script} is deployed (${PRIVATE})`);
+      continue;
+    }
     const health = await probe("GET", `${urls[w.env]}/healthz`);
     if (health.status === 200) ok(`${w.script} answers at ${urls[w.env]}`);
     else

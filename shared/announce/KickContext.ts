@@ -1,13 +1,16 @@
 import type { Account } from "../storage/accountsStore";
 import { kickClient, type ClientOf, type KickClient, type KickConfig, type KickEnv } from "../kick/index";
 import type { EndpointTable } from "../kick/endpoints";
-import { accountTokenSource } from "../refresh/getAccessToken";
+import { accountTokens, newerThroughRefresher, type RefresherBinding } from "../tokens/accountTokens";
 import { kickConfigOf } from "../settings";
 import type { TokenStoreEnv } from "../storage/tokenStore";
 
 /** What code that talks to Kick for an account needs: a trigger call, a cron run or a webhook alike. */
+/** What a Worker needs to call Kick as an account: the token store, Kick's settings, and the refresh Worker. */
+export type KickContextEnv = TokenStoreEnv & KickEnv & { REFRESHER: RefresherBinding };
+
 export interface KickContext {
-  env: TokenStoreEnv & KickEnv;
+  env: KickContextEnv;
   account: Account;
   /** Kick as the account, refreshing through the coordinated path on expiry or 401. */
   kick: KickClient<"sendChat" | "getUsersLivestreams" | "getKicksLeaderboard">;
@@ -17,11 +20,11 @@ export interface KickContext {
 
 /**
  * The one way to get Kick as an account: its client over `endpoints` (a Worker passes the
- * groups it calls, so it bundles only those), with tokens through the coordinated refresh
- * path, and the Worker's Kick settings parsed once.
+ * groups it calls, so it bundles only those), with tokens refreshed by the refresh Worker when
+ * due, and the Worker's Kick settings parsed once.
  */
 export function kickContextFor<T extends EndpointTable>(
-  env: TokenStoreEnv & KickEnv,
+  env: KickContextEnv,
   account: Account,
   now: number,
   endpoints: T,
@@ -32,6 +35,6 @@ export function kickContextFor<T extends EndpointTable>(
     account,
     now,
     config,
-    kick: kickClient(endpoints, config, accountTokenSource(env, account.id, config)),
+    kick: kickClient(endpoints, config, accountTokens(env, account.id, newerThroughRefresher(env))),
   };
 }

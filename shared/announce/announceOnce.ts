@@ -1,5 +1,6 @@
+import * as z from "zod/mini";
 import { KICK_LIMITS } from "../kick/limits";
-import { codePointLength } from "../kick/schemas/common";
+import { codePointLength, nonEmptyText } from "../kick/schemas/common";
 import { MessageTooLongError, NotLiveError } from "./errors";
 import type { KickContext } from "./KickContext";
 import { liveStream, type LiveStream } from "./liveStream";
@@ -7,6 +8,14 @@ import { speaker } from "./speaker";
 import { announceRules, announcements } from "../storage/rulesStore";
 
 export const PLACEHOLDERS = ["title", "category", "viewers", "url", "started_at", "channel"] as const;
+/** An announcement template as callers send it: chat-sized, with known placeholders only. */
+export const announceTemplate = () =>
+  nonEmptyText(KICK_LIMITS.chatContentMax).check(
+    z.refine(
+      (t) => [...t.matchAll(/\{(\w+)\}/g)].every((m) => (PLACEHOLDERS as readonly string[]).includes(m[1]!)),
+      `may use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
+    ),
+  );
 export const DEFAULT_TEMPLATE = "We're live: {title} ({category}) → {url}";
 
 /** Fills `{title}` and friends from the live stream. */

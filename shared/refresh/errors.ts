@@ -31,3 +31,29 @@ export class NotConnectedError extends Error {
     super(`Kick account ${accountId} is not connected`);
   }
 }
+
+/**
+ * A coordinated refresh's result as it crosses a service binding (RPC keeps an error's message,
+ * not its class): ok, or the refusal to rebuild on the other side.
+ */
+export type RefreshAnswer =
+  | { ok: true }
+  | { ok: false; code: "needs_reconnect"; reason: string }
+  | { ok: false; code: "not_connected" }
+  | { ok: false; code: "token_unavailable"; message: string; retryAfterMs?: number };
+
+/** The answer for a refresh that threw: a known refusal, or the error itself (a bug) rethrown. */
+export function answerOf(error: unknown): RefreshAnswer {
+  if (error instanceof NeedsReconnectError) return { ok: false, code: error.code, reason: error.reason };
+  if (error instanceof NotConnectedError) return { ok: false, code: error.code };
+  if (error instanceof TokenUnavailableError)
+    return { ok: false, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs };
+  throw error;
+}
+
+/** The refusal an answer carries, as the error it was. */
+export function refusalOf(accountId: number, answer: Exclude<RefreshAnswer, { ok: true }>): Error {
+  if (answer.code === "needs_reconnect") return new NeedsReconnectError(accountId, answer.reason);
+  if (answer.code === "not_connected") return new NotConnectedError(accountId);
+  return new TokenUnavailableError(accountId, answer.message, answer.retryAfterMs);
+}

@@ -1,33 +1,16 @@
 import type { KickConfig, TokenSource } from "../kick/index";
 import { randomToken } from "../encoding";
-import {
-  readAuthoritativeTokenRecord,
-  readTokenRecord,
-  type TokenRecord,
-  type TokenStoreEnv,
-} from "../storage/tokenStore";
+import { readAuthoritativeTokenRecord, type TokenRecord, type TokenStoreEnv } from "../storage/tokenStore";
 import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "./errors";
 import { refreshAccount } from "./refreshAccount";
 import { REFRESH_POLICY } from "./refreshPolicy";
-import { TtlCache } from "../cache/ttlCache";
+import { accountTokens, getTokenRecord as getRecord } from "../tokens/accountTokens";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * A live token record for the account: the stored one while it is good, otherwise the
- * result of the one coordinated refresh (started here, or already in flight elsewhere).
- */
-export async function getTokenRecord(
-  env: TokenStoreEnv,
-  accountId: number,
-  config: KickConfig,
-  now = Date.now(),
-): Promise<TokenRecord> {
-  const record = await readTokenRecord(env, accountId);
-  if (!record) throw new NotConnectedError(accountId);
-  if (record.expiresAt - now > REFRESH_POLICY.triggerSkewMs) return record;
-  return refreshNewerThan(env, accountId, record.version, config);
-}
+/** A live token record for the account, refreshing here when it is due (the refresh Worker's own path). */
+export const getTokenRecord = (env: TokenStoreEnv, accountId: number, config: KickConfig, now = Date.now()) =>
+  getRecord(env, accountId, (id, seen) => refreshNewerThan(env, id, seen, config), now);
 
 /**
  * A record newer than `seenVersion` (the one that expired, or that Kick answered 401 to).
@@ -88,27 +71,6 @@ export async function refreshNewerThan(
   }
 }
 
-/**
- * The Kick client's token source for an account: the current token, and after a 401 one
- * coordinated refresh past the version Kick refused.
- */
-export function accountTokenSource(env: TokenStoreEnv, accountId: number, config: KickConfig): TokenSource {
-  const versions = new Map<string, number>();
-  const remember = (record: TokenRecord) => {
-    versions.set(record.accessToken, record.version);
-    // Hot path: the next call in this isolate skips the KV read and the decrypt while the token is good.
-    recent.set(String(accountId), record, record.expiresAt - REFRESH_POLICY.triggerSkewMs);
-    return record.accessToken;
-  };
-  return {
-    getToken: async () =>
-      remember(recent.get(String(accountId), Date.now()) ?? (await getTokenRecord(env, accountId, config))),
-    refresh: async (rejected) => {
-      recent.delete(String(accountId));
-      return remember(await refreshNewerThan(env, accountId, versions.get(rejected) ?? 0, config));
-    },
-  };
-}
-
-/** Records this isolate read lately; a 401 drops the entry and goes through the coordinated refresh. */
-const recent = new TtlCache<TokenRecord>();
+/** The Kick client's token source for an account, refreshing here (the refresh Worker's own path). */
+export const accountTokenSource = (env: TokenStoreEnv, accountId: number, config: KickConfig): TokenSource =>
+  accountTokens(env, accountId, (id, seen) => refreshNewerThan(env, id, seen, config));

@@ -1,20 +1,26 @@
 /**
  * What a streamer set up, and the claims that keep it to once: announce_rules and
  * announcements (migrations/0003), timers and live_state (0004), event_replies and relays
- * (0007). The automations Worker's endpoints write the rules; its cron and the webhooks
- * Worker read them and take the claims.
+ * (0007). The rules Worker writes the rules; the automations Worker (its endpoints and cron)
+ * and the webhooks Worker read them and take the claims. Split by consumer, so that each
+ * Worker bundles only the statements it runs.
  */
 
-export const announceRules = {
-  async save(db: D1Database, rule: { accountId: number; template: string; auto: boolean; updatedAt: number }) {
-    await db
-      .prepare(
-        "INSERT INTO announce_rules (account_id, template, auto, updated_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (account_id) DO UPDATE SET template = ?2, auto = ?3, updated_at = ?4",
-      )
-      .bind(rule.accountId, rule.template, rule.auto ? 1 : 0, rule.updatedAt)
-      .run();
-  },
+/** The rules Worker's one write of the announce rule; the readers below never bundle it. */
+export async function saveAnnounceRule(
+  db: D1Database,
+  rule: { accountId: number; template: string; auto: boolean; updatedAt: number },
+) {
+  await db
+    .prepare(
+      "INSERT INTO announce_rules (account_id, template, auto, updated_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (account_id) DO UPDATE SET template = ?2, auto = ?3, updated_at = ?4",
+    )
+    .bind(rule.accountId, rule.template, rule.auto ? 1 : 0, rule.updatedAt)
+    .run();
+}
 
+/** The announce rule as the announcers read it (the automations Worker and its cron, the webhooks Worker). */
+export const announceRules = {
   async template(db: D1Database, accountId: number): Promise<string | null> {
     const rule = await db
       .prepare("SELECT template FROM announce_rules WHERE account_id = ?")
@@ -77,6 +83,7 @@ export interface TimerRow {
   last_posted_at: number | null;
 }
 
+/** Timers as the rules Worker edits them. */
 export const timers = {
   async list(db: D1Database, accountId: number): Promise<TimerRow[]> {
     const { results } = await db
@@ -107,7 +114,10 @@ export const timers = {
       .run();
     return deleted.meta.changes !== 0;
   },
+};
 
+/** Timers as the automations Worker's cron posts them. */
+export const timerRuns = {
   async enabled(db: D1Database, accountId: number) {
     const { results } = await db
       .prepare(

@@ -1,7 +1,7 @@
-import { ulid } from "../encoding";
+import { randomToken, ulid } from "../encoding";
 import { claimDueRelays, recordRelayResults, type ClaimedRelay, type RelayResult } from "../storage/webhookStore";
 import type { KeyRing } from "../tokens/encryptionKeys";
-import { unseal } from "../tokens/seal";
+import { seal, unseal } from "../tokens/seal";
 import { RELAY_POLICY } from "./relayPolicy";
 import { signRelayBody } from "./signatures";
 
@@ -9,6 +9,12 @@ import { signRelayBody } from "./signatures";
 export const relaySecretContext = (relayId: string) => `relay:${relayId}`;
 
 export const newRelayId = (now: number) => ulid(now).toLowerCase();
+
+/** A new relay's signing secret, and the same sealed for D1 (only the sender can open it). */
+export async function issueRelaySecret(ring: KeyRing, relayId: string) {
+  const secret = `whsec_${randomToken(24)}`;
+  return { secret, sealed: await seal(ring, secret, relaySecretContext(relayId)) };
+}
 
 /** A clock: the time now, as the caller counts it. */
 export type Clock = () => number;

@@ -1,3 +1,4 @@
+import type { AutomationsEnv } from "../../functions/automations/settings";
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runAutomationsCron } from "../../functions/automations/runCron";
@@ -5,7 +6,7 @@ import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
 import { kickControl } from "../helpers/browser";
 import { call, chatLog, setUp } from "../helpers/automationsSetup";
 
-const E = env as unknown as Cloudflare.AutomationsEnv;
+const E = env as unknown as AutomationsEnv;
 const MIN = 60_000;
 let key: string;
 beforeEach(async () => {

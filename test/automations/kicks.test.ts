@@ -1,3 +1,4 @@
+import type { AutomationsEnv } from "../../functions/automations/settings";
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runAutomationsCron } from "../../functions/automations/runCron";
@@ -8,7 +9,7 @@ import { takeSnapshot } from "../../shared/leaderboard/takeSnapshot";
 import { kickControl } from "../helpers/browser";
 import { call, setUp } from "../helpers/automationsSetup";
 
-const E = env as unknown as Cloudflare.AutomationsEnv;
+const E = env as unknown as AutomationsEnv;
 const MIN = 60_000;
 let key: string;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { ACTIONS } from "../../functions/automations/actions/index";
-import { openApiDocument } from "../../functions/automations/openapi";
+import { openApiDocument } from "../../shared/actions/openapi";
+import { API_ACTIONS as ACTIONS } from "../helpers/automationsSetup";
 
 it("describes every endpoint in OpenAPI 3.0, from the schemas that validate them", async () => {
   const response = await SELF.fetch("http://127.0.0.1:8788/openapi.json");

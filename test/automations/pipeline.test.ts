@@ -133,11 +133,20 @@ describe("every endpoint's pipeline", () => {
 
 describe("hot-path caches", () => {
   it("a revoked key stops working within 10 seconds (verified keys are cached that long per isolate)", async () => {
-    const { handleAction } = await import("../../functions/automations/handleAction");
+    const { handleAction } = await import("../../shared/actions/handleAction");
+    const { AUTOMATIONS } = await import("../../functions/automations/Action");
     const { whoami } = await import("../../functions/automations/actions/status");
     const { automationKeys } = await import("../../shared/storage/accountsStore");
     const ask = (now: number) =>
-      handleAction(whoami, new Request(`http://127.0.0.1:8788/v1/whoami?key=${key}`), E, {}, undefined, now);
+      handleAction(
+        AUTOMATIONS,
+        whoami,
+        new Request(`http://127.0.0.1:8788/v1/whoami?key=${key}`),
+        E,
+        {},
+        undefined,
+        now,
+      );
     const t0 = Date.now();
     expect((await ask(t0)).status).toBe(200);
     const [info] = await automationKeys.list(E.DB, 1001);

@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import fc from "fast-check";
 import { expect, it } from "vitest";
-import { ACTIONS } from "../../functions/automations/actions/index";
+import { API_ACTIONS as ACTIONS } from "../helpers/automationsSetup";
 import { CONNECT_CAPABILITIES, type Capability } from "../../shared/capabilities";
 import { automationKeys } from "../../shared/storage/accountsStore";
 import { kickControl } from "../helpers/browser";

@@ -10,7 +10,10 @@ import { startCloudflareApi, type CloudflareApi, type CloudflareApiOptions } fro
 // `npm run deploy` with the real wrangler against a local stand-in for Cloudflare's API.
 // Each wrangler upload bundles a Worker, so the scenarios share deployments where they can.
 
+/** The public Workers, each with the shared KV and the secrets. */
 const SCRIPTS = ["kick-edge-refresh", "kick-edge-webhooks", "kick-edge-automations", "kick-edge-oauth"];
+/** The private one: no URL, no KV, no secret; reached through the automations Worker's binding. */
+const RULES = "kick-edge-rules";
 const KICK = { KICK_CLIENT_ID: "01JKICKAPPCLIENTID0000000", KICK_CLIENT_SECRET: "kick-app-secret-value-1234567890" };
 const MUTATIONS = /^(POST|PUT|PATCH|DELETE)$/;
 
@@ -137,7 +140,7 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     expect([...at.api.state.kvNamespaces.values()].map((n) => n.title)).toEqual(["kick-edge-tokens"]);
     expect([...at.api.state.d1Databases.values()].map((d) => d.name)).toEqual(["kick-edge"]);
     expect(at.api.state.subdomain).toBe("streamer");
-    expect([...at.api.state.scripts.keys()].sort()).toEqual([...SCRIPTS].sort());
+    expect([...at.api.state.scripts.keys()].sort()).toEqual([...SCRIPTS, RULES].sort());
     const kvId = [...at.api.state.kvNamespaces.values()][0]!.id;
     const d1Id = [...at.api.state.d1Databases.values()][0]!.uuid;
     for (const name of SCRIPTS) {
@@ -160,6 +163,26 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     );
     // The refresh Worker runs inline: no queue to create.
     expect(script(at.api, "kick-edge-refresh").bindings.some((b) => b.type === "queue")).toBe(false);
+    const rules = script(at.api, RULES);
+    expect(rules.workersDev).toBe(false);
+    expect(rules.secrets).toEqual({});
+    expect(rules.bindings).toContainEqual(expect.objectContaining({ name: "DB", type: "d1", id: d1Id }));
+    expect(rules.bindings.some((b) => b.type === "kv_namespace")).toBe(false);
+    expect(rules.bindings).toContainEqual(
+      expect.objectContaining({ name: "RELAY_SECRETS", type: "service", service: "kick-edge-webhooks" }),
+    );
+    expect(script(at.api, "kick-edge-automations").bindings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: "RULES", type: "service", service: RULES }),
+        expect.objectContaining({ name: "REFRESHER", type: "service", service: "kick-edge-refresh" }),
+      ]),
+    );
+    // Each Worker goes up after those it binds to.
+    const uploads = at.api.requests
+      .filter((r) => r.method === "PUT" && /\/workers\/scripts\/[^/]+$/.test(r.path))
+      .map((r) => r.path.split("/").pop());
+    expect(uploads.indexOf(RULES)).toBeGreaterThan(uploads.indexOf("kick-edge-webhooks"));
+    expect(uploads.indexOf(RULES)).toBeLessThan(uploads.indexOf("kick-edge-automations"));
   });
 
   it("applies every migration remotely before the Workers go live", () => {
@@ -195,7 +218,7 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
   });
 
   it("uploads no loopback or local value, and prints the Kick settings the Workers were given", () => {
-    for (const n of SCRIPTS)
+    for (const n of [...SCRIPTS, RULES])
       for (const [name, value] of Object.entries(script(at.api, n).vars))
         expect(`${name}=${value}`).not.toMatch(/localhost|127\.0\.0\.1|::1|\.test\b/);
     const oauth = script(at.api, "kick-edge-oauth").vars;
@@ -203,7 +226,8 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     expect(oauth.AUTOMATIONS_URL).toBe("https://kick-edge-automations.streamer.workers.dev");
     expect(oauth.KICK_ID_BASE).toBe("");
     expect(script(at.api, "kick-edge-automations").vars.OAUTH_URL).toBe("https://kick-edge-oauth.streamer.workers.dev");
-    expect(script(at.api, "kick-edge-automations").vars.RELAY_HTTP_HOSTS).toBe("");
+    expect(script(at.api, RULES).vars.RELAY_HTTP_HOSTS).toBe("");
+    expect(script(at.api, RULES).vars.OAUTH_URL).toBe("https://kick-edge-oauth.streamer.workers.dev");
     const printed = first.out.slice(first.out.indexOf("kick-edge is deployed"));
     expect(printed).toContain(`Redirect URL:   ${oauth.OAUTH_REDIRECT_URI}`);
     expect(printed).toContain("https://kick-edge-webhooks.streamer.workers.dev/kick");
@@ -233,6 +257,15 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     expect(at.api.unhandled()).toEqual([]);
   }, 180_000);
 
+  it("upgrades a deployment from before the rules Worker: it is added, and needs no secret from this machine", async () => {
+    at.api.state.scripts.delete(RULES);
+    const upgraded = await deploy(at.api, at.dir, ["--account", "Streamer"]);
+    expect(upgraded.code, upgraded.out).toBe(0);
+    expect(upgraded.out).toContain(`+ create ${RULES}`);
+    expect(script(at.api, RULES).workersDev).toBe(false);
+    expect(at.api.unhandled()).toEqual([]);
+  }, 180_000);
+
   it("--check passes against the deployed Workers, and names what is wrong with its fix", async () => {
     const origins = {
       "https://kick-edge-oauth.streamer.workers.dev": inject("oauthUrl"),
@@ -247,6 +280,7 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     const healthy = await deploy(at.api, at.dir, ["--check"], extra);
     expect(healthy.out).toContain("Kick accepts the app's credentials");
     expect(healthy.out).toContain("webhook URL answers");
+    expect(healthy.out).toContain(`${RULES} is deployed (no public URL`);
     expect(healthy.code, healthy.out).toBe(0);
 
     delete script(at.api, "kick-edge-webhooks").secrets.TOKEN_ENCRYPTION_KEY;
@@ -271,7 +305,7 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     const refused = await deploy(at.api, at.dir, ["--destroy", "--account", "Streamer"]);
     expect(refused.code).toBe(1);
     expect(refused.out).toContain("--yes");
-    expect(at.api.state.scripts.size).toBe(4);
+    expect(at.api.state.scripts.size).toBe(5);
 
     const removed = await deploy(at.api, at.dir, ["--destroy", "--yes", "--account", "Streamer"]);
     expect(removed.code, removed.out).toBe(0);
@@ -376,7 +410,10 @@ describe("the deploy config", () => {
       options: {},
     };
     const config = deployConfig(project, ids);
-    expect(Object.keys(config.env).sort()).toEqual(["automations", "oauth", "refresh", "webhooks"]);
+    expect(Object.keys(config.env).sort()).toEqual(["automations", "oauth", "refresh", "rules", "webhooks"]);
+    // The rules Worker stays private: no URL of its own, whatever the others get.
+    expect(config.env.rules).toMatchObject({ workers_dev: false });
+    expect(config.env.rules!.routes).toBeUndefined();
     for (const host of ["http://localhost:8788", "http://127.0.0.1:8787", "http://[::1]:1", "http://kick.test"]) {
       const edited = readProject();
       edited.toml.env.webhooks!.vars = { ...edited.toml.env.webhooks!.vars, NEW_RECEIVER_URL: host };

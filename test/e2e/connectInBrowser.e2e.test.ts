@@ -11,6 +11,8 @@ const emulator = inject("emulatorUrl");
 const automations = inject("automationsUrl");
 
 let browser: Browser;
+/** The key the first test copies from the success page; later tests act with it. */
+let key = "";
 beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: findChromium() ?? "chromium (not found: run node scripts/chromium.mjs)",
@@ -57,7 +59,7 @@ it("a streamer signs in, connects on Kick's consent page, copies a key and uses 
   await page.waitForSelector("#key");
   expect(page.url()).toContain(`${oauth}/callback`);
   expect(await page.textContent("body")).toContain("demo_streamer");
-  const key = await page.inputValue("#key");
+  key = await page.inputValue("#key");
   expect(key).toMatch(/^ke_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
   await page.screenshot({ path: join(tmpdir(), "kick-edge-connected.png"), fullPage: true });
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -89,6 +91,38 @@ it("a streamer signs in, connects on Kick's consent page, copies a key and uses 
   await context.close();
 });
 
+it("the copied key sets up rules through the automations URL, and a token Kick refuses is refreshed by the refresh Worker", async () => {
+  expect(key).not.toBe("");
+  const call = (method: string, path: string, json?: unknown) =>
+    fetch(`${automations}${path}`, {
+      method,
+      headers: { "x-api-key": key, "content-type": "application/json" },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any })); // eslint-disable-line @typescript-eslint/no-explicit-any -- answers read loosely
+
+  // The rules paths reach the rules Worker (a service binding), with the same key and answers.
+  const timer = await call("POST", "/v1/timers", { name: "socials", message: "Follow!", interval_minutes: 15 });
+  expect(timer).toMatchObject({ status: 200, body: { ok: true, data: { name: "socials", interval_minutes: 15 } } });
+  expect((await call("GET", "/v1/timers")).body.data).toHaveLength(1);
+  expect((await call("POST", "/v1/timers", { name: "x" })).body.error.code).toBe("invalid_input");
+  // A relay's secret is made and sealed by the webhooks Worker (an RPC from the rules Worker).
+  const relay = await call("POST", "/v1/events/relays", { name: "zap", url: "https://hooks.example.com/k" });
+  expect(relay.body.data.secret).toMatch(/^whsec_/);
+
+  // Kick stops honouring the access token: the automations Worker asks the refresh Worker
+  // (an RPC) for a newer one, and the call goes through.
+  const before = (await (await fetch(`${emulator}/_emulator/tokens?user_id=1001`)).json()) as {
+    refresh_tokens: string[];
+  };
+  await fetch(`${emulator}/_emulator/clock`, { method: "POST", body: JSON.stringify({ advance_seconds: 7300 }) });
+  const status = await call("GET", "/v1/status");
+  expect(status).toMatchObject({ status: 200, body: { ok: true } });
+  const after = (await (await fetch(`${emulator}/_emulator/tokens?user_id=1001`)).json()) as {
+    refresh_tokens: string[];
+  };
+  expect(after.refresh_tokens).not.toEqual(before.refresh_tokens);
+});
+
 it("the KICKs overlay renders in OBS-like Chromium, updates after a new snapshot, and asks only the Worker", async () => {
   await fetch(`${emulator}/_emulator/reset`, { method: "POST" });
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
@@ -99,7 +133,7 @@ it("the KICKs overlay renders in OBS-like Chromium, updates after a new snapshot
   await page.click("#login");
   await page.click("#connect");
   await page.click("#approve");
-  const key = await page.inputValue("#key");
+  key = await page.inputValue("#key");
   // A read-only overlay key, made on the account page: only the overlay box ticked.
   for (const box of await page.locator('form[action$="/keys"] input[name="capability"]').all()) await box.uncheck();
   await page.check('form[action$="/keys"] input[value="overlay"]');

@@ -4,8 +4,15 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { applyLocalMigrations, wranglerDev } from "./wranglerDev";
 
-/** Ports apart from `npm start`'s (8787-8791), so the tests run while a dev suite is up. */
-export const E2E_PORTS = { oauth: 18787, automations: 18788, webhooks: 18789, refresh: 18790, emulator: 18791 };
+/** Ports apart from `npm start`'s (8787-8792), so the tests run while a dev suite is up. */
+export const E2E_PORTS = {
+  oauth: 18787,
+  automations: 18788,
+  webhooks: 18789,
+  refresh: 18790,
+  emulator: 18791,
+  rules: 18792,
+};
 export const E2E_ADMIN_SECRET = "e2e admin passphrase";
 
 declare module "vitest" {
@@ -21,7 +28,8 @@ declare module "vitest" {
 
 /**
  * The suite as `npm start` runs it, on its own ports and its own state folder: the emulator,
- * then the oauth, automations, webhooks and refresh Workers pointed at it, sharing one local D1 and KV.
+ * then the oauth, automations, webhooks, refresh and rules Workers pointed at it, sharing one
+ * local D1 and KV, and reaching each other through service bindings (wrangler's dev registry).
  */
 export default async function setup(project: TestProject) {
   const persist = mkdtempSync(join(tmpdir(), "kick-edge-e2e-"));
@@ -59,6 +67,7 @@ export default async function setup(project: TestProject) {
     workers.push(await wranglerDev("automations", E2E_PORTS.automations, persist, kick));
     workers.push(await wranglerDev("webhooks", E2E_PORTS.webhooks, persist, kick));
     workers.push(await wranglerDev("refresh", E2E_PORTS.refresh, persist, kick));
+    workers.push(await wranglerDev("rules", E2E_PORTS.rules, persist, { OAUTH_URL: oauthUrl }));
   } catch (error) {
     await Promise.all(workers.map((w) => w.stop()));
     throw error;

@@ -46,7 +46,10 @@ export async function wranglerDev(
     "warn",
   ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  const child: ChildProcess = spawn(WRANGLER, args, { stdio: ["ignore", "pipe", "pipe"], env: ENV });
+  // The Workers find each other's service bindings in this run's own registry, never in a
+  // dev suite's (npm start) that may be up beside the tests with the same Worker names.
+  const childEnv = { ...ENV, WRANGLER_REGISTRY_PATH: `${persistTo}/registry` };
+  const child: ChildProcess = spawn(WRANGLER, args, { stdio: ["ignore", "pipe", "pipe"], env: childEnv });
   let log = "";
   child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (log += d.toString()));

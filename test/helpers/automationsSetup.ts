@@ -1,4 +1,6 @@
 import { SELF } from "cloudflare:test";
+import { ACTIONS } from "../../functions/automations/actions/index";
+import { RULES_ACTIONS } from "../../functions/rules/actions/index";
 import type { Capability } from "../../shared/capabilities";
 import { automationKeys } from "../../shared/storage/accountsStore";
 import type { TokenStoreEnv } from "../../shared/storage/tokenStore";
@@ -7,6 +9,9 @@ import { connectedAccount } from "./connectedAccount";
 import { resetWorkerState } from "./resetWorkerState";
 
 export const AUTOMATIONS = "http://127.0.0.1:8788";
+
+/** Every endpoint at the automations Worker's URL: its own, then the rules Worker's it forwards to. */
+export const API_ACTIONS = [...ACTIONS, ...RULES_ACTIONS];
 
 /** A fresh emulator and Worker state, the demo broadcaster connected, and a key for it. */
 export async function setUp(

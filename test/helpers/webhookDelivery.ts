@@ -1,3 +1,4 @@
+import type { WebhooksEnv } from "../../functions/webhooks/settings";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import webhooks from "../../functions/webhooks/index";
 import type { EventType } from "../../shared/kick/schemas/events";
@@ -26,7 +27,7 @@ export const signedEvent = (
  * the work it left to waitUntil, so a test sees the actions' effects.
  */
 export async function deliver(
-  env: Cloudflare.WebhooksEnv,
+  env: WebhooksEnv,
   event: SignedEvent,
   change: { headers?: Record<string, string | null>; body?: string } = {},
 ) {
@@ -52,7 +53,7 @@ export async function deliver(
   };
 }
 
-export const eventRows = async (env: Cloudflare.WebhooksEnv) =>
+export const eventRows = async (env: WebhooksEnv) =>
   (
     await env.DB.prepare("SELECT message_id, type, outcome FROM webhook_events ORDER BY received_at").all<{
       message_id: string;

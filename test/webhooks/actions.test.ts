@@ -1,3 +1,4 @@
+import type { WebhooksEnv } from "../../functions/webhooks/settings";
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runAutomationsCron } from "../../functions/automations/runCron";
@@ -15,7 +16,7 @@ import { connectedAccount } from "../helpers/connectedAccount";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 import { deliver, eventRows, signedEvent } from "../helpers/webhookDelivery";
 
-const E = env as unknown as Cloudflare.WebhooksEnv;
+const E = env as unknown as WebhooksEnv;
 /** This project runs with the webhooks Worker's vars; the automations cron reads its own (wrangler.toml's values). */
 const AS_AUTOMATIONS = {
   ...E,

@@ -1,3 +1,4 @@
+import type { WebhooksEnv } from "../../functions/webhooks/settings";
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { kickConfigFromEnv } from "../../shared/kick/index";
@@ -10,7 +11,7 @@ import { connectedAccount } from "../helpers/connectedAccount";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 import { deliver, eventRows, signedEvent } from "../helpers/webhookDelivery";
 
-const E = env as unknown as Cloudflare.WebhooksEnv;
+const E = env as unknown as WebhooksEnv;
 
 beforeEach(async () => {
   await kickControl("POST", "/reset");

@@ -1,10 +1,8 @@
 import * as z from "zod/mini";
 import { KICK_LIMITS } from "../../../shared/kick/limits";
-import { MessageId, nonEmptyText } from "../../../shared/kick/schemas/common";
+import { As, MessageId, nonEmptyText } from "../../../shared/kick/schemas/common";
 import { defineAction } from "../Action";
 import { speaker } from "../../../shared/announce/speaker";
-
-export const As = z.optional(z.enum(["broadcaster", "bot"]));
 
 export const sendChat = defineAction({
   name: "sendChat",

@@ -1,5 +1,5 @@
-import type { Action } from "../Action";
-import { announce, setAnnounceRule } from "./announce";
+import type { Action } from "../../../shared/actions/Action";
+import { announce } from "./announce";
 import { setChannel } from "./channel";
 import { deleteChat, sendChat } from "./chat";
 import { ban, timeout, unban } from "./moderation";
@@ -13,27 +13,15 @@ import {
   updateReward,
 } from "./rewards";
 import { status, whoami } from "./status";
-import { deleteTimer, listTimers, setTimer } from "./timers";
 import { kicksGain, kicksHistory, kicksLeaderboard, kicksSnapshot, kicksTop } from "./kicks";
 import { historyData, overlayData } from "../overlay/overlayData";
-import {
-  createRelay,
-  deleteEventReply,
-  deleteRelay,
-  listEventReplies,
-  listRelayDeliveries,
-  listRelays,
-  retryRelayDelivery,
-  setEventReply,
-  syncSubscriptions,
-} from "./events";
+import { syncSubscriptions } from "./subscriptions";
 
-/** Every trigger endpoint, in the order the OpenAPI document lists them. */
+/** Every trigger endpoint, in the order the OpenAPI document lists them (the rules Worker's follow). */
 export const ACTIONS: Action[] = [
   whoami,
   status,
   announce,
-  setAnnounceRule,
   sendChat,
   deleteChat,
   setChannel,
@@ -47,9 +35,6 @@ export const ACTIONS: Action[] = [
   listRedemptions,
   acceptRedemptions,
   rejectRedemptions,
-  listTimers,
-  setTimer,
-  deleteTimer,
   kicksSnapshot,
   kicksLeaderboard,
   kicksTop,
@@ -57,13 +42,5 @@ export const ACTIONS: Action[] = [
   kicksGain,
   overlayData,
   historyData,
-  listEventReplies,
-  setEventReply,
-  deleteEventReply,
-  listRelays,
-  createRelay,
-  deleteRelay,
-  listRelayDeliveries,
-  retryRelayDelivery,
   syncSubscriptions,
 ];

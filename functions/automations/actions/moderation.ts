@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { KICK_LIMITS } from "../../../shared/kick/limits";
 import { intBetween, maxText, UserId } from "../../../shared/kick/schemas/common";
-import { defineAction, type ActionContext } from "../Action";
+import { defineAction, type AutomationsContext } from "../Action";
 import { TriggerError } from "../../../shared/http/TriggerError";
 
 /** The target: a Kick user id, or a username found through the channels lookup (slug). */
@@ -17,7 +17,7 @@ const Target = z
     }),
   );
 
-async function targetId(ctx: ActionContext<{ user_id?: number; user?: string }>): Promise<number> {
+async function targetId(ctx: AutomationsContext<{ user_id?: number; user?: string }>): Promise<number> {
   if (ctx.input.user_id !== undefined) return ctx.input.user_id;
   const name = ctx.input.user!.replace(/^@/, "").toLowerCase();
   const slugs = [...new Set([name, name.replace(/_/g, "-")])];

@@ -27,6 +27,9 @@ export const intBetween = (min: number, max: number) =>
 export const listOf = <T extends z.ZodMiniType>(item: T, min: number, max: number) =>
   z.array(item).check(z.minLength(min, `needs at least ${min}`), z.maxLength(max, `takes at most ${max}`));
 
+/** Who speaks for an action that posts to chat: the broadcaster (default) or the connected bot account. */
+export const As = z.optional(z.enum(["broadcaster", "bot"]));
+
 export const Cursor = z.string().check(z.minLength(1, "must not be empty"));
 
 /** Kick is inconsistent about missing values: accept null, undefined, or the value. */

@@ -1,16 +1,25 @@
-import { TtlCache } from "../../shared/cache/ttlCache";
-import { verifyAutomationKey } from "../../shared/storage/accountsStore";
-import { presentedKey } from "../../shared/keys/automationKey";
-import { AUTOMATIONS_ENDPOINTS } from "./kickEndpoints";
-import { kickContextFor } from "../../shared/announce/KickContext";
-import { checkInput } from "../../shared/validation/checkInput";
+import { TtlCache } from "../cache/ttlCache";
+import { verifyAutomationKey, type Account } from "../storage/accountsStore";
+import { presentedKey } from "../keys/automationKey";
+import { checkInput } from "../validation/checkInput";
 import type { Action } from "./Action";
-import { automationsSettings, type AutomationsEnv } from "./settings";
-import { claim, idempotencyKeyOf, settle } from "./idempotency";
+import { claim, idempotencyKeyOf, settle } from "../storage/idempotencyStore";
 import { readInput } from "./readInput";
-import { errorResponse, formatOf, okResponse } from "../../shared/http/respond";
+import { errorResponse, formatOf, okResponse } from "../http/respond";
 import { toTriggerError } from "./toTriggerError";
-import { TriggerError } from "../../shared/http/TriggerError";
+import { TriggerError } from "../http/TriggerError";
+
+/** The bindings the pipeline itself uses, whichever Worker runs it. */
+export interface ActionEnv {
+  DB: D1Database;
+  KEY_LIMITER: RateLimit;
+}
+
+/** What a Worker plugs into the pipeline: its settings' re-connect link, and what its actions get beyond the basics. */
+export interface ActionWorker<Env extends ActionEnv> {
+  reconnectUrl(env: Env): string;
+  extra(env: Env, account: Account, now: number): object;
+}
 
 /**
  * Keys verified lately in this isolate, so a burst (a Stream Deck, a busy Zap) costs one D1
@@ -23,16 +32,17 @@ const verified = new TtlCache<NonNullable<Awaited<ReturnType<typeof verifyAutoma
  * Every trigger call, whatever the action: the key, its rate limit and capabilities, the input
  * (nothing reaches Kick when it is invalid), idempotent replays, then the action itself.
  */
-export async function handleAction(
+export async function handleAction<Env extends ActionEnv>(
+  worker: ActionWorker<Env>,
   action: Action,
   request: Request,
-  env: AutomationsEnv,
+  env: Env,
   params: Record<string, string>,
   ctx?: ExecutionContext,
   now = Date.now(),
 ): Promise<Response> {
   const format = formatOf(request);
-  const fail = (error: unknown) => errorResponse(toTriggerError(error, automationsSettings(env).reconnectUrl), format);
+  const fail = (error: unknown) => errorResponse(toTriggerError(error, worker.reconnectUrl(env)), format);
   try {
     const presented = presentedKey(request);
     if (!presented)
@@ -104,8 +114,8 @@ export async function handleAction(
     }
     const run = async () => {
       try {
-        const kick = kickContextFor(env, account, now, AUTOMATIONS_ENDPOINTS);
-        const data = await action.run({ ...kick, env, input: checked.data, key, params });
+        const extra = worker.extra(env, account, now);
+        const data = await action.run({ ...extra, env, account, now, input: checked.data, key, params } as never);
         return okResponse(
           data,
           format,

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { KICK_LIMITS } from "../../../shared/kick/limits";
 import { intBetween, nonEmptyText } from "../../../shared/kick/schemas/common";
-import { defineAction } from "../Action";
+import { defineAction } from "../settings";
 import { TriggerError } from "../../../shared/http/TriggerError";
 import { timers, type TimerRow } from "../../../shared/storage/rulesStore";
 

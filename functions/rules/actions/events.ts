@@ -1,20 +1,14 @@
 import * as z from "zod/mini";
 import { KICK_LIMITS } from "../../../shared/kick/limits";
-import { intBetween, nonEmptyText } from "../../../shared/kick/schemas/common";
+import { As, intBetween, nonEmptyText } from "../../../shared/kick/schemas/common";
 import { EVENT_TYPES } from "../../../shared/kick/schemas/events";
-import { randomToken } from "../../../shared/encoding";
 import { TriggerError } from "../../../shared/http/TriggerError";
-import { keyRing } from "../../../shared/tokens/encryptionKeys";
-import { seal } from "../../../shared/tokens/seal";
-import { reconcileSubscriptions } from "../../../shared/webhooks/reconcileSubscriptions";
-import { newRelayId, relaySecretContext } from "../../../shared/webhooks/relayDeliveries";
+import { newRelayId } from "../../../shared/webhooks/relayDeliveries";
 import { relayUrlProblem } from "../../../shared/webhooks/relayTarget";
 import { eventReplies, relays } from "../../../shared/storage/rulesStore";
 import { relayDeliveriesOf, requeueDeadDelivery } from "../../../shared/storage/webhookStore";
 import { REPLY_EVENTS, REPLY_PLACEHOLDERS, type ReplyEvent } from "../../../shared/webhooks/replyToEvent";
-import { defineAction } from "../Action";
-import { automationsSettings } from "../settings";
-import { As } from "./chat";
+import { defineAction, rulesSettings } from "../settings";
 
 // Rules for what Kick's events set off (the webhooks Worker runs them) and where they are relayed.
 
@@ -110,13 +104,13 @@ export const createRelay = defineAction({
     events: z.optional(RelayEvents),
   }),
   async run(ctx) {
-    const problem = relayUrlProblem(ctx.input.url, automationsSettings(ctx.env).RELAY_HTTP_HOSTS);
+    const problem = relayUrlProblem(ctx.input.url, rulesSettings(ctx.env).RELAY_HTTP_HOSTS);
     if (problem) throw new TriggerError(400, "invalid_input", `url ${problem}.`, [{ field: "url", reason: problem }]);
     // Chat messages are many; a relay gets them only when asked by name (or *).
     const events = ctx.input.events ?? EVENT_TYPES.filter((e) => e !== "chat.message.sent");
     const id = newRelayId(ctx.now);
-    const secret = `whsec_${randomToken(24)}`;
-    const sealed = await seal(await keyRing(ctx.env), secret, relaySecretContext(id));
+    // The webhooks Worker signs deliveries, so it makes and seals the secret (this Worker holds no key).
+    const { secret, sealed } = await ctx.env.RELAY_SECRETS.issue(id);
     const created = await relays.create(ctx.env.DB, {
       id,
       accountId: ctx.account.id,
@@ -204,18 +198,4 @@ export const retryRelayDelivery = defineAction({
       throw new TriggerError(404, "delivery_not_found", `There is no dead delivery ${ctx.input.id}.`);
     return { id: ctx.input.id, status: "pending", note: "The webhooks Worker's minute cron sends it." };
   },
-});
-
-export const syncSubscriptions = defineAction({
-  name: "syncSubscriptions",
-  summary: "Reconcile Kick's event subscriptions now (create missing, remove duplicates)",
-  method: "POST",
-  path: "/v1/events/subscriptions/sync",
-  capability: "events",
-  mutating: true,
-  allowGet: true,
-  input: z.object({}),
-  run: (ctx) => reconcileSubscriptions(ctx.env, ctx.config, ctx.account, ctx.now),
-  text: (s) =>
-    `Subscriptions: ${s.kept + s.created.length} of ${s.desired.length}; created ${s.created.length}, removed ${s.removed_duplicates + s.removed_unwanted}.`,
 });

@@ -1,6 +1,6 @@
 import type * as z from "zod/mini";
-import { searchParamsToInput } from "../../shared/validation/searchParamsToInput";
-import { TriggerError } from "../../shared/http/TriggerError";
+import { searchParamsToInput } from "../validation/searchParamsToInput";
+import { TriggerError } from "../http/TriggerError";
 
 /** Query parameters that steer the call rather than feed the action. */
 const RESERVED = ["key", "idem", "format"];

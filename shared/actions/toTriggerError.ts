@@ -9,11 +9,11 @@ import {
   KickUnauthorizedError,
   KickUpstreamError,
   KickValidationError,
-} from "../../shared/kick/index";
-import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "../../shared/refresh/errors";
-import type { MessageTooLongError, NoBotAccountError, NotLiveError } from "../../shared/announce/errors";
-import type { SyncInProgressError } from "../../shared/webhooks/errors";
-import { TriggerError } from "../../shared/http/TriggerError";
+} from "../kick/index";
+import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "../refresh/errors";
+import type { MessageTooLongError, NoBotAccountError, NotLiveError } from "../announce/errors";
+import type { SyncInProgressError } from "../webhooks/errors";
+import { TriggerError } from "../http/TriggerError";
 
 /** The refusals of shared domain code (announce, speaker, subscription sync) a trigger caller can meet. */
 type Refusal = NotLiveError | MessageTooLongError | NoBotAccountError | SyncInProgressError;

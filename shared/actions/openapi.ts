@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
-import { CAPABILITY_WORDS } from "../../shared/capabilityWords";
-import { pathTemplate } from "../../shared/http/pathTemplate";
+import { CAPABILITY_WORDS } from "../capabilityWords";
+import { pathTemplate } from "../http/pathTemplate";
 import type { Action } from "./Action";
 
 type JsonSchema = { type?: string; properties?: Record<string, unknown>; required?: string[] } & Record<

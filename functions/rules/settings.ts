@@ -1,0 +1,29 @@
+import * as z from "zod/mini";
+import { actionsFor } from "../../shared/actions/Action";
+import type { ActionWorker } from "../../shared/actions/handleAction";
+import { parseSettings, urlOrEmpty } from "../../shared/settings";
+import type { RelaySecrets } from "../webhooks/index";
+
+/** The rules Worker's bindings, as `wrangler types` generated them, with the RPC binding's methods typed. */
+export type RulesEnv = Omit<Cloudflare.RulesEnv, "RELAY_SECRETS"> & { RELAY_SECRETS: Service<RelaySecrets> };
+
+// Values and their meaning are in wrangler.toml ([env.rules.vars]).
+const VARS = z.object({
+  OAUTH_URL: urlOrEmpty(),
+  RELAY_HTTP_HOSTS: z.string(),
+});
+
+/** The rules Worker's settings, parsed once; a bad var throws a SettingsError naming it. */
+export function rulesSettings(env: RulesEnv) {
+  const vars = parseSettings(VARS, env);
+  return { ...vars, reconnectUrl: `${vars.OAUTH_URL.replace(/\/$/, "")}/` };
+}
+
+/** Rules are D1 rows: their actions get no Kick client, and this Worker holds no Kick secret. */
+export const defineAction = actionsFor<RulesEnv>();
+
+/** The rules Worker in the action pipeline. */
+export const RULES: ActionWorker<RulesEnv> = {
+  reconnectUrl: (env) => rulesSettings(env).reconnectUrl,
+  extra: () => ({}),
+};
