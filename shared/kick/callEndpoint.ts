@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import { buildRestRequest } from "./buildRestRequest";
 import type { KickConfig } from "./config";
 import type { Endpoint } from "./endpoints";
-import { KickUpstreamError } from "./errors/KickUpstreamError";
+import { KickUpstreamError } from "./errors";
 import { unreadableCause } from "./readBody";
 import { restError } from "./restError";
 import { retryPolicyOf, send } from "./send";

@@ -2,7 +2,7 @@
  * The Kick client: everything a Worker needs to talk to Kick, from one import, except the
  * endpoint groups, which each Worker imports from `schemas/` so that it bundles only those.
  */
-export * from "./errors/index";
+export * from "./errors";
 export { KICK_LIMITS } from "./limits";
 export { KICK_SCOPES, ALL_KICK_SCOPES, hasScope, parseScopes, type KickScope } from "./scopes";
 export { kickConfigFromEnv, DEFAULT_API_BASE, DEFAULT_ID_BASE, type KickConfig, type KickEnv } from "./config";

@@ -1,10 +1,12 @@
-import { KickBadRequestError } from "./errors/KickBadRequestError";
-import { KickError } from "./errors/KickError";
-import { KickMissingScopeError } from "./errors/KickMissingScopeError";
-import { KickNotFoundError } from "./errors/KickNotFoundError";
-import { KickRateLimitedError } from "./errors/KickRateLimitedError";
-import { KickUnauthorizedError } from "./errors/KickUnauthorizedError";
-import { KickUpstreamError } from "./errors/KickUpstreamError";
+import {
+  KickBadRequestError,
+  KickError,
+  KickMissingScopeError,
+  KickNotFoundError,
+  KickRateLimitedError,
+  KickUnauthorizedError,
+  KickUpstreamError,
+} from "./errors";
 import type { KickAnswer } from "./readBody";
 import { parseRetryAfter } from "./retryPolicy";
 

@@ -1,7 +1,6 @@
 import type { KickConfig } from "./config";
 import { USER_AGENT } from "./config";
-import { KickNetworkError } from "./errors/KickNetworkError";
-import { KickTimeoutError } from "./errors/KickTimeoutError";
+import { KickNetworkError, KickTimeoutError } from "./errors";
 import { readBody, type KickAnswer } from "./readBody";
 import { backoffMs, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from "./retryPolicy";
 

@@ -1,6 +1,6 @@
 import type * as z from "zod/mini";
 import { checkInput } from "../validation/checkInput";
-import { KickValidationError } from "./errors/KickValidationError";
+import { KickValidationError } from "./errors";
 
 /** Parses `input` or throws a KickValidationError naming each bad field. */
 export function validate<S extends z.ZodMiniType>(schema: S, input: unknown, endpoint?: string): z.output<S> {

@@ -1,6 +1,11 @@
 import { base64ToBytes } from "../encoding";
 import { sha256Hex } from "../crypto";
-import { SealError } from "./SealError";
+
+/** Sealed data that cannot be opened: unknown key id, wrong account, tampering, or a bad key setting. */
+export class SealError extends Error {
+  override name = "SealError";
+  readonly code = "sealed_data_unreadable";
+}
 
 export interface EncryptionKey {
   /** First 8 hex of SHA-256 of the key bytes: names the key in every record without revealing it. */

@@ -1,6 +1,5 @@
 import { base64url, base64ToBytes } from "../encoding";
-import type { KeyRing } from "./encryptionKeys";
-import { SealError } from "./SealError";
+import { SealError, type KeyRing } from "./encryptionKeys";
 
 const encoder = new TextEncoder();
 

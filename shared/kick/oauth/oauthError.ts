@@ -1,6 +1,4 @@
-import { KickInvalidGrantError } from "../errors/KickInvalidGrantError";
-import { KickOAuthError } from "../errors/KickOAuthError";
-import type { KickError } from "../errors/KickError";
+import { KickInvalidGrantError, KickOAuthError, type KickError } from "../errors";
 import { restError, kickMessage } from "../restError";
 import type { KickAnswer } from "../readBody";
 

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import type { KickConfig } from "../config";
-import { KickUpstreamError } from "../errors/KickUpstreamError";
+import { KickUpstreamError } from "../errors";
 import { TokenResponse } from "../schemas/oauth";
 import { unreadableCause } from "../readBody";
 import { send } from "../send";

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { keyRing } from "../../../shared/tokens/encryptionKeys";
+import { keyRing, SealError } from "../../../shared/tokens/encryptionKeys";
 import { seal, sealedWithOldKey, unseal } from "../../../shared/tokens/seal";
-import { SealError } from "../../../shared/tokens/SealError";
 
 const keyOf = (fill: number) => btoa(String.fromCharCode(...new Uint8Array(32).fill(fill)));
 const OLD = keyOf(1);
