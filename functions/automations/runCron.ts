@@ -5,7 +5,9 @@ import { AUTOMATIONS_ENDPOINTS } from "./kickEndpoints";
 import { appTokenSource } from "../../shared/tokens/getAppAccessToken";
 import { kickContextFor, type KickContext } from "../../shared/announce/KickContext";
 import { announceOnce } from "../../shared/announce/announceOnce";
-import { announceRules, liveState, timerRuns } from "../../shared/storage/rulesStore";
+import { speaker } from "../../shared/announce/speaker";
+import { ChatCapError } from "../../shared/announce/errors";
+import { announceRules, liveState, TIMER_LIMITS, timerRuns } from "../../shared/storage/rulesStore";
 import { kicksLastSeenAt } from "../../shared/storage/leaderboardStore";
 import { takeSnapshot } from "../../shared/leaderboard/takeSnapshot";
 import { logError } from "../../shared/log";
@@ -106,10 +108,18 @@ async function snapshotDue(env: AutomationsEnv, account: Account, live: boolean,
 /** Timers whose interval has passed since their last post (or since the stream started). */
 async function postDueTimers(ctx: KickContext, streamStartedAt: number): Promise<number> {
   let posted = 0;
+  const chat = await speaker({ ...ctx, input: {} });
   for (const timer of await timerRuns.enabled(ctx.env.DB, ctx.account.id)) {
     const since = Math.max(timer.last_posted_at ?? 0, streamStartedAt);
-    if (ctx.now - since < timer.interval_minutes * 60_000) continue;
-    await ctx.kick.sendChat({ type: "user", broadcaster_user_id: ctx.account.id, content: timer.message });
+    const every = Math.max(timer.interval_minutes, TIMER_LIMITS.minIntervalMinutes);
+    if (ctx.now - since < every * 60_000) continue;
+    try {
+      await chat.sendChat({ type: "user", broadcaster_user_id: ctx.account.id, content: timer.message });
+    } catch (error) {
+      // The channel's posts for this minute are spent: the rest wait for the next run.
+      if (error instanceof ChatCapError) break;
+      throw error;
+    }
     await timerRuns.markPosted(ctx.env.DB, ctx.account.id, timer.name, ctx.now);
     posted++;
   }

@@ -11,12 +11,12 @@ import {
   KickValidationError,
 } from "../kick/index";
 import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "../refresh/errors";
-import type { MessageTooLongError, NoBotAccountError, NotLiveError } from "../announce/errors";
+import type { ChatCapError, MessageTooLongError, NoBotAccountError, NotLiveError } from "../announce/errors";
 import type { SyncInProgressError } from "../webhooks/errors";
 import { TriggerError } from "../http/TriggerError";
 
 /** The refusals of shared domain code (announce, speaker, subscription sync) a trigger caller can meet. */
-type Refusal = NotLiveError | MessageTooLongError | NoBotAccountError | SyncInProgressError;
+type Refusal = NotLiveError | MessageTooLongError | NoBotAccountError | ChatCapError | SyncInProgressError;
 
 /**
  * What the caller sees for each, by its stable code: a status and the code it answers with; the
@@ -27,6 +27,7 @@ export const REFUSAL_HTTP = {
   not_live: { status: 409, code: "not_live" },
   message_too_long: { status: 400, code: "invalid_input" },
   no_bot_account: { status: 409, code: "no_bot_account" },
+  chat_cap: { status: 429, code: "chat_cap" },
   sync_in_progress: { status: 409, code: "sync_in_progress" },
 } as unknown as Record<Refusal["code"], { status: number; code: string }>;
 

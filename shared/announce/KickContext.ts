@@ -6,8 +6,8 @@ import { kickConfigOf } from "../settings";
 import type { TokenStoreEnv } from "../storage/tokenStore";
 
 /** What code that talks to Kick for an account needs: a trigger call, a cron run or a webhook alike. */
-/** What a Worker needs to call Kick as an account: the token store, Kick's settings, and the refresh Worker. */
-export type KickContextEnv = TokenStoreEnv & KickEnv & { REFRESHER: RefresherBinding };
+/** What a Worker needs to call Kick as an account: the token store, Kick's settings, the refresh Worker, and the chat cap. */
+export type KickContextEnv = TokenStoreEnv & KickEnv & { REFRESHER: RefresherBinding; CHAT_LIMITER: RateLimit };
 
 export interface KickContext {
   env: KickContextEnv;

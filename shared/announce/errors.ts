@@ -27,3 +27,12 @@ export class NoBotAccountError extends Error {
     super("No bot account is connected. Connect one on the connect page, or leave out as=bot.");
   }
 }
+
+/** The channel already had its chat posts for this minute (CHAT_LIMITER), from whatever source. */
+export class ChatCapError extends Error {
+  override name = "ChatCapError";
+  readonly code = "chat_cap";
+  constructor() {
+    super("This channel has had all the chat posts it may have this minute (a cap against floods); wait a minute.");
+  }
+}

@@ -2,16 +2,28 @@ import { listAccounts } from "../storage/accountsStore";
 import type { KickClient } from "../kick/index";
 import { CHAT_ENDPOINTS } from "../kick/schemas/chat";
 import { kickContextFor, type KickContext } from "./KickContext";
-import { NoBotAccountError } from "./errors";
+import { ChatCapError, NoBotAccountError } from "./errors";
 
 /**
  * Who speaks in chat: the broadcaster, or the connected bot account posting into the
  * broadcaster's channel with `type: "user"` (Kick's `type: "bot"` answers 500 for most apps).
+ * Every post, whoever makes it and whatever set it off, first takes one of the channel's
+ * chat posts for the minute (CHAT_LIMITER), so no key or rule can flood the chat.
  */
 export async function speaker(
   ctx: KickContext & { input: { as?: "broadcaster" | "bot" } },
 ): Promise<KickClient<"sendChat">> {
-  if (ctx.input.as !== "bot") return ctx.kick;
+  const kick = ctx.input.as === "bot" ? await botKick(ctx) : ctx.kick;
+  const channel = String(ctx.account.id);
+  return {
+    async sendChat(...args) {
+      if (!(await ctx.env.CHAT_LIMITER.limit({ key: channel })).success) throw new ChatCapError();
+      return kick.sendChat(...args);
+    },
+  };
+}
+
+async function botKick(ctx: KickContext): Promise<KickClient<"sendChat">> {
   const bot = (await listAccounts(ctx.env.DB)).find((a) => a.role === "bot");
   if (!bot) throw new NoBotAccountError();
   return kickContextFor(ctx.env, bot, ctx.now, CHAT_ENDPOINTS).kick;

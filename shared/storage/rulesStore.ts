@@ -83,6 +83,12 @@ export interface TimerRow {
   last_posted_at: number | null;
 }
 
+/**
+ * Bounds on timed messages: a leaked key cannot make a channel post every minute. The cron
+ * also holds older rows to the shortest interval (they may predate it).
+ */
+export const TIMER_LIMITS = { perAccount: 10, minIntervalMinutes: 5 } as const;
+
 /** Timers as the rules Worker edits them. */
 export const timers = {
   async list(db: D1Database, accountId: number): Promise<TimerRow[]> {
@@ -93,17 +99,33 @@ export const timers = {
     return results;
   },
 
+  /**
+   * Creates or changes a timer; false when it would be a new one past TIMER_LIMITS.perAccount.
+   * The count is inside the INSERT, so racing creations cannot pass the cap together.
+   */
   async save(
     db: D1Database,
     timer: { accountId: number; name: string; message: string; intervalMinutes: number; enabled: boolean; now: number },
-  ) {
-    await db
+  ): Promise<boolean> {
+    const saved = await db
       .prepare(
-        `INSERT INTO timers (account_id, name, message, interval_minutes, enabled, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-       ON CONFLICT (account_id, name) DO UPDATE SET message = ?3, interval_minutes = ?4, enabled = ?5`,
+        `INSERT INTO timers (account_id, name, message, interval_minutes, enabled, created_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6
+         WHERE (SELECT COUNT(*) FROM timers WHERE account_id = ?1) < ?7
+            OR EXISTS (SELECT 1 FROM timers WHERE account_id = ?1 AND name = ?2)
+         ON CONFLICT (account_id, name) DO UPDATE SET message = ?3, interval_minutes = ?4, enabled = ?5`,
       )
-      .bind(timer.accountId, timer.name, timer.message, timer.intervalMinutes, timer.enabled ? 1 : 0, timer.now)
+      .bind(
+        timer.accountId,
+        timer.name,
+        timer.message,
+        timer.intervalMinutes,
+        timer.enabled ? 1 : 0,
+        timer.now,
+        TIMER_LIMITS.perAccount,
+      )
       .run();
+    return saved.meta.changes !== 0;
   },
 
   /** False when the account has no timer of that name. */

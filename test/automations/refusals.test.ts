@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MessageTooLongError, NoBotAccountError, NotLiveError } from "../../shared/announce/errors";
+import { ChatCapError, MessageTooLongError, NoBotAccountError, NotLiveError } from "../../shared/announce/errors";
 import { TriggerError } from "../../shared/http/TriggerError";
 import { SyncInProgressError } from "../../shared/webhooks/errors";
 import { REFUSAL_HTTP, toTriggerError } from "../../shared/actions/toTriggerError";
@@ -29,6 +29,12 @@ describe("the shared domain's refusals at the automations Worker's edge", () => 
       "No bot account is connected. Connect one on the connect page, or leave out as=bot.",
     ],
     [
+      new ChatCapError(),
+      429,
+      "chat_cap",
+      "This channel has had all the chat posts it may have this minute (a cap against floods); wait a minute.",
+    ],
+    [
       new SyncInProgressError(),
       409,
       "sync_in_progress",
@@ -45,6 +51,7 @@ describe("the shared domain's refusals at the automations Worker's edge", () => 
       new NotLiveError(),
       new MessageTooLongError(2, 1),
       new NoBotAccountError(),
+      new ChatCapError(),
       new SyncInProgressError(),
     ];
     expect(Object.keys(REFUSAL_HTTP).sort()).toEqual(codes.map((e) => e.code).sort());

@@ -3,7 +3,7 @@ import { KICK_LIMITS } from "../../../shared/kick/limits";
 import { intBetween, nonEmptyText } from "../../../shared/kick/schemas/common";
 import { defineAction } from "../settings";
 import { TriggerError } from "../../../shared/http/TriggerError";
-import { timers, type TimerRow } from "../../../shared/storage/rulesStore";
+import { TIMER_LIMITS, timers, type TimerRow } from "../../../shared/storage/rulesStore";
 
 const TimerName = z
   .string()
@@ -40,12 +40,12 @@ export const setTimer = defineAction({
   input: z.object({
     name: TimerName,
     message: nonEmptyText(KICK_LIMITS.chatContentMax),
-    interval_minutes: intBetween(1, 1440),
+    interval_minutes: intBetween(TIMER_LIMITS.minIntervalMinutes, 1440),
     enabled: z.optional(z.boolean()),
   }),
   async run(ctx) {
     const { name, message, interval_minutes, enabled = true } = ctx.input;
-    await timers.save(ctx.env.DB, {
+    const saved = await timers.save(ctx.env.DB, {
       accountId: ctx.account.id,
       name,
       message,
@@ -53,6 +53,13 @@ export const setTimer = defineAction({
       enabled,
       now: ctx.now,
     });
+    if (!saved)
+      throw new TriggerError(
+        409,
+        "timer_limit",
+        `An account may have ${TIMER_LIMITS.perAccount} timers; delete one (DELETE /v1/timers/<name>) first.`,
+        { limit: TIMER_LIMITS.perAccount },
+      );
     return { name, message, interval_minutes, enabled };
   },
 });

@@ -1,0 +1,71 @@
+import { env } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
+import { TIMER_LIMITS } from "../../shared/storage/rulesStore";
+import { runAutomationsCron } from "../../functions/automations/runCron";
+import type { AutomationsEnv } from "../../functions/automations/settings";
+import { kickControl } from "../helpers/browser";
+import { call, chatLog, setUp } from "../helpers/automationsSetup";
+
+// A full-capability key has leaked (pasted into a shared Zap, a screenshot of a Stream Deck
+// profile): whatever its holder sends, the channel and the account stay within the caps.
+
+const E = env as unknown as AutomationsEnv;
+const count = async (table: string) =>
+  (await E.DB.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>())!.n;
+
+let key: string;
+beforeEach(async () => {
+  key = await setUp(E, [...CONNECT_CAPABILITIES]);
+});
+
+describe("a leaked full-capability key", () => {
+  it("1,000 attempts to create timers leave at most the cap, every one at least 5 minutes apart", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        call("POST", "/v1/timers", key, {
+          json: { name: `spam ${i}`, message: "buy followers", interval_minutes: TIMER_LIMITS.minIntervalMinutes },
+        }),
+      ),
+    );
+    expect(await count("timers")).toBe(TIMER_LIMITS.perAccount);
+    const codes = new Set(answers.filter((a) => a.status !== 200).map((a) => a.json.error.code));
+    // Past the cap: refused by it, or by the key's own rate limit first.
+    expect([...codes].every((c) => c === "timer_limit" || c === "rate_limited")).toBe(true);
+    const fast = await call("POST", "/v1/timers", key, {
+      json: { name: "spam 0", message: "every minute", interval_minutes: 1 },
+    });
+    expect(fast.status === 429 || fast.json.error.details[0].field === "interval_minutes").toBe(true);
+  });
+
+  it("an older one-minute timer is still held to the shortest interval by the cron", async () => {
+    // Written straight to D1, as a row from before the floor existed.
+    await E.DB.prepare(
+      "INSERT INTO timers (account_id, name, message, interval_minutes, enabled, created_at) VALUES (1001, 'old', 'every minute', 1, 1, 0)",
+    ).run();
+    await kickControl("PATCH", "/channels/1001", { is_live: true, stream_title: "Live" });
+    const started = Date.now();
+    let posted = 0;
+    for (let minute = 1; minute <= 10; minute++)
+      posted += (await runAutomationsCron(E, started + minute * 60_000)).timers_posted;
+    expect(posted).toBe(2);
+  });
+
+  it("chat posts per minute stay under the cap, whatever mix of sources sends them", async () => {
+    await kickControl("PATCH", "/channels/1001", { is_live: true, stream_title: "Live" });
+    const answers = [];
+    for (let i = 0; i < 30; i++) answers.push(await call("POST", "/v1/chat", key, { json: { message: `spam ${i}` } }));
+    // The minute's budget (20) is the channel's across this file's tests: earlier ones may have spent some.
+    const sent = answers.filter((a) => a.status === 200).length;
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThanOrEqual(20);
+    expect(answers.filter((a) => a.status !== 200).map((a) => a.json.error.code)).toEqual(
+      Array(30 - sent).fill("chat_cap"),
+    );
+    expect(await chatLog()).toHaveLength(sent);
+    // A timer due now shares the same minute's posts: it waits instead of posting.
+    await call("POST", "/v1/timers", key, { json: { name: "t", message: "timer", interval_minutes: 5 } });
+    expect((await runAutomationsCron(E, Date.now() + 10 * 60_000)).timers_posted).toBe(0);
+    expect(await chatLog()).toHaveLength(sent);
+  });
+});
