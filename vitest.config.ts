@@ -42,7 +42,10 @@ const BOUND = {
     bindings: { OAUTH_URL: "http://127.0.0.1:8787", RELAY_HTTP_HOSTS: "localhost,127.0.0.1" },
     d1Databases: { DB: D1_ID },
     ratelimits: { KEY_LIMITER: { namespace_id: "1001", simple: { limit: 60, period: 60 as const } } },
-    serviceBindings: rpc("RELAY_SECRETS", "kick-edge-webhooks", "RelaySecrets"),
+    serviceBindings: {
+      ...rpc("RELAY_SECRETS", "kick-edge-webhooks", "RelaySecrets"),
+      ...rpc("SUBSCRIPTIONS", "kick-edge-webhooks", "Subscriptions"),
+    },
   },
   webhooks: {
     bindings: { ...TEST_SECRETS, WEBHOOK_MAX_AGE_SECONDS: "300", SUBSCRIPTION_SYNC_MINUTES: "10" },

@@ -2,10 +2,13 @@ import * as z from "zod/mini";
 import { actionsFor } from "../../shared/actions/Action";
 import type { ActionWorker } from "../../shared/actions/handleAction";
 import { parseSettings, urlOrEmpty } from "../../shared/settings";
-import type { RelaySecrets } from "../webhooks/index";
+import type { RelaySecrets, Subscriptions } from "../webhooks/index";
 
 /** The rules Worker's bindings, as `wrangler types` generated them, with the RPC binding's methods typed. */
-export type RulesEnv = Omit<Cloudflare.RulesEnv, "RELAY_SECRETS"> & { RELAY_SECRETS: Service<RelaySecrets> };
+export type RulesEnv = Omit<Cloudflare.RulesEnv, "RELAY_SECRETS" | "SUBSCRIPTIONS"> & {
+  RELAY_SECRETS: Service<RelaySecrets>;
+  SUBSCRIPTIONS: Service<Subscriptions>;
+};
 
 // Values and their meaning are in wrangler.toml ([env.rules.vars]).
 const VARS = z.object({

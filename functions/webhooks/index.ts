@@ -2,6 +2,9 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { Router } from "itty-router/Router";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { issueRelaySecret } from "../../shared/webhooks/relayDeliveries";
+import { reconcileSubscriptions, type SyncAnswer } from "../../shared/webhooks/reconcileSubscriptions";
+import { toTriggerError } from "../../shared/actions/toTriggerError";
+import type { Account } from "../../shared/storage/accountsStore";
 import { TriggerError } from "../../shared/http/TriggerError";
 import { errorResponse, settingsErrorResponse } from "../../shared/http/respond";
 import { acceptDelivery } from "./acceptDelivery";
@@ -53,5 +56,23 @@ export default {
 export class RelaySecrets extends WorkerEntrypoint<WebhooksEnv> {
   async issue(relayId: string): Promise<{ secret: string; sealed: string }> {
     return issueRelaySecret(await keyRing(this.env), relayId);
+  }
+}
+
+/**
+ * For the rules Worker only (a service binding): reconcile one account's subscriptions now, as
+ * the cron does, answering a refusal the way the trigger API shows it (RPC keeps no error class).
+ */
+export class Subscriptions extends WorkerEntrypoint<WebhooksEnv> {
+  async reconcile(account: Account, reconnectUrl: string): Promise<SyncAnswer> {
+    try {
+      return {
+        ok: true,
+        summary: await reconcileSubscriptions(this.env, cronSettings(this.env).kick, account, Date.now()),
+      };
+    } catch (error) {
+      const { status, code, message, details } = toTriggerError(error, reconnectUrl);
+      return { ok: false, status, code, message, details };
+    }
   }
 }

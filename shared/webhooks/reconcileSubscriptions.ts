@@ -20,6 +20,11 @@ export interface SyncSummary {
   errors: { event: string; error: string }[];
 }
 
+/** A sync's result as it crosses the service binding: the summary, or the refusal as callers see it. */
+export type SyncAnswer =
+  | { ok: true; summary: SyncSummary }
+  | { ok: false; status: number; code: string; message: string; details?: unknown };
+
 /**
  * The events an account needs: what its relays and replies listen to, go-live when it
  * announces automatically, kicks.gifted when it keeps the leaderboard.

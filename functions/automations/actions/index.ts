@@ -15,7 +15,6 @@ import {
 import { status, whoami } from "./status";
 import { kicksGain, kicksHistory, kicksLeaderboard, kicksSnapshot, kicksTop } from "./kicks";
 import { historyData, overlayData } from "../overlay/overlayData";
-import { syncSubscriptions } from "./subscriptions";
 
 /** Every trigger endpoint, in the order the OpenAPI document lists them (the rules Worker's follow). */
 export const ACTIONS: Action[] = [
@@ -42,5 +41,4 @@ export const ACTIONS: Action[] = [
   kicksGain,
   overlayData,
   historyData,
-  syncSubscriptions,
 ];

@@ -11,6 +11,7 @@ import {
   retryRelayDelivery,
   setEventReply,
 } from "./events";
+import { syncSubscriptions } from "./subscriptions";
 
 /** Every rules endpoint, in the order the OpenAPI document lists them (after the automations Worker's). */
 export const RULES_ACTIONS: Action[] = [
@@ -26,4 +27,5 @@ export const RULES_ACTIONS: Action[] = [
   deleteRelay,
   listRelayDeliveries,
   retryRelayDelivery,
+  syncSubscriptions,
 ];
