@@ -3,7 +3,8 @@ import { verifyAutomationKey, type Account } from "../storage/accountsStore";
 import { presentedKey } from "../keys/automationKey";
 import { checkInput } from "../validation/checkInput";
 import type { Action } from "./Action";
-import { claim, idempotencyKeyOf, settle } from "../storage/idempotencyStore";
+import { claim, held, idempotencyKeyOf, settle, type Claim } from "../storage/idempotencyStore";
+import { sha256Hex } from "../crypto";
 import { readInput } from "./readInput";
 import { errorResponse, formatOf, okResponse } from "../http/respond";
 import { toTriggerError } from "./toTriggerError";
@@ -105,8 +106,20 @@ export async function handleAction<Env extends ActionEnv>(
 
     const idemKey = action.mutating ? idempotencyKeyOf(request) : null;
     if (idemKey) {
-      const claimed = await claim(env.DB, key.id, idemKey, now);
+      const claimed = await claimOrWait(
+        env.DB,
+        key.id,
+        idemKey,
+        await fingerprintOf(action, request, checked.data),
+        now,
+      );
       if (claimed.kind === "replay") return claimed.response;
+      if (claimed.kind === "mismatch")
+        throw new TriggerError(
+          422,
+          "idempotency_key_mismatch",
+          "This Idempotency-Key was first used for a different request; use a new key for a new request.",
+        );
       if (claimed.kind === "in_progress")
         throw new TriggerError(409, "in_progress", "A call with this Idempotency-Key is still running.", undefined, {
           "retry-after": "2",
@@ -131,4 +144,40 @@ export async function handleAction<Env extends ActionEnv>(
   } catch (error) {
     return fail(error);
   }
+}
+
+/** Which request an Idempotency-Key is spent on: the action, its path, and its input in a stable order. */
+async function fingerprintOf(action: Action, request: Request, input: unknown): Promise<string> {
+  return sha256Hex(`${action.name}\n${new URL(request.url).pathname}\n${JSON.stringify(sorted(input))}`);
+}
+
+const sorted = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(sorted)
+    : value && typeof value === "object"
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
+        )
+      : value;
+
+/** Polls while a duplicate's first call runs (a double-tapped button): most finish in a second or two. */
+const WAIT_FOR_FIRST_MS = [250, 500, 1000, 1500];
+
+/** Claims the key; a concurrent duplicate waits briefly for the first call's answer and replays it. */
+async function claimOrWait(
+  db: D1Database,
+  keyId: string,
+  idemKey: string,
+  fingerprint: string,
+  now: number,
+): Promise<Claim> {
+  let claimed = await claim(db, keyId, idemKey, fingerprint, now);
+  for (const ms of WAIT_FOR_FIRST_MS) {
+    if (claimed.kind !== "in_progress") break;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    claimed = await held(db, keyId, idemKey, fingerprint);
+  }
+  return claimed;
 }

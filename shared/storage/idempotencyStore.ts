@@ -3,7 +3,11 @@ const TTL_MS = 24 * 3600_000;
 /** Failures that certainly did nothing: a retry should run again, not replay the failure. */
 const NOT_STORED = new Set([429, 502, 503]);
 
-export type Claim = { kind: "new" } | { kind: "replay"; response: Response } | { kind: "in_progress" };
+/** A claim's lease: a first call still running after this long is presumed dead, and its key free again. */
+const LEASE_MS = 60_000;
+
+export type Claim =
+  { kind: "new" } | { kind: "replay"; response: Response } | { kind: "in_progress" } | { kind: "mismatch" };
 
 /** The caller's idempotency key: `Idempotency-Key` header or `idem` parameter. */
 export function idempotencyKeyOf(request: Request): string | null {
@@ -11,24 +15,38 @@ export function idempotencyKeyOf(request: Request): string | null {
   return value && value.trim() ? value.trim().slice(0, 200) : null;
 }
 
-/** Claims `idemKey` for this key (a unique row decides, so two racing calls cannot both run). */
-export async function claim(db: D1Database, keyId: string, idemKey: string, now: number): Promise<Claim> {
-  const inserted = await db
-    .prepare("INSERT INTO idempotency (key_id, idem_key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-    .bind(keyId, idemKey, now)
-    .run();
-  if (inserted.meta.changes === 1) return { kind: "new" };
-  const reclaimed = await db
+/**
+ * Claims `idemKey` for this key and this request (`fingerprint`). A unique row decides, so two
+ * racing calls cannot both run; a row past its 24 h, or a first call whose lease ran out, is
+ * taken over. Otherwise: the first answer to replay, still running, or another request's key.
+ */
+export async function claim(
+  db: D1Database,
+  keyId: string,
+  idemKey: string,
+  fingerprint: string,
+  now: number,
+): Promise<Claim> {
+  const taken = await db
     .prepare(
-      "UPDATE idempotency SET status = NULL, body = NULL, content_type = NULL, created_at = ?3 WHERE key_id = ?1 AND idem_key = ?2 AND created_at < ?4",
+      `INSERT INTO idempotency (key_id, idem_key, created_at, fingerprint, lease_until) VALUES (?1, ?2, ?3, ?4, ?5)
+       ON CONFLICT (key_id, idem_key) DO UPDATE
+         SET status = NULL, body = NULL, content_type = NULL, created_at = ?3, fingerprint = ?4, lease_until = ?5
+         WHERE created_at < ?6 OR (status IS NULL AND COALESCE(lease_until, 0) < ?3 AND (fingerprint IS NULL OR fingerprint = ?4))`,
     )
-    .bind(keyId, idemKey, now, now - TTL_MS)
+    .bind(keyId, idemKey, now, fingerprint, now + LEASE_MS, now - TTL_MS)
     .run();
-  if (reclaimed.meta.changes === 1) return { kind: "new" };
+  if (taken.meta.changes === 1) return { kind: "new" };
+  return held(db, keyId, idemKey, fingerprint);
+}
+
+/** What holds a key already claimed: its first answer, a call still running, or another request. */
+export async function held(db: D1Database, keyId: string, idemKey: string, fingerprint: string): Promise<Claim> {
   const row = await db
-    .prepare("SELECT status, body, content_type FROM idempotency WHERE key_id = ? AND idem_key = ?")
+    .prepare("SELECT status, body, content_type, fingerprint FROM idempotency WHERE key_id = ? AND idem_key = ?")
     .bind(keyId, idemKey)
-    .first<{ status: number | null; body: string | null; content_type: string | null }>();
+    .first<{ status: number | null; body: string | null; content_type: string | null; fingerprint: string | null }>();
+  if (row?.fingerprint && row.fingerprint !== fingerprint) return { kind: "mismatch" };
   if (!row || row.status === null) return { kind: "in_progress" };
   return {
     kind: "replay",

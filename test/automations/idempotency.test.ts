@@ -1,0 +1,58 @@
+import { env } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
+import { automationKeys } from "../../shared/storage/accountsStore";
+import { call, chatLog, setUp } from "../helpers/automationsSetup";
+
+// Idempotency-Key as Stripe keeps it: one key, one request; a dead claim does not hold the key;
+// a duplicate sent while the first runs gets the first's answer.
+
+const E = env as unknown as Cloudflare.AutomationsEnv;
+let key: string;
+beforeEach(async () => {
+  key = await setUp(E, [...CONNECT_CAPABILITIES]);
+});
+
+const post = (message: string, idem: string) =>
+  call("POST", "/v1/chat", key, { json: { message }, headers: { "idempotency-key": idem } });
+
+/** A claim left by a call whose invocation died: no answer, its lease ending at `leaseUntil`. */
+async function strandedClaim(idem: string, leaseUntil: number | null) {
+  const [info] = await automationKeys.list(E.DB, 1001);
+  await E.DB.prepare(
+    "INSERT INTO idempotency (key_id, idem_key, created_at, fingerprint, lease_until) VALUES (?, ?, ?, NULL, ?)",
+  )
+    .bind(info!.id, idem, Date.now() - 1000, leaseUntil)
+    .run();
+}
+
+describe("Idempotency-Key", () => {
+  it("reused for a different request answers 422 and does nothing", async () => {
+    expect((await post("first", "zap-1")).status).toBe(200);
+    const other = await post("second", "zap-1");
+    expect(other.status).toBe(422);
+    expect(other.json.error.code).toBe("idempotency_key_mismatch");
+    // The same fields in another order, or the key in the query, are the same request.
+    const same = await call("POST", "/v1/chat?idem=zap-1", key, { form: { message: "first" } });
+    expect(same.headers.get("idempotent-replay")).toBe("true");
+    expect((await chatLog()).map((m) => m.content)).toEqual(["first"]);
+  });
+
+  it("is free again once a dead call's lease has run out, and held while it lasts", async () => {
+    await strandedClaim("dead", Date.now() - 1);
+    expect((await post("after a crash", "dead")).status).toBe(200);
+    await strandedClaim("running", Date.now() + 60_000);
+    const busy = await post("while running", "running");
+    expect(busy.status).toBe(409);
+    expect(busy.json.error.code).toBe("in_progress");
+    expect((await chatLog()).map((m) => m.content)).toEqual(["after a crash"]);
+  });
+
+  it("a double-tapped button posts once, and both taps get the same answer", async () => {
+    const [one, two] = await Promise.all([post("tap", "deck-1"), post("tap", "deck-1")]);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    expect(one.text).toBe(two.text);
+    expect([one.headers.get("idempotent-replay"), two.headers.get("idempotent-replay")]).toContain("true");
+    expect((await chatLog()).map((m) => m.content)).toEqual(["tap"]);
+  });
+});
