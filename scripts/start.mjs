@@ -21,16 +21,27 @@ if (running.length === 0) {
 }
 mkdirSync(STATE, { recursive: true });
 
-/** Development secrets, made once and kept in .state/ so restarts can still read stored tokens. */
+/** The oauth Worker refuses a shorter ADMIN_SECRET (functions/oauth/adminSession.ts). */
+const MIN_PASSPHRASE_LENGTH = 20;
+const devPassphrase = () => `dev-${randomBytes(12).toString("hex")}`;
+
+/**
+ * Development secrets, made once and kept in .state/ so restarts can still read stored tokens.
+ * A passphrase from before the 20-character minimum is replaced; the encryption key is kept.
+ */
 function devSecrets() {
   const file = `${STATE}/dev-secrets.json`;
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
+  const stored = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
   const secrets = {
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    ADMIN_SECRET: `dev-${randomBytes(6).toString("hex")}`,
+    TOKEN_ENCRYPTION_KEY: stored.TOKEN_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+    ADMIN_SECRET: (stored.ADMIN_SECRET?.length ?? 0) >= MIN_PASSPHRASE_LENGTH ? stored.ADMIN_SECRET : devPassphrase(),
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
+  if (existsSync(file) && secrets.ADMIN_SECRET !== stored.ADMIN_SECRET)
+    console.log(`  The dev admin passphrase was missing or too short, so ${file} has a new one.`);
+  const all = { ...stored, ...secrets };
+  if (secrets.ADMIN_SECRET !== stored.ADMIN_SECRET || secrets.TOKEN_ENCRYPTION_KEY !== stored.TOKEN_ENCRYPTION_KEY)
+    writeFileSync(file, JSON.stringify(all, null, 2), { mode: 0o600 });
+  return all;
 }
 
 const url = (w) => `http://127.0.0.1:${w.port}`;
@@ -156,6 +167,11 @@ if (ready.includes(false)) {
   // The passphrase stays out of the terminal (and any log it lands in): it is in a file only you read.
   if (vars.ADMIN_SECRET && running.some((w) => w.name === "oauth"))
     console.log(`  Admin passphrase for the connect page: in ${STATE}/dev-secrets.json (ADMIN_SECRET)`);
+  const chosen = process.env.ADMIN_SECRET || local.ADMIN_SECRET;
+  if (chosen && chosen.length < MIN_PASSPHRASE_LENGTH && running.some((w) => w.name === "oauth"))
+    console.log(
+      `  ADMIN_SECRET (set in .dev.vars or the environment) is shorter than ${MIN_PASSPHRASE_LENGTH} characters: the connect page refuses sign-in until it is longer.`,
+    );
   console.log(`  Local state (KV, D1): ${STATE}/\n`);
   if (check) stopAll(0);
 }

@@ -1,15 +1,26 @@
 import { base64url } from "./encoding";
 
-/** base64url HMAC-SHA256 of `message` under `secret`, with a purpose label so one secret signs many things safely. */
-export async function hmacSha256(secret: string, purpose: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(`${purpose}\u0000${secret}`),
-    { name: "HMAC", hash: "SHA-256" },
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/**
+ * An HMAC-SHA256 signing key derived with HKDF-SHA256 from `secret`, `salt` and a `purpose`
+ * (HKDF's info). What it signs says nothing about `secret` on its own: with a salt the holder of
+ * a signature lacks, a guess at `secret` cannot be checked against it offline.
+ */
+export async function deriveHmacKey(secret: string, salt: Uint8Array, purpose: string): Promise<CryptoKey> {
+  const material = await crypto.subtle.importKey("raw", utf8(secret), "HKDF", false, ["deriveKey"]);
+  return crypto.subtle.deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt, info: utf8(purpose) },
+    material,
+    { name: "HMAC", hash: "SHA-256", length: 256 },
     false,
     ["sign"],
   );
-  return base64url(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
+}
+
+/** base64url HMAC of `message` under a key from `deriveHmacKey`. */
+export async function hmacBase64url(key: CryptoKey, message: string): Promise<string> {
+  return base64url(await crypto.subtle.sign("HMAC", key, utf8(message)));
 }
 
 /** Hex SHA-256 of a string: how secrets are stored and looked up without being kept. */

@@ -3,14 +3,31 @@ import { guard, type Handler, type OAuthRequest } from "./guard";
 import { callback } from "./routes/callback";
 import { connect } from "./routes/connect";
 import { createKey, disconnect, revokeKey, showAccount, withAccount, type AccountRequest } from "./routes/accounts";
-import { guardHome, home, login, logout, notFound } from "./routes/session";
+import { guardHome, home, login, logout, logoutEverywhere, notFound } from "./routes/session";
 import { guardStatus, status } from "./routes/status";
 import { kickHealth } from "./routes/health";
 import { oauthSettings, type OAuthEnv } from "./settings";
+import { AdminSecretError, MIN_PASSPHRASE_LENGTH } from "./adminSession";
 import { messagePage } from "./pages/messagePage";
 import { page } from "./respond";
 import { logError } from "../../shared/log";
 import { SettingsError } from "../../shared/settings";
+
+/** What the owner must do when nobody can sign in, by AdminSecretError code. Public: no secret in it. */
+const SETUP_PAGES: Record<AdminSecretError["code"], [title: string, message: string]> = {
+  admin_secret_missing: [
+    "Not set up yet",
+    "This deployment has no ADMIN_SECRET, so nobody can sign in. Set one with: npm run deploy -- --rotate-admin-secret (locally: ADMIN_SECRET in .dev.vars)",
+  ],
+  admin_secret_too_short: [
+    "Passphrase too weak",
+    `This deployment's ADMIN_SECRET is shorter than ${MIN_PASSPHRASE_LENGTH} characters, so sign-in is closed until it is replaced. Run npm run deploy -- --rotate-admin-secret: it sets a strong generated passphrase and shows it once. Locally, npm start replaces a short generated one; if you set ADMIN_SECRET in .dev.vars yourself, make it ${MIN_PASSPHRASE_LENGTH} characters or more.`,
+  ],
+  encryption_key_unusable: [
+    "Not set up yet",
+    "This deployment's TOKEN_ENCRYPTION_KEY is missing or not 32 bytes, and sign-in sessions are keyed with it. Run npm run deploy, which sets it (locally, npm start).",
+  ],
+};
 
 type Method = "get" | "post";
 /**
@@ -26,7 +43,8 @@ const router = Router<OAuthRequest, [OAuthEnv, number]>();
 const routes: Route[] = [
   ["get", "/", guardHome, home],
   ["post", "/login", login],
-  ["post", "/logout", logout],
+  ["post", "/logout", guard, logout],
+  ["post", "/logout/everywhere", guard, logoutEverywhere],
   ["post", "/connect", guard, connect],
   ["get", "/callback", guard, callback],
   ["get", "/status", guardStatus, status],
@@ -47,6 +65,10 @@ export default {
       oauthSettings(env);
       return (await router.fetch(request as never, env, Date.now())) ?? (await notFound());
     } catch (error) {
+      if (error instanceof AdminSecretError) {
+        const [title, message] = SETUP_PAGES[error.code];
+        return page(messagePage(title, message), { status: 503 });
+      }
       // Which variable is wrong goes to the log, for the deployer; this page is public (before sign-in).
       if (error instanceof SettingsError) {
         logError("oauth_bad_setting", error, { problems: error.problems });

@@ -5,12 +5,12 @@ import { copyScriptHash } from "./pages/copyScript";
 /** An HTML page with our security headers. */
 export async function page(
   body: SafeHtml,
-  { status = 200, headers = {}, formTargets = [] as string[] } = {},
+  { status = 200, headers = {} as HeadersInit, formTargets = [] as string[] } = {},
 ): Promise<Response> {
-  const response = new Response(body.value, {
-    status,
-    headers: { "content-type": "text/html; charset=utf-8", ...headers },
-  });
+  // Headers, not an object: a page may set two cookies.
+  const all = new Headers(headers);
+  all.set("content-type", "text/html; charset=utf-8");
+  const response = new Response(body.value, { status, headers: all });
   return withSecurityHeaders(response, { scriptHash: await copyScriptHash(), formTargets });
 }
 

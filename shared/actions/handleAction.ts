@@ -1,6 +1,6 @@
 import { TtlCache } from "../cache/ttlCache";
 import { verifyAutomationKey, type Account } from "../storage/accountsStore";
-import { presentedKey } from "../keys/automationKey";
+import { parseAutomationKey, presentedKey } from "../keys/automationKey";
 import { checkInput } from "../validation/checkInput";
 import type { Action } from "./Action";
 import { claim, held, idempotencyKeyOf, settle, type Claim } from "../storage/idempotencyStore";
@@ -29,6 +29,14 @@ export interface ActionWorker<Env extends ActionEnv> {
 const KEY_CACHE_MS = 10_000;
 const verified = new TtlCache<NonNullable<Awaited<ReturnType<typeof verifyAutomationKey>>>>();
 
+/** Unknown keys, and per address the count of them, remembered this long in this isolate. */
+const MISS_MEMORY_MS = 60_000;
+/** Well-formed keys an address may get wrong in a minute before it is answered without a lookup. */
+const UNKNOWN_KEYS_PER_ADDRESS = 30;
+const unknown = new TtlCache<true>();
+const misses = new TtlCache<number>();
+const unknownKey = () => new TriggerError(401, "invalid_key", "This automation key is unknown or was revoked.");
+
 /**
  * Every trigger call, whatever the action: the key, its rate limit and capabilities, the input
  * (nothing reaches Kick when it is invalid), idempotent replays, then the action itself.
@@ -52,15 +60,33 @@ export async function handleAction<Env extends ActionEnv>(
         "missing_key",
         "Send the automation key as Authorization: Bearer <key>, X-Api-Key: <key>, or ?key=<key>.",
       );
-    let key = verified.get(presented, now);
+    let key = verified.get(presented.key, now);
     if (!key) {
+      const client = request.headers.get("cf-connecting-ip") ?? "unknown";
+      // Made-up keys cost a D1 read each: a key just found unknown, or an address that keeps
+      // sending unknown keys, is answered from memory.
+      if (unknown.get(presented.key, now) || (misses.get(client, now) ?? 0) >= UNKNOWN_KEYS_PER_ADDRESS)
+        throw unknownKey();
       key =
-        (await verifyAutomationKey(env.DB, presented, now, ctx ? (work) => ctx.waitUntil(work) : undefined)) ??
+        (await verifyAutomationKey(env.DB, presented.key, now, ctx ? (work) => ctx.waitUntil(work) : undefined)) ??
         undefined;
-      if (!key) throw new TriggerError(401, "invalid_key", "This automation key is unknown or was revoked.");
+      if (!key) {
+        // A malformed key was refused without a lookup: only well-formed ones count.
+        if (parseAutomationKey(presented.key)) {
+          unknown.set(presented.key, true, now + MISS_MEMORY_MS);
+          misses.set(client, (misses.get(client, now) ?? 0) + 1, now + MISS_MEMORY_MS);
+        }
+        throw unknownKey();
+      }
       // Fixed, not sliding: a key in constant use is still re-checked every KEY_CACHE_MS.
-      verified.set(presented, key, now + KEY_CACHE_MS);
+      verified.set(presented.key, key, now + KEY_CACHE_MS);
     }
+    if (presented.inUrl && !key.allowUrl)
+      throw new TriggerError(
+        401,
+        "key_not_for_urls",
+        "This key may not be sent in the URL (URLs end up in logs and Zap histories). Send it as X-Api-Key or Authorization: Bearer, or make a key for URLs (Stream Deck, IFTTT, OBS, chat bots) on the connect page.",
+      );
     const limited = await env.KEY_LIMITER.limit({ key: key.id });
     if (!limited.success)
       throw new TriggerError(

@@ -24,9 +24,12 @@ export function parseAutomationKey(key: string): AutomationKeyParts | null {
 
 /**
  * The automation key a caller sent: `Authorization: Bearer`, `X-Api-Key`, or `?key=` (IFTTT and
- * Stream Deck's plain URL button cannot set headers).
+ * Stream Deck's plain URL button cannot set headers), and whether it came in the URL.
  */
-export function presentedKey(request: Request): string | null {
+export function presentedKey(request: Request): { key: string; inUrl: boolean } | null {
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "");
-  return bearer?.[1] ?? request.headers.get("x-api-key") ?? new URL(request.url).searchParams.get("key");
+  const header = bearer?.[1] ?? request.headers.get("x-api-key");
+  if (header) return { key: header, inUrl: false };
+  const query = new URL(request.url).searchParams.get("key");
+  return query ? { key: query, inUrl: true } : null;
 }

@@ -1,4 +1,4 @@
-import { CONNECT_CAPABILITIES, isCapability, type Capability } from "../capabilities";
+import { isCapability, type Capability } from "../capabilities";
 import { sha256Hex, timingSafeEqualText } from "../crypto";
 import { generateAutomationKey, parseAutomationKey } from "../keys/automationKey";
 import { deleteTokenRecordStatement } from "./tokenStore";
@@ -112,6 +112,8 @@ export interface AutomationKeyInfo {
   capabilities: Capability[];
   /** May fire mutating actions with a plain GET (Stream Deck's open-URL button). */
   allowGet: boolean;
+  /** May be sent as `?key=` (callers that cannot set a header); other keys in a URL are refused. */
+  allowUrl: boolean;
   createdAt: number;
   lastUsedAt: number | null;
 }
@@ -123,6 +125,7 @@ interface KeyRow {
   secret_hash: string;
   capabilities: string;
   allow_get: number;
+  allow_url: number;
   created_at: number;
   last_used_at: number | null;
 }
@@ -133,6 +136,7 @@ const keyFromRow = (row: KeyRow): AutomationKeyInfo => ({
   name: row.name,
   capabilities: (JSON.parse(row.capabilities) as string[]).filter(isCapability),
   allowGet: row.allow_get === 1,
+  allowUrl: row.allow_url === 1,
   createdAt: row.created_at,
   lastUsedAt: row.last_used_at,
 });
@@ -152,7 +156,7 @@ export async function verifyAutomationKey(
   if (!parts) return null;
   const row = await db
     .prepare(
-      `SELECT a.*, k.id AS key_id, k.account_id, k.name AS key_name, k.secret_hash, k.capabilities, k.allow_get, k.created_at, k.last_used_at
+      `SELECT a.*, k.id AS key_id, k.account_id, k.name AS key_name, k.secret_hash, k.capabilities, k.allow_get, k.allow_url, k.created_at, k.last_used_at
        FROM automation_keys k JOIN accounts a ON a.id = k.account_id WHERE k.id = ? AND k.revoked_at IS NULL`,
     )
     .bind(parts.id)
@@ -173,13 +177,22 @@ export const automationKeys = {
   /** Makes a key; the returned `key` is the only time its secret exists outside the caller. */
   async create(
     db: D1Database,
-    request: { accountId: number; name: string; capabilities: readonly Capability[]; allowGet?: boolean; now: number },
+    request: {
+      accountId: number;
+      name: string;
+      capabilities: readonly Capability[];
+      allowGet?: boolean;
+      allowUrl?: boolean;
+      now: number;
+    },
   ) {
+    // Never widen: a key with no capability is a caller's mistake, not a key that may do everything.
+    if (!request.capabilities.length) throw new RangeError("an automation key needs at least one capability");
     const { id, secret, key } = generateAutomationKey();
-    const capabilities = request.capabilities.length ? [...new Set(request.capabilities)] : CONNECT_CAPABILITIES;
+    const capabilities = [...new Set(request.capabilities)];
     await db
       .prepare(
-        "INSERT INTO automation_keys (id, account_id, name, secret_hash, capabilities, allow_get, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO automation_keys (id, account_id, name, secret_hash, capabilities, allow_get, allow_url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       )
       .bind(
         id,
@@ -188,6 +201,7 @@ export const automationKeys = {
         await sha256Hex(secret),
         JSON.stringify(capabilities),
         request.allowGet ? 1 : 0,
+        request.allowUrl ? 1 : 0,
         request.now,
       )
       .run();
@@ -199,6 +213,7 @@ export const automationKeys = {
         name: request.name,
         capabilities,
         allowGet: Boolean(request.allowGet),
+        allowUrl: Boolean(request.allowUrl),
         createdAt: request.now,
         lastUsedAt: null,
       } satisfies AutomationKeyInfo,

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
 import { TIMER_LIMITS } from "../../shared/storage/rulesStore";
+import { REPLY_EVENTS } from "../../shared/webhooks/replyToEvent";
 import { runAutomationsCron } from "../../functions/automations/runCron";
 import type { AutomationsEnv } from "../../functions/automations/settings";
 import { kickControl } from "../helpers/browser";
@@ -36,6 +37,22 @@ describe("a leaked full-capability key", () => {
       json: { name: "spam 0", message: "every minute", interval_minutes: 1 },
     });
     expect(fast.status === 429 || fast.json.error.details[0].field === "interval_minutes").toBe(true);
+  });
+
+  it("announce rules and event replies are one per account and event type, however often they are set", async () => {
+    const events = [...REPLY_EVENTS, "chat.message.sent", "nope"];
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        Promise.all([
+          call("POST", "/v1/announce/rule", key, { json: { template: `Live ${i}: {title}` } }),
+          call("POST", "/v1/events/replies", key, {
+            json: { event: events[i % events.length], template: `thanks ${i}`, cooldown_seconds: 0 },
+          }),
+        ]),
+      ),
+    );
+    expect(await count("announce_rules")).toBeLessThanOrEqual(1);
+    expect(await count("event_replies")).toBeLessThanOrEqual(REPLY_EVENTS.length);
   });
 
   it("an older one-minute timer is still held to the shortest interval by the cron", async () => {

@@ -13,7 +13,8 @@ const E = env as unknown as AutomationsEnv;
 const MIN = 60_000;
 let key: string;
 beforeEach(async () => {
-  key = await setUp(E, ["kicks"]);
+  // A chat-bot command's key: sent in the URL.
+  key = await setUp(E, ["kicks"], { allowUrl: true });
 });
 
 const gift = (user_id: number, amount: number) =>

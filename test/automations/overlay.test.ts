@@ -8,9 +8,15 @@ const E = env as unknown as Cloudflare.AutomationsEnv;
 let overlay: string;
 let full: string;
 beforeEach(async () => {
-  full = await setUp(E, [...CONNECT_CAPABILITIES]);
+  full = await setUp(E, [...CONNECT_CAPABILITIES], { allowUrl: true });
   overlay = (
-    await automationKeys.create(E.DB, { accountId: 1001, name: "obs", capabilities: ["overlay"], now: Date.now() })
+    await automationKeys.create(E.DB, {
+      accountId: 1001,
+      name: "obs",
+      capabilities: ["overlay"],
+      allowUrl: true,
+      now: Date.now(),
+    })
   ).key;
   await call("POST", "/v1/kicks/snapshot", full);
 });

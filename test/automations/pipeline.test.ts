@@ -7,7 +7,8 @@ import { call, chatLog, kickCalls, setUp } from "../helpers/automationsSetup";
 const E = env as unknown as Cloudflare.AutomationsEnv;
 let key: string;
 beforeEach(async () => {
-  key = await setUp(E, [...CONNECT_CAPABILITIES]);
+  // May be sent in the URL: several cases below send it there.
+  key = await setUp(E, [...CONNECT_CAPABILITIES], { allowUrl: true });
 });
 
 describe("every endpoint's pipeline", () => {
@@ -100,7 +101,7 @@ describe("every endpoint's pipeline", () => {
     const plain = await call("GET", `/v1/chat?key=${key}&message=hi`, null);
     expect(plain.status).toBe(405);
     expect(plain.json.error.code).toBe("get_not_allowed");
-    const deck = await setUp(E, ["chat"], { allowGet: true });
+    const deck = await setUp(E, ["chat"], { allowGet: true, allowUrl: true });
     const fired = await call("GET", `/v1/chat?key=${deck}&message=hi%20from%20the%20deck`, null);
     expect(fired.status).toBe(200);
     expect((await chatLog()).map((m) => m.content)).toEqual(["hi from the deck"]);

@@ -56,7 +56,7 @@ it(
   `survives ${RUNS} random requests: no 5xx, every error in the error shape, nothing sent to Kick on a refusal`,
   { timeout: 600_000 },
   async () => {
-    await setUp(E, []);
+    await setUp(E, ["chat"]);
     // Many keys, so the per-key rate limit does not hide everything behind a 429.
     const keys: string[] = [];
     for (let i = 0; i < 200; i++) {

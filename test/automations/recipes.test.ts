@@ -13,9 +13,21 @@ beforeEach(async () => {
   key = await setUp(E, ["chat"]);
 });
 
-async function keyWith(capabilities: Parameters<typeof automationKeys.create>[1]["capabilities"], allowGet = false) {
+/** A key as the connect page makes it for a recipe: `inUrl` for callers that cannot set a header. */
+async function keyWith(
+  capabilities: Parameters<typeof automationKeys.create>[1]["capabilities"],
+  allowGet = false,
+  inUrl = false,
+) {
   return (
-    await automationKeys.create(E.DB, { accountId: 1001, name: "recipe", capabilities, allowGet, now: Date.now() })
+    await automationKeys.create(E.DB, {
+      accountId: 1001,
+      name: "recipe",
+      capabilities,
+      allowGet,
+      allowUrl: inUrl,
+      now: Date.now(),
+    })
   ).key;
 }
 
@@ -43,8 +55,9 @@ describe("recipes", () => {
     expect((await chatLog()).map((m) => m.content)).toEqual(["From a form Zap"]);
   });
 
-  it("IFTTT: POST JSON with the key in the URL", async () => {
-    const response = await SELF.fetch(`${BASE}/v1/chat?key=${key}`, {
+  it("IFTTT: POST JSON with the key in the URL (a key made for URLs)", async () => {
+    const applet = await keyWith(["chat"], false, true);
+    const response = await SELF.fetch(`${BASE}/v1/chat?key=${applet}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: '{"message": "Tweeted: hello"}',
@@ -54,7 +67,7 @@ describe("recipes", () => {
   });
 
   it("Stream Deck Website action: a background GET announces once per stream", async () => {
-    const deck = await keyWith(["announce"], true);
+    const deck = await keyWith(["announce"], true, true);
     await kickControl("PATCH", "/channels/1001", { is_live: true, stream_title: "Speedruns", category_id: 105 });
     const press = () => SELF.fetch(`${BASE}/v1/announce?key=${deck}`);
     expect(await (await press()).json()).toMatchObject({ ok: true, data: { posted: true } });
@@ -79,7 +92,7 @@ describe("recipes", () => {
   });
 
   it("Nightbot / Fossabot: !live prints one plain line", async () => {
-    const bot = await keyWith([]);
+    const bot = await keyWith(["chat"], false, true);
     const offline = await SELF.fetch(`${BASE}/v1/status?format=text&key=${bot}`);
     expect(await offline.text()).toBe("Offline.");
     await kickControl("PATCH", "/channels/1001", {
@@ -94,7 +107,7 @@ describe("recipes", () => {
   });
 
   it("Nightbot: a mod-only !title command with GET", async () => {
-    const bot = await keyWith(["channel"], true);
+    const bot = await keyWith(["channel"], true, true);
     const response = await SELF.fetch(`${BASE}/v1/channel?format=text&key=${bot}&title=Late%20night%20chill`);
     expect(await response.text()).toBe("Channel updated.");
   });

@@ -21,6 +21,7 @@ beforeEach(async () => {
     accountId: 1001,
     name: "stream deck",
     capabilities: ["chat"],
+    allowUrl: true,
     now: Date.now(),
   }));
 });

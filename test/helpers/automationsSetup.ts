@@ -17,7 +17,7 @@ export const API_ACTIONS = [...ACTIONS, ...RULES_ACTIONS];
 export async function setUp(
   env: TokenStoreEnv,
   capabilities: Capability[] = [],
-  options: { allowGet?: boolean; expiresInMs?: number } = {},
+  options: { allowGet?: boolean; allowUrl?: boolean; expiresInMs?: number } = {},
 ) {
   await kickControl("POST", "/reset");
   await resetWorkerState(env);
@@ -27,6 +27,7 @@ export async function setUp(
     name: "test",
     capabilities,
     allowGet: options.allowGet,
+    allowUrl: options.allowUrl,
     now: Date.now(),
   });
   await kickControl("DELETE", "/requests");

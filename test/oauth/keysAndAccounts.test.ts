@@ -5,7 +5,7 @@ import { readTokenRecord } from "../../shared/storage/tokenStore";
 import { introspectToken, refreshToken, KickInvalidGrantError } from "../../shared/kick/index";
 import { createKickClient } from "../../shared/kick/endpoints";
 import { getAppAccessToken } from "../../shared/tokens/getAppAccessToken";
-import { Browser, keyOnPage, kickControl, OAUTH, PASSPHRASE } from "../helpers/browser";
+import { Browser, keyOnPage, kickControl, OAUTH, PASSPHRASE } from "./adminBrowser";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 
 const E = env as unknown as Cloudflare.OauthEnv;
@@ -47,6 +47,33 @@ describe("automation keys", () => {
     expect(page).toContain("stream deck");
     expect(page).not.toContain(key);
     expect(page).not.toContain(firstKey);
+  });
+
+  it("may be sent in the URL only when made for it (or for an overlay), and shows URL examples only then", async () => {
+    const make = async (fields: [string, string][]) => {
+      const page = await (await browser.post(`${OAUTH}/accounts/1001/keys`, fields)).text();
+      const key = keyOnPage(page)!;
+      return { page, key, info: await automationKeys.verify(E.DB, key, Date.now()) };
+    };
+    const zap = await make([
+      ["name", "zap"],
+      ["capability", "chat"],
+    ]);
+    expect(zap.info).toMatchObject({ allowUrl: false });
+    expect(zap.page).not.toContain(`?key=${zap.key}`);
+    const applet = await make([
+      ["name", "ifttt"],
+      ["capability", "chat"],
+      ["allow_url", "on"],
+    ]);
+    expect(applet.info).toMatchObject({ allowUrl: true, allowGet: false });
+    expect(applet.page).toContain(`/v1/chat?key=${applet.key}`);
+    const obs = await make([
+      ["name", "obs"],
+      ["capability", "overlay"],
+    ]);
+    expect(obs.info).toMatchObject({ allowUrl: true });
+    expect((await automationKeys.verify(E.DB, firstKey, Date.now()))!.allowUrl).toBe(false);
   });
 
   it("refuses a key without a name, without capabilities, or with ones the account was not granted", async () => {

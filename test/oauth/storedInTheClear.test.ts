@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { Browser, keyOnPage, kickControl } from "../helpers/browser";
+import { Browser, keyOnPage, kickControl } from "./adminBrowser";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 
 const E = env as unknown as Cloudflare.OauthEnv;

@@ -5,34 +5,45 @@ import { html, SafeHtml } from "../../../shared/http/html";
 import { COPY_SCRIPT } from "./copyScript";
 import { accountStatus } from "./dashboardPage";
 import { examples } from "./examples";
-import { layout, when } from "./layout";
+import { csrfField, layout, when } from "./layout";
 
 export interface NewKey {
   key: string;
   name: string;
+  /** May be sent in the URL: its examples may show it there. */
+  inUrl: boolean;
 }
 
-/** One account: what it may do, its keys, a new key (shown once), and disconnect. */
-export function accountPage(account: Account, keys: AutomationKeyInfo[], automationsUrl: string, newKey?: NewKey) {
+/**
+ * One account: what it may do, its keys, a new key (shown once) or a notice, and disconnect.
+ * `csrf` is the session's token, carried by every form.
+ */
+export function accountPage(
+  account: Account,
+  keys: AutomationKeyInfo[],
+  automationsUrl: string,
+  { csrf, newKey, notice }: { csrf: string; newKey?: NewKey; notice?: string },
+) {
   const granted = capabilitiesGranted(account.scopes, true);
   const keyRows = keys.map(
     (
       k,
     ) => html`<tr><td>${k.name}<br><code class="muted">ke_${k.id}_…</code></td><td>${k.capabilities.map((c) => CAPABILITY_WORDS[c].label).join(", ")}</td>
+<td>${k.allowUrl ? "in a header or the URL" : "in a header"}${k.allowGet ? "; may act on a plain GET" : ""}</td>
 <td>${when(k.createdAt)}</td><td>${when(k.lastUsedAt)}</td>
-<td><form class="inline" method="post" action="/accounts/${account.id}/keys/${k.id}/revoke"><button class="danger" aria-label="Revoke ${k.name}">Revoke</button></form></td></tr>`,
+<td><form class="inline" method="post" action="/accounts/${account.id}/keys/${k.id}/revoke">${csrfField(csrf)}<button class="danger" aria-label="Revoke ${k.name}">Revoke</button></form></td></tr>`,
   );
   const shown = newKey
     ? html`<div class="card" id="new-key"><h2>New key “${newKey.name}”</h2>
 <p><strong>Copy it now: it is shown only once.</strong> Anyone with it can do what it allows.</p>
 <div class="row"><input class="key" id="key" type="text" readonly value="${newKey.key}" aria-label="Automation key"><button type="button" id="copy" class="secondary">Copy</button></div>
-${examples(automationsUrl, newKey.key).map((e) => html`<h3>${e.tool}</h3><pre>${e.text}</pre>`)}
+${examples(automationsUrl, newKey.key, newKey.inUrl).map((e) => html`<h3>${e.tool}</h3><pre>${e.text}</pre>`)}
 <script>${new SafeHtml(COPY_SCRIPT)}</script></div>`
     : "";
   return layout(
     account.username,
     html`<h1>${account.username} <span class="muted">(${account.role})</span></h1>
-${shown}
+${notice ? html`<p class="bad" role="status" id="notice">${notice}</p>` : ""}${shown}
 <div class="card"><table>
 <tr><th>State</th><td class="${account.needsReconnect ? "bad" : "ok"}">${accountStatus(account)}</td></tr>
 <tr><th>Kick user id</th><td>${account.id}</td></tr>
@@ -42,18 +53,23 @@ ${shown}
 <tr><th>Last refresh</th><td>${when(account.lastRefreshAt)}</td></tr>
 </table></div>
 <h2>Automation keys</h2>
-<div class="card">${keys.length ? html`<table><thead><tr><th>Name</th><th>Can</th><th>Created</th><th>Last used</th><th></th></tr></thead><tbody>${keyRows}</tbody></table>` : html`<p>No keys.</p>`}</div>
-<form class="card" method="post" action="/accounts/${account.id}/keys">
+<div class="card">${keys.length ? html`<table><thead><tr><th>Name</th><th>Can</th><th>Sent</th><th>Created</th><th>Last used</th><th></th></tr></thead><tbody>${keyRows}</tbody></table>` : html`<p>No keys.</p>`}</div>
+${
+  granted.length
+    ? html`<form class="card" method="post" action="/accounts/${account.id}/keys">${csrfField(csrf)}
 <label>Key name <input type="text" name="name" maxlength="60" required placeholder="stream deck"></label>
 <p>What this key may do (limit each key to what its button or Zap needs):</p>
 ${granted.map((c) => html`<label><input type="checkbox" name="capability" value="${c}"${c === "overlay" ? "" : " checked"}> ${CAPABILITY_WORDS[c].label}</label>`)}
 ${ALL_CAPABILITIES.filter((c) => !granted.includes(c)).length ? html`<p class="muted">Other capabilities need a re-connect with more scopes.</p>` : ""}
-<label><input type="checkbox" name="allow_get"> Allow plain GET requests to trigger actions (only for Stream Deck's Website button; link previews could trigger them too)</label>
-<p><button id="create-key">Create key</button></p></form>
+<label><input type="checkbox" name="allow_url"> May be sent in the URL (<code>?key=</code>): only for callers that cannot set a header (a Stream Deck button, an IFTTT applet, a chat-bot command). URLs end up in logs and Zap histories. An overlay key always may.</label>
+<label><input type="checkbox" name="allow_get"> Allow plain GET requests to trigger actions (only for Stream Deck's Website button, which also sends the key in the URL; link previews could trigger them too)</label>
+<p><button id="create-key">Create key</button></p></form>`
+    : html`<p class="card">The scopes this account granted allow no capability, so it can have no key. Connect it again and allow at least one.</p>`
+}
 <h2>Disconnect</h2>
-<form class="card" method="post" action="/accounts/${account.id}/disconnect">
+<form class="card" method="post" action="/accounts/${account.id}/disconnect">${csrfField(csrf)}
 <p>Revokes the tokens at Kick, deletes them here, and revokes every key of this account.</p>
 <button class="danger" id="disconnect">Disconnect ${account.username}</button></form>`,
-    { signedIn: true },
+    { csrf },
   );
 }

@@ -2,14 +2,14 @@ import type { Account } from "../../../shared/storage/accountsStore";
 import { CAPABILITIES, CONNECT_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
 import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html } from "../../../shared/http/html";
-import { layout, when } from "./layout";
+import { csrfField, layout, when } from "./layout";
 
 export function accountStatus(a: Account): string {
   return a.needsReconnect ? `needs re-connect${a.reconnectReason ? ` (${a.reconnectReason})` : ""}` : "connected";
 }
 
-/** Connected accounts, and the form that connects another. */
-export function dashboardPage(accounts: Account[], notice?: string) {
+/** Connected accounts, the form that connects another, and signing out every browser. */
+export function dashboardPage(accounts: Account[], csrf: string, notice?: string) {
   const rows = accounts.map(
     (
       a,
@@ -36,13 +36,17 @@ ${notice ? html`<p class="ok" role="status">${notice}</p>` : ""}
         : html`<p>No Kick account is connected yet.</p>`
     }</div>
 <h2>Connect an account</h2>
-<form class="card" method="post" action="/connect">
+<form class="card" method="post" action="/connect">${csrfField(csrf)}
 <p>Connect the <strong>broadcaster</strong> account (the channel to automate), or a separate <strong>bot</strong> account that chats in it.</p>
 <label><input type="radio" name="role" value="broadcaster" checked> Broadcaster</label>
 <label><input type="radio" name="role" value="bot"> Bot account (chat only: pick just "Chat")</label>
 <p>What kick-edge may do. Each item asks Kick for the fewest scopes it needs; <code>user:read</code> is always asked, to know which account connected.</p>
 ${boxes}
-<p><button id="connect">Continue to Kick</button></p></form>`,
-    { signedIn: true },
+<p><button id="connect">Continue to Kick</button></p></form>
+<h2>Sessions</h2>
+<form class="card" method="post" action="/logout/everywhere">${csrfField(csrf)}
+<p>Signs out every browser signed in here, this one too: for a lost device or a cookie that may have been copied. Sessions also end after 30 minutes without use, and 12 hours after sign-in.</p>
+<button class="danger" id="logout-everywhere">Sign out everywhere</button></form>`,
+    { csrf },
   );
 }

@@ -15,13 +15,22 @@ code,pre{font-family:ui-monospace,monospace;font-size:.88rem;overflow-wrap:anywh
 .key{font-size:1rem;width:100%}form.inline{display:inline}
 `);
 
-/** Every page: the same frame, the same small stylesheet, no external requests. */
-export function layout(title: string, body: SafeHtml, { signedIn = false }: { signedIn?: boolean } = {}): SafeHtml {
+/**
+ * The hidden field every POST form of ours carries: the session's CSRF token (or, on the
+ * sign-in form, the pre-session one).
+ */
+export const csrfField = (csrf: string) => html`<input type="hidden" name="csrf" value="${csrf}">`;
+
+/**
+ * Every page: the same frame, the same small stylesheet, no external requests. `csrf` is the
+ * signed-in browser's token: given, the page shows the navigation and its Log out form.
+ */
+export function layout(title: string, body: SafeHtml, { csrf }: { csrf?: string } = {}): SafeHtml {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${title} · kick-edge</title><style>${STYLE}</style></head>
 <body><main>
-<header class="row" style="justify-content:space-between"><strong>kick-edge</strong>${signedIn ? html`<nav class="row"><a href="/">Accounts</a><a href="/status">Status</a><form class="inline" method="post" action="/logout"><button class="secondary">Log out</button></form></nav>` : ""}</header>
+<header class="row" style="justify-content:space-between"><strong>kick-edge</strong>${csrf === undefined ? "" : html`<nav class="row"><a href="/">Accounts</a><a href="/status">Status</a><form class="inline" method="post" action="/logout">${csrfField(csrf)}<button class="secondary" id="logout">Log out</button></form></nav>`}</header>
 ${body}
 </main></body></html>`;
 }

@@ -5,11 +5,11 @@ import { layout } from "./layout";
 export function messagePage(
   title: string,
   message: string,
-  { signedIn = false, next = "/" }: { signedIn?: boolean; next?: string } = {},
+  { csrf, next = "/" }: { csrf?: string; next?: string } = {},
 ) {
   return layout(
     title,
     html`<h1>${title}</h1><div class="card"><p>${message}</p><p><a href="${next}">Back to kick-edge</a></p></div>`,
-    { signedIn },
+    { csrf },
   );
 }

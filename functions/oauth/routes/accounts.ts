@@ -21,20 +21,26 @@ export async function withAccount(
   const id = Number(request.params.id);
   const account = Number.isInteger(id) ? await accounts.get(env.DB, id) : null;
   if (!account)
-    return page(messagePage("No such account", "That account is not connected here.", { signedIn: true }), {
-      status: 404,
-    });
+    return page(
+      messagePage("No such account", "That account is not connected here.", { csrf: request.session?.csrf }),
+      { status: 404 },
+    );
   request.account = account;
 }
 
 /** GET /accounts/:id */
-export async function showAccount({ account }: AccountRequest, env: OAuthEnv): Promise<Response> {
-  return page(accountPage(account, await automationKeys.list(env.DB, account.id), oauthSettings(env).automationsUrl));
+export async function showAccount({ account, session }: AccountRequest, env: OAuthEnv): Promise<Response> {
+  return page(
+    accountPage(account, await automationKeys.list(env.DB, account.id), oauthSettings(env).automationsUrl, {
+      csrf: session?.csrf ?? "",
+    }),
+  );
 }
 
 /** POST /accounts/:id/keys: a named key limited to some of the account's capabilities. */
 export async function createKey(request: AccountRequest, env: OAuthEnv, now: number): Promise<Response> {
   const { account } = request;
+  const csrf = request.session?.csrf;
   const form = await request.formData();
   const name = String(form.get("name") ?? "").trim();
   const picked = form.getAll("capability").map(String);
@@ -54,21 +60,22 @@ export async function createKey(request: AccountRequest, env: OAuthEnv, now: num
       : null,
   ].filter((p): p is string => p !== null);
   if (problems.length)
-    return page(
-      messagePage("Key not created", problems.join(". ") + ".", { signedIn: true, next: `/accounts/${account.id}` }),
-      { status: 400 },
-    );
+    return page(messagePage("Key not created", problems.join(". ") + ".", { csrf, next: `/accounts/${account.id}` }), {
+      status: 400,
+    });
   const created = await automationKeys.create(env.DB, {
     accountId: account.id,
     name,
     capabilities: picked.filter(isCapability),
     allowGet: form.get("allow_get") === "on",
+    // OBS and Stream Deck's open-URL button can only send a URL: such keys must be allowed there.
+    allowUrl: form.get("allow_url") === "on" || form.get("allow_get") === "on" || picked.includes("overlay"),
     now,
   });
   return page(
     accountPage(account, await automationKeys.list(env.DB, account.id), oauthSettings(env).automationsUrl, {
-      key: created.key,
-      name,
+      csrf: csrf ?? "",
+      newKey: { key: created.key, name, inUrl: created.info.allowUrl },
     }),
   );
 }

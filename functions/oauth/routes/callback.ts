@@ -12,6 +12,7 @@ import {
 } from "../../../shared/kick/index";
 import { USER_ENDPOINTS } from "../../../shared/kick/schemas/users";
 import { storeNewTokens } from "../../../shared/storage/tokenStore";
+import type { OAuthRequest } from "../guard";
 import { kickFor, oauthSettings, type OAuthEnv } from "../settings";
 import { finishFlow, type FlowCheck } from "../oauthFlows";
 import { accountPage } from "../pages/accountPage";
@@ -38,13 +39,14 @@ export function allowed(env: OAuthEnv, id: number, username: string): boolean {
  * GET /callback: Kick's redirect back. The flow is spent first (whatever follows), then the
  * code is exchanged on the server, the account identified, and the tokens stored sealed.
  */
-export async function callback(request: Request, env: OAuthEnv, now: number): Promise<Response> {
+export async function callback(request: OAuthRequest, env: OAuthEnv, now: number): Promise<Response> {
   const params = new URL(request.url).searchParams;
+  const csrf = request.session?.csrf;
   const clearFlowCookie = {
     "set-cookie": setCookie(BROWSER_COOKIE, "", { maxAge: 0, secure: isSecureRequest(request) }),
   };
   const refuse = (title: string, message: string, status = 400) =>
-    page(messagePage(title, message, { signedIn: true }), { status, headers: clearFlowCookie });
+    page(messagePage(title, message, { csrf }), { status, headers: clearFlowCookie });
 
   const check = await finishFlow(env, params.get("state"), readCookies(request).get(browserCookieName(request)), now);
   if (!check.ok) return refuse("Not connected", REFUSALS[check.reason]);
@@ -140,17 +142,21 @@ export async function callback(request: Request, env: OAuthEnv, now: number): Pr
     scopes,
     obtainedAt: now,
   });
-  const created = await automationKeys.create(env.DB, {
-    accountId: me.user_id,
-    name: "default",
-    capabilities: capabilitiesGranted(scopes),
-    now,
-  });
+  // The first key gets exactly what the granted scopes cover. When they cover nothing there is
+  // no key at all: an empty list must never turn into "everything" further down.
+  const capabilities = capabilitiesGranted(scopes);
+  const created = capabilities.length
+    ? await automationKeys.create(env.DB, { accountId: me.user_id, name: "default", capabilities, now })
+    : null;
   const account = (await accounts.get(env.DB, me.user_id))!;
   return page(
     accountPage(account, await automationKeys.list(env.DB, me.user_id), oauthSettings(env).automationsUrl, {
-      key: created.key,
-      name: created.info.name,
+      csrf: csrf ?? "",
+      ...(created
+        ? { newKey: { key: created.key, name: created.info.name, inUrl: created.info.allowUrl } }
+        : {
+            notice: `Connected, but no automation key was made: the scopes Kick granted (${scopes.join(" ")}) allow none of kick-edge's capabilities, and a key never gets more than its account was granted. Connect again and allow at least one capability.`,
+          }),
     }),
     { headers: clearFlowCookie },
   );

@@ -2,6 +2,7 @@ import { ALL_CAPABILITIES, isCapability, scopesFor } from "../../../shared/capab
 import { cookieName, isSecureRequest, setCookie } from "../../../shared/http/cookies";
 import { randomToken } from "../../../shared/encoding";
 import { buildAuthorizeUrl, createPkcePair } from "../../../shared/kick/index";
+import type { OAuthRequest } from "../guard";
 import { kickFor, oauthSettings, type OAuthEnv } from "../settings";
 import { FLOW_TTL_MS, startFlow } from "../oauthFlows";
 import { messagePage } from "../pages/messagePage";
@@ -17,14 +18,15 @@ export const redirectUriFor = (request: Request, env: OAuthEnv) =>
  * POST /connect: start a connect flow. PKCE S256 and a random single-use `state`, stored
  * server side and bound to this browser by a cookie, then off to Kick's consent page.
  */
-export async function connect(request: Request, env: OAuthEnv, now: number): Promise<Response> {
+export async function connect(request: OAuthRequest, env: OAuthEnv, now: number): Promise<Response> {
   const { clientId, clientSecret } = kickFor(env);
+  const csrf = request.session?.csrf;
   if (!clientId || !clientSecret) {
     return page(
       messagePage(
         "Kick app not configured",
         "Set KICK_CLIENT_ID and KICK_CLIENT_SECRET (npm run deploy asks for them), or run npm start to use the emulator.",
-        { signedIn: true },
+        { csrf },
       ),
       { status: 503 },
     );
@@ -38,7 +40,7 @@ export async function connect(request: Request, env: OAuthEnv, now: number): Pro
       messagePage(
         "Unknown capability",
         `Not a capability: ${unknown.join(", ")}. Pick from: ${ALL_CAPABILITIES.join(", ")}.`,
-        { signedIn: true },
+        { csrf },
       ),
       { status: 400 },
     );

@@ -1,11 +1,15 @@
-import { timingSafeEqualText } from "../../../shared/crypto";
 import { accounts } from "../../../shared/storage/accountsStore";
-import { adminCookie, clearAdminCookie } from "../adminSession";
-import { guard } from "../guard";
-import { clearLoginFailures, clientOf, loginBlockedFor } from "../loginThrottle";
+import {
+  clearSessionCookie,
+  endEverySession,
+  endSession,
+  loginTokenMatches,
+  requireAdminSecret,
+  startSession,
+} from "../adminSession";
+import { fromOurPages, guard, judgeGuess, refusedForm, signInPage, tooManyGuesses, type OAuthRequest } from "../guard";
 import { kickFormTargets, type OAuthEnv } from "../settings";
 import { dashboardPage } from "../pages/dashboardPage";
-import { loginPage } from "../pages/loginPage";
 import { messagePage } from "../pages/messagePage";
 import { page, seeOther } from "../respond";
 
@@ -15,39 +19,52 @@ const NOTICES: Record<string, string> = {
 };
 
 /** The guard for GET /, where a stranger is shown the sign-in form rather than refused. */
-export async function guardHome(request: Request, env: OAuthEnv, now: number): Promise<Response | undefined> {
+export async function guardHome(request: OAuthRequest, env: OAuthEnv, now: number): Promise<Response | undefined> {
   const stop = await guard(request, env, now);
-  return stop?.status === 401 ? page(loginPage()) : stop;
+  return stop?.status === 401 ? new Response(stop.body, { status: 200, headers: stop.headers }) : stop;
 }
 
 /** GET /: the accounts dashboard. */
-export async function home(request: Request, env: OAuthEnv): Promise<Response> {
+export async function home(request: OAuthRequest, env: OAuthEnv): Promise<Response> {
   const notice = NOTICES[new URL(request.url).searchParams.get("done") ?? ""];
-  return page(dashboardPage(await accounts.list(env.DB), notice), { formTargets: kickFormTargets(env) });
+  return page(dashboardPage(await accounts.list(env.DB), request.session?.csrf ?? "", notice), {
+    formTargets: kickFormTargets(env),
+  });
 }
 
-/** POST /login: the admin passphrase, with throttling of wrong guesses. */
+/**
+ * POST /login: the admin passphrase. The form must come from our sign-in page (its pre-session
+ * token, checked before the guess is counted, so a forged post costs no D1 write), and wrong
+ * guesses are throttled.
+ */
 export async function login(request: Request, env: OAuthEnv, now: number): Promise<Response> {
-  if (!env.ADMIN_SECRET) return (await guard(request, env, now))!;
-  const client = clientOf(request);
-  const wait = await loginBlockedFor(env.DB, client, now);
-  if (wait > 0)
-    return page(loginPage(`Too many wrong passphrases. Try again in ${Math.ceil(wait / 60_000)} minutes.`), {
-      status: 429,
-      headers: { "retry-after": String(Math.ceil(wait / 1000)) },
-    });
+  await requireAdminSecret(env);
+  if (!fromOurPages(request)) return refusedForm("That sign-in form did not come from this site.");
   const form = await request.formData().catch(() => null);
+  if (!(await loginTokenMatches(request, env, form)))
+    return signInPage(request, env, {
+      status: 403,
+      error: "That sign-in form was out of date or did not come from this page, so it was not checked. Sign in here.",
+    });
   const passphrase = form?.get("passphrase");
-  if (typeof passphrase !== "string" || !timingSafeEqualText(passphrase, env.ADMIN_SECRET)) {
-    return page(loginPage("That passphrase is not right."), { status: 401 });
-  }
-  await clearLoginFailures(env.DB, client);
-  return seeOther("/", { "set-cookie": await adminCookie(request, env.ADMIN_SECRET, now) });
+  if (typeof passphrase !== "string" || passphrase === "")
+    return signInPage(request, env, { status: 400, error: "Enter the admin passphrase." });
+  const { right, wait } = await judgeGuess(request, env, now, passphrase);
+  if (wait > 0) return tooManyGuesses(request, env, wait);
+  if (!right) return signInPage(request, env, { error: "That passphrase is not right." });
+  return seeOther("/", { "set-cookie": await startSession(request, env, now) });
 }
 
-/** POST /logout */
-export function logout(request: Request): Response {
-  return seeOther("/", { "set-cookie": clearAdminCookie(request) });
+/** POST /logout: this browser's session ends on the server, so a copy of its cookie stops working too. */
+export async function logout(request: OAuthRequest, env: OAuthEnv): Promise<Response> {
+  if (request.session) await endSession(env, request.session);
+  return seeOther("/", { "set-cookie": clearSessionCookie(request) });
+}
+
+/** POST /logout/everywhere: every session ends, on every browser. */
+export async function logoutEverywhere(request: OAuthRequest, env: OAuthEnv): Promise<Response> {
+  await endEverySession(env);
+  return seeOther("/", { "set-cookie": clearSessionCookie(request) });
 }
 
 export const notFound = () => page(messagePage("Not found", "There is nothing here."), { status: 404 });

@@ -1,7 +1,7 @@
 import { accounts, type Account } from "../../../shared/storage/accountsStore";
 import { capabilitiesGranted } from "../../../shared/capabilities";
 import { html } from "../../../shared/http/html";
-import { guard } from "../guard";
+import { guard, type OAuthRequest } from "../guard";
 import type { OAuthEnv } from "../settings";
 import { accountStatus } from "../pages/dashboardPage";
 import { layout } from "../pages/layout";
@@ -31,7 +31,7 @@ const wantsJson = (request: Request) =>
   (request.headers.get("accept") ?? "").includes("application/json");
 
 /** The guard for /status: a tool that asked for JSON is refused in JSON, with the guard's status. */
-export async function guardStatus(request: Request, env: OAuthEnv, now: number): Promise<Response | undefined> {
+export async function guardStatus(request: OAuthRequest, env: OAuthEnv, now: number): Promise<Response | undefined> {
   const stop = await guard(request, env, now);
   if (!stop || !wantsJson(request)) return stop;
   return Response.json(
@@ -44,7 +44,7 @@ export async function guardStatus(request: Request, env: OAuthEnv, now: number):
  * GET /status: connected accounts for people (HTML) and tools (JSON; tools authenticate with
  * `Authorization: Bearer <ADMIN_SECRET>`).
  */
-export async function status(request: Request, env: OAuthEnv): Promise<Response> {
+export async function status(request: OAuthRequest, env: OAuthEnv): Promise<Response> {
   const all = await accounts.list(env.DB);
   if (wantsJson(request))
     return Response.json(
@@ -61,7 +61,7 @@ export async function status(request: Request, env: OAuthEnv): Promise<Response>
     layout(
       "Status",
       html`<h1>Status</h1><div class="card">${all.length ? html`<table><thead><tr><th>Account</th><th>State</th><th>Scopes</th><th>Token expires</th><th>Last refresh</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>No accounts connected.</p>`}</div><p class="muted">JSON: <code>/status?format=json</code></p>`,
-      { signedIn: true },
+      { csrf: request.session?.csrf },
     ),
   );
 }

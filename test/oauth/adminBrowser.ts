@@ -1,0 +1,37 @@
+import { SELF } from "cloudflare:test";
+import { Browser as PlainBrowser, OAUTH } from "../helpers/browser";
+
+/** The CSRF token of the first form on a page of ours. */
+export const csrfOnPage = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? null;
+
+/**
+ * The test browser, posting our forms as a person does: from a page of ours, so each carries
+ * that page's CSRF token. Before a POST to the Worker it opens `/` (the sign-in form for a
+ * stranger, the dashboard once signed in) and takes the token from there, unless the fields
+ * already have one.
+ */
+export class Browser extends PlainBrowser {
+  /** A browser whose requests come from `ip` (as Cloudflare's `cf-connecting-ip` says). */
+  static at(ip: string, handler: (request: Request) => Promise<Response> = (r) => SELF.fetch(r)) {
+    return new Browser((request) => {
+      request.headers.set("cf-connecting-ip", ip);
+      return handler(request);
+    });
+  }
+
+  override async post(url: string, fields: [string, string][] | Record<string, string>, origin = OAUTH) {
+    const list = Array.isArray(fields) ? [...fields] : Object.entries(fields);
+    if (new URL(url).origin === OAUTH && !list.some(([name]) => name === "csrf")) {
+      const token = csrfOnPage(await (await this.get(`${OAUTH}/`)).text());
+      if (token) list.push(["csrf", token]);
+    }
+    return super.post(url, list, origin);
+  }
+
+  /** The session cookie as a `cookie` header, to replay it from elsewhere (a copied cookie). */
+  sessionCookie(): string {
+    return `kick_edge_admin=${this.cookie("kick_edge_admin")}`;
+  }
+}
+
+export { keyOnPage, kickControl, OAUTH, PASSPHRASE } from "../helpers/browser";
