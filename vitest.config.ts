@@ -39,7 +39,11 @@ const REFRESHER = rpc("REFRESHER", "kick-edge-refresh", "Refresher");
  */
 const BOUND = {
   rules: {
-    bindings: { OAUTH_URL: "http://127.0.0.1:8787", RELAY_HTTP_HOSTS: "localhost,127.0.0.1" },
+    bindings: {
+      OAUTH_URL: "http://127.0.0.1:8787",
+      RELAY_HTTP_HOSTS: "localhost,127.0.0.1",
+      MAX_RELAYS_PER_ACCOUNT: "10",
+    },
     d1Databases: { DB: D1_ID },
     ratelimits: { KEY_LIMITER: { namespace_id: "1001", simple: { limit: 60, period: 60 as const } } },
     serviceBindings: {
@@ -48,7 +52,12 @@ const BOUND = {
     },
   },
   webhooks: {
-    bindings: { ...TEST_SECRETS, WEBHOOK_MAX_AGE_SECONDS: "300", SUBSCRIPTION_SYNC_MINUTES: "10" },
+    bindings: {
+      ...TEST_SECRETS,
+      WEBHOOK_MAX_AGE_SECONDS: "300",
+      SUBSCRIPTION_SYNC_MINUTES: "10",
+      RELAY_HTTP_HOSTS: "localhost,127.0.0.1",
+    },
     d1Databases: { DB: D1_ID },
     kvNamespaces: { TOKENS: KV_ID },
     outboundService: "kick-emulator",

@@ -2,7 +2,10 @@ import { ACTIONS } from "./actions/index";
 import { automationsSettings, type AutomationsEnv } from "./settings";
 import { AUTOMATIONS } from "./Action";
 import { runAutomationsCron } from "./runCron";
-import { settingsErrorResponse } from "../../shared/http/respond";
+import { errorResponse, formatOf, settingsErrorResponse } from "../../shared/http/respond";
+import { readBodyLimited } from "../../shared/http/readBodyLimited";
+import { MAX_INPUT_BYTES } from "../../shared/actions/readInput";
+import { toTriggerError } from "../../shared/actions/toTriggerError";
 import { actionRouter } from "../../shared/actions/actionRouter";
 import { isRulesPath } from "../../shared/actions/Action";
 
@@ -23,7 +26,13 @@ export default {
     if (response) return response;
     const path = new URL(request.url).pathname;
     // Setting up rules is the rules Worker's (no Kick calls, no secrets): callers keep this one URL.
-    if (isRulesPath(path)) return env.RULES.fetch(await buffered(request));
+    if (isRulesPath(path)) {
+      try {
+        return await env.RULES.fetch(await buffered(request));
+      } catch (error) {
+        return errorResponse(toTriggerError(error, automationsSettings(env).reconnectUrl), formatOf(request));
+      }
+    }
     // Cloudflare serves assets before the Worker; where it does not (tests), ask the binding.
     const asset = request.method === "GET" ? await env.ASSETS.fetch(request) : null;
     if (asset && asset.status !== 404) return asset;
@@ -32,8 +41,9 @@ export default {
 } satisfies ExportedHandler<AutomationsEnv>;
 
 /**
- * The request with its (small) body read: streamed through, a body the rules Worker refuses
- * before reading (a bad key) would be left mid-pipe and logged as an uncaught exception here.
+ * The request with its body read here, up to the trigger API's limit: streamed through, a body
+ * the rules Worker refuses before reading (a bad key) would be left mid-pipe and logged as an
+ * uncaught exception here.
  */
 const buffered = async (request: Request) =>
-  request.body ? new Request(request, { body: await request.arrayBuffer() }) : request;
+  request.body ? new Request(request, { body: await readBodyLimited(request, MAX_INPUT_BYTES) }) : request;

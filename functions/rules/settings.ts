@@ -1,7 +1,8 @@
 import * as z from "zod/mini";
 import { actionsFor } from "../../shared/actions/Action";
 import type { ActionWorker } from "../../shared/actions/handleAction";
-import { parseSettings, urlOrEmpty } from "../../shared/settings";
+import { parseSettings, urlOrEmpty, wholeNumber } from "../../shared/settings";
+import { RELAY_POLICY } from "../../shared/webhooks/relayPolicy";
 import type { RelaySecrets, Subscriptions } from "../webhooks/index";
 
 /** The rules Worker's bindings, as `wrangler types` generated them, with the RPC binding's methods typed. */
@@ -14,6 +15,7 @@ export type RulesEnv = Omit<Cloudflare.RulesEnv, "RELAY_SECRETS" | "SUBSCRIPTION
 const VARS = z.object({
   OAUTH_URL: urlOrEmpty(),
   RELAY_HTTP_HOSTS: z.string(),
+  MAX_RELAYS_PER_ACCOUNT: wholeNumber(1, RELAY_POLICY.maxRelaysPerAccount),
 });
 
 /** The rules Worker's settings, parsed once; a bad var throws a SettingsError naming it. */

@@ -1,10 +1,14 @@
 import { TriggerError } from "../../shared/http/TriggerError";
+import { BodyTooLargeError, readBodyLimited } from "../../shared/http/readBodyLimited";
+import { InvocationBudget } from "../../shared/refresh/invocationBudget";
 import { errorResponse, okResponse } from "../../shared/http/respond";
 import { broadcasterOf } from "../../shared/webhooks/eventFacts";
 import { kickPublicKey } from "../../shared/webhooks/signatures";
 import { readDelivery, type Delivery } from "../../shared/webhooks/readDelivery";
 import { DeliveryRefusedError, type DeliveryRefusal } from "../../shared/webhooks/errors";
 import { webhookEvents } from "../../shared/storage/webhookStore";
+import { charge } from "../../shared/webhooks/relayDeliveries";
+import { INVOCATION_COSTS } from "../../shared/webhooks/relayPolicy";
 import { intakeSettings, type WebhooksEnv } from "./settings";
 
 /** Kick's bodies are a few KiB; anything far larger is not Kick. */
@@ -25,34 +29,46 @@ export const REFUSAL_STATUS: Record<DeliveryRefusal, number> = {
 export const refusalAsHttp = (error: DeliveryRefusedError) =>
   new TriggerError(REFUSAL_STATUS[error.code], error.code, error.message, error.details);
 
+/** The body as sent, read no further than MAX_BODY_BYTES (a chunked body declares no length). */
+async function rawBodyOf(request: Request): Promise<string> {
+  try {
+    return await readBodyLimited(request, MAX_BODY_BYTES);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    throw new DeliveryRefusedError("too_large", `Kick's deliveries are under ${MAX_BODY_BYTES / 1024} KiB.`);
+  }
+}
+
 /**
- * Kick's delivery endpoint. Reads the raw body once, verifies it (a signature failure gets one
- * fresh look at Kick's key, in case Kick rotated it), records the message id with the body in
- * D1 (the insert decides exactly once; the body lets the cron re-run an event whose work was
- * lost), answers 200 at once and leaves the work to `process` (handed to waitUntil), so Kick
- * never waits on chat posts or relays.
+ * Kick's delivery endpoint. Reads the raw body once (stopping at 64 KiB), verifies it (a
+ * signature failure gets one fresh look at Kick's key, in case Kick rotated it), records the
+ * message id with the body in D1 (the insert decides exactly once; the body lets the cron
+ * re-run an event whose work was lost), answers 200 at once and leaves the work to `process`
+ * (handed to waitUntil), so Kick never waits on chat posts or relays. `process` gets the
+ * invocation's subrequest budget with the key lookups charged: the work after the answer is
+ * part of this invocation.
  */
 export async function acceptDelivery(
   request: Request,
   env: WebhooksEnv,
   waitUntil: (p: Promise<unknown>) => void,
-  process: (d: Delivery) => Promise<unknown>,
+  process: (d: Delivery, budget: InvocationBudget) => Promise<unknown>,
 ): Promise<Response> {
   const now = Date.now();
   try {
-    const tooLarge = new DeliveryRefusedError("too_large", `Kick's deliveries are under ${MAX_BODY_BYTES / 1024} KiB.`);
-    if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge;
-    const rawBody = await request.text();
-    if (rawBody.length > MAX_BODY_BYTES) throw tooLarge;
-    const { kick: config, maxAgeMs } = intakeSettings(env);
+    const rawBody = await rawBodyOf(request);
+    const { kick: config, maxAgeMs, localDevelopment } = intakeSettings(env);
     const check = { now, maxAgeMs };
-    const key = await kickPublicKey(env, config, now);
+    const budget = new InvocationBudget();
+    charge(budget, INVOCATION_COSTS.publicKey);
+    const key = await kickPublicKey(env, config, now, localDevelopment);
     let delivery: Delivery;
     try {
       delivery = await readDelivery(request.headers, rawBody, { ...check, keys: [key.key] });
     } catch (error) {
       if (!(error instanceof DeliveryRefusedError) || error.code !== "bad_signature") throw error;
-      const fresh = await kickPublicKey(env, config, now, true);
+      charge(budget, INVOCATION_COSTS.publicKey);
+      const fresh = await kickPublicKey(env, config, now, localDevelopment, true);
       if (fresh.key === key.key) throw error;
       delivery = await readDelivery(request.headers, rawBody, { ...check, keys: [fresh.key] });
     }
@@ -66,7 +82,7 @@ export async function acceptDelivery(
       receivedAt: now,
       rawBody,
     }));
-    if (!duplicate) waitUntil(process(delivery));
+    if (!duplicate) waitUntil(process(delivery, budget));
     return okResponse({ accepted: true, duplicate, message_id: delivery.messageId }, "json");
   } catch (error) {
     if (!(error instanceof DeliveryRefusedError)) throw error;

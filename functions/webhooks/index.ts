@@ -21,7 +21,8 @@ router.post("/kick", (request, env, ctx) =>
     request,
     env,
     (p) => ctx.waitUntil(p),
-    (delivery) => processEvent(env, delivery),
+    (delivery, budget) =>
+      processEvent(env, delivery, { budget, httpHosts: intakeSettings(env).httpHosts, rerun: false }),
   ),
 );
 
@@ -50,8 +51,9 @@ export default {
 } satisfies ExportedHandler<WebhooksEnv>;
 
 /**
- * For the rules Worker only (a service binding; never on the public URL): a new relay's
- * secret. This Worker signs the deliveries, so it alone holds the key that seals the secrets.
+ * For the rules Worker only (a service binding; never on the public URL): a relay's new
+ * secret, when it is made and when it is rotated. This Worker signs the deliveries, so it
+ * alone holds the key that seals the secrets.
  */
 export class RelaySecrets extends WorkerEntrypoint<WebhooksEnv> {
   async issue(relayId: string): Promise<{ secret: string; sealed: string }> {

@@ -13,7 +13,9 @@ import { errorLabel } from "../../shared/log";
 import { broadcasterOf } from "../../shared/webhooks/eventFacts";
 import { normalizeEvent } from "../../shared/webhooks/normalizeEvent";
 import type { Delivery } from "../../shared/webhooks/readDelivery";
-import { sendRelay } from "../../shared/webhooks/relayDeliveries";
+import { charge, sendRelays, sendsLeft } from "../../shared/webhooks/relayDeliveries";
+import { INVOCATION_COSTS } from "../../shared/webhooks/relayPolicy";
+import type { InvocationBudget } from "../../shared/refresh/invocationBudget";
 import { replyToEvent } from "../../shared/webhooks/replyToEvent";
 import type { WebhooksEnv } from "./settings";
 
@@ -25,7 +27,11 @@ interface Rules {
   announce: boolean;
 }
 
-type Step = (ctx: KickContext, d: Delivery, rules: Rules, rerun: boolean) => Promise<unknown>;
+/** What a step came to, and the D1 row writes it made (maxRowWritesPerEvent counts them). */
+type Step = (ctx: KickContext, d: Delivery, rules: Rules, rerun: boolean) => Promise<[outcome: unknown, rows: number]>;
+
+/** A step that failed may have taken its slot or claim and given it back: two writes at most. */
+const FAILED_STEP_ROWS = 2;
 
 /**
  * What an accepted event sets off, as a table: each step decides for itself whether the
@@ -39,51 +45,72 @@ const STEPS: Record<string, Step> = {
       !(d.payload as { is_live: boolean }).is_live ||
       ctx.account.role !== "broadcaster"
     )
-      return "not_go_live";
-    if (!rules.announce) return "no_rule";
+      return ["not_go_live", 0];
+    if (!rules.announce) return ["no_rule", 0];
     const result = await announceOnce({ ...ctx, input: {} }, "webhook");
-    return result.posted ? "posted" : result.reason;
+    // Posted: the stream claimed, then its chat message id recorded.
+    return result.posted ? ["posted", 2] : [result.reason, 0];
   },
   async snapshot(ctx, d) {
-    if (d.type !== "kicks.gifted") return "not_kicks";
-    if (!ctx.account.scopes.includes("kicks:read")) return "no_scope";
+    if (d.type !== "kicks.gifted") return ["not_kicks", 0];
+    if (!ctx.account.scopes.includes("kicks:read")) return ["no_scope", 0];
     const last = await kicksLastSeenAt(ctx.env.DB, ctx.account.id);
-    if (last !== null && ctx.now - last < SNAPSHOT_DEBOUNCE_MS) return "recent";
-    return (await takeSnapshot(ctx.env.DB, ctx.kick, ctx.account.id, ctx.now)).changed;
+    if (last !== null && ctx.now - last < SNAPSHOT_DEBOUNCE_MS) return ["recent", 0];
+    const snapshot = await takeSnapshot(ctx.env.DB, ctx.kick, ctx.account.id, ctx.now);
+    return [snapshot.changed, snapshot.rows_written];
   },
   // A re-run comes minutes late, and may follow a reply already posted: replies are not repeated.
-  reply: (ctx, d, rules, rerun) =>
-    !rules.reply ? Promise.resolve("no_rule") : rerun ? Promise.resolve("skipped_on_rerun") : replyToEvent(ctx, d),
+  async reply(ctx, d, rules, rerun) {
+    if (!rules.reply) return ["no_rule", 0];
+    if (rerun) return ["skipped_on_rerun", 0];
+    const outcome = await replyToEvent(ctx, d);
+    return [outcome, outcome === "posted" ? 1 : 0];
+  },
 };
+
+/** One processing of an event: who pays for it, and where its relays may go. */
+export interface EventRun {
+  /** The invocation's subrequests (the intake's, or the cron run's shared by everything it does). */
+  budget: InvocationBudget;
+  /** RELAY_HTTP_HOSTS, for the check before each send. */
+  httpHosts: string;
+  /** The cron re-running an event a lost waitUntil left. */
+  rerun: boolean;
+}
 
 /**
  * Runs an accepted event: one D1 round trip reads the account and its rules and queues the
- * relay deliveries (claimed for their first attempt, so the cron sends them if this
- * invocation dies); then the steps; then the relays, sent at once; finally the outcome is
- * recorded with the relay results. `rerun`: the cron re-running an event a lost waitUntil left.
+ * relay deliveries (as many claimed for a first attempt as the budget has subrequests left
+ * after the steps, charged at their worst; the rest wait for the cron, as do the claimed ones
+ * if this invocation dies); then the steps; then the claimed relays, sent at once; finally the
+ * outcome is recorded with the relay results, and logged with the D1 row writes it took
+ * (never more than maxRowWritesPerEvent, plus a KICKs snapshot's rows).
  */
 export async function processEvent(
   env: WebhooksEnv,
   delivery: Delivery,
-  rerun = false,
+  run: EventRun,
 ): Promise<Record<string, unknown>> {
   const now = Date.now();
   const broadcasterId = broadcasterOf(delivery.payload) ?? -1;
   const leaseId = crypto.randomUUID();
+  charge(run.budget, INVOCATION_COSTS.eventSteps);
   const [accountRows, replyRows, announceRows, queued] = await env.DB.batch<unknown>([
     accountStatement(env.DB, broadcasterId),
     replySlots.existsStatement(env.DB, broadcasterId, delivery.type),
     autoAnnounceStatement(env.DB, broadcasterId),
-    enqueueRelays(
-      env.DB,
-      broadcasterId,
-      delivery.messageId,
-      delivery.type,
-      JSON.stringify(normalizeEvent(delivery)),
+    enqueueRelays(env.DB, {
+      accountId: broadcasterId,
+      messageId: delivery.messageId,
+      type: delivery.type,
+      body: JSON.stringify(normalizeEvent(delivery)),
       leaseId,
+      firstTries: sendsLeft(run.budget),
       now,
-    ),
+    }),
   ]);
+  // The event's row: inserted by the intake, or claimed again by the cron for a re-run.
+  let rows = 1;
   const account = accountFromResult(accountRows!);
   const outcome: Record<string, unknown> = {};
   if (!account) outcome.account = "not_connected";
@@ -93,23 +120,37 @@ export async function processEvent(
     const rules = { reply: replyRows!.results.length > 0, announce: announceRows!.results.length > 0 };
     for (const [name, step] of Object.entries(STEPS)) {
       try {
-        outcome[name] = await step(ctx, delivery, rules, rerun);
+        const [result, written] = await step(ctx, delivery, rules, run.rerun);
+        outcome[name] = result;
+        rows += written;
       } catch (error) {
         outcome[name] = { error: errorLabel(error) };
+        rows += FAILED_STEP_ROWS;
       }
     }
   }
 
-  const claimed = queued!.results as ClaimedRelay[];
-  const ring = claimed.length ? await keyRing(env) : null;
-  const results = await Promise.all(claimed.map((c) => sendRelay(ring!, c)));
-  outcome.relays = results.map((r) => r.status);
-  await env.DB.batch([
-    ...(results.length ? [recordRelayResults(env.DB, results, Date.now())] : []),
+  const deliveries = queued!.results as ClaimedRelay[];
+  rows += deliveries.length;
+  const claimed = deliveries.filter((d) => d.lease_id === leaseId);
+  const results = claimed.length ? await sendRelays(await keyRing(env), claimed, run.httpHosts, run.budget) : [];
+  // "queued": left for the cron, this invocation's subrequests being spent.
+  outcome.relays = [...results.map((r) => r.status), ...deliveries.filter((d) => !d.lease_id).map(() => "queued")];
+  const written = await env.DB.batch([
+    ...(results.length ? recordRelayResults(env.DB, results, Date.now()) : []),
     webhookEvents.processedStatement(env.DB, delivery.messageId, JSON.stringify(outcome), Date.now()),
   ]);
+  rows += written.reduce((n, result) => n + result.meta.changes, 0);
   console.log(
-    JSON.stringify({ event: "webhook_processed", type: delivery.type, message_id: delivery.messageId, rerun, outcome }),
+    JSON.stringify({
+      event: "webhook_processed",
+      type: delivery.type,
+      message_id: delivery.messageId,
+      rerun: run.rerun,
+      outcome,
+      d1_rows_written: rows,
+      subrequests: run.budget.used.subrequests,
+    }),
   );
   return outcome;
 }

@@ -1,8 +1,10 @@
 import { parsePayload } from "../../shared/webhooks/readDelivery";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { logError } from "../../shared/log";
+import { InvocationBudget } from "../../shared/refresh/invocationBudget";
 import { reconcileSubscriptions } from "../../shared/webhooks/reconcileSubscriptions";
 import { retryDueRelays } from "../../shared/webhooks/relayDeliveries";
+import { INVOCATION_COSTS } from "../../shared/webhooks/relayPolicy";
 import { accountsDueForSync, forgetOldDeliveries, webhookEvents } from "../../shared/storage/webhookStore";
 import { processEvent } from "./processEvent";
 import { cronSettings, type WebhooksEnv } from "./settings";
@@ -10,10 +12,12 @@ import { cronSettings, type WebhooksEnv } from "./settings";
 const MIN = 60_000;
 
 /**
- * Per run, within the Free plan's 50 D1 queries and 50 subrequests: relays every minute (20
- * sends: 20 subrequests, 2 queries); then on even minutes subscription syncs (4 accounts, 3
- * Kick calls and 5 queries each), on odd minutes re-runs of lost events (3, each at most ~8
- * queries and ~6 Kick calls); retention once an hour.
+ * Per run, within the Free plan's 50 subrequests (counted: InvocationBudget) and 50 D1
+ * queries: on even minutes subscription syncs (up to 4 accounts, 5 queries each, each started
+ * only while its worst case still fits), on odd minutes re-runs of lost events (up to 3, each
+ * at most ~10 queries, its steps charged at their worst and its relays taking what is left);
+ * then relay retries with the subrequests that remain (at most 20, 2 queries); retention once
+ * an hour. Whatever does not fit waits for the next run.
  */
 const SYNCS_PER_RUN = 4;
 const RERUNS_PER_RUN = 3;
@@ -27,9 +31,11 @@ export interface WebhooksCronSummary {
   sync_errors: number;
   events_rerun: number;
   events_forgotten: number;
+  /** Subrequests this run spent or set aside (at most FREE_PLAN_LIMITS.subrequests). */
+  subrequests: number;
 }
 
-/** The minute cron: relay retries, then subscription syncs or lost-event re-runs, and hourly retention. */
+/** The minute cron: subscription syncs or lost-event re-runs, then relay retries, and hourly retention. */
 export async function runWebhooksCron(env: WebhooksEnv, now = Date.now()): Promise<WebhooksCronSummary> {
   const summary: WebhooksCronSummary = {
     event: "webhooks_cron",
@@ -40,25 +46,42 @@ export async function runWebhooksCron(env: WebhooksEnv, now = Date.now()): Promi
     sync_errors: 0,
     events_rerun: 0,
     events_forgotten: 0,
+    subrequests: 0,
   };
-  const results = await retryDueRelays(env.DB, await keyRing(env), now);
+  const budget = new InvocationBudget();
+  const minute = Math.floor(now / MIN);
+  if (minute % 2 === 0) await syncSubscriptions(env, now, summary, budget);
+  else summary.events_rerun = await rerunLostEvents(env, now, budget);
+
+  const results = await retryDueRelays(env.DB, await keyRing(env), now, cronSettings(env).httpHosts, budget);
   summary.relays_retried = results.length;
   summary.relays_delivered = results.filter((r) => r.status === "delivered").length;
   summary.relays_dead = results.filter((r) => r.status === "dead").length;
-
-  const minute = Math.floor(now / MIN);
-  if (minute % 2 === 0) await syncSubscriptions(env, now, summary);
-  else summary.events_rerun = await rerunLostEvents(env, now);
   if (minute % 60 === 0) summary.events_forgotten = await forgetOldDeliveries(env.DB, now);
+  summary.subrequests = budget.used.subrequests;
   console.log(JSON.stringify(summary));
   return summary;
 }
 
-/** The accounts least recently synced (failed attempts count, so a failing account waits its turn). */
-async function syncSubscriptions(env: WebhooksEnv, now: number, summary: WebhooksCronSummary) {
-  const { kick: config, subscriptionSyncMs } = cronSettings(env);
+const SYNC = { subrequests: INVOCATION_COSTS.subscriptionSync, kvOps: 0, d1Queries: 0 };
+const RERUN = { subrequests: INVOCATION_COSTS.eventSteps, kvOps: 0, d1Queries: 0 };
+
+/**
+ * The accounts least recently synced (failed attempts count, so a failing account waits its
+ * turn). Their Kick calls are counted one by one; an account whose worst case no longer fits
+ * waits for the next even minute.
+ */
+async function syncSubscriptions(
+  env: WebhooksEnv,
+  now: number,
+  summary: WebhooksCronSummary,
+  budget: InvocationBudget,
+) {
+  const { kick, subscriptionSyncMs } = cronSettings(env);
+  const config = { ...kick, fetch: budget.meterFetch(kick.fetch) };
   const due = await accountsDueForSync(env.DB, now - subscriptionSyncMs, SYNCS_PER_RUN);
   for (const account of due) {
+    if (budget.fits(SYNC) < 1) break;
     try {
       const sync = await reconcileSubscriptions(env, config, account, now);
       summary.subscriptions_synced++;
@@ -71,31 +94,38 @@ async function syncSubscriptions(env: WebhooksEnv, now: number, summary: Webhook
 }
 
 /**
- * Events accepted but never processed (the isolate died, waitUntil ran out): claimed with a
- * lease, parsed again from the stored body, and run again (a few times at most).
+ * Events accepted but never processed (the isolate died, waitUntil ran out): claimed one at a
+ * time with a lease while the budget still covers one more event's steps, parsed again from
+ * the stored body, and run again (a few times at most).
  */
-async function rerunLostEvents(env: WebhooksEnv, now: number): Promise<number> {
-  const results = await webhookEvents.claimLost(env.DB, now, RERUNS_PER_RUN);
-  for (const e of results) {
+async function rerunLostEvents(env: WebhooksEnv, now: number, budget: InvocationBudget): Promise<number> {
+  const { httpHosts } = cronSettings(env);
+  let rerun = 0;
+  while (rerun < RERUNS_PER_RUN && budget.fits(RERUN) > 0) {
+    const [e] = await webhookEvents.claimLost(env.DB, now, 1);
+    if (!e) break;
+    rerun++;
     let payload;
     try {
       payload = parsePayload(e.type, e.body);
     } catch {
       continue; // read when it arrived; only a schema changed since could refuse it now
     }
-    await processEvent(
-      env,
-      {
-        messageId: e.message_id,
-        subscriptionId: e.subscription_id,
-        type: e.type,
-        version: 1,
-        sentAt: e.sent_at,
-        rawBody: e.body,
-        payload,
-      },
-      true,
-    );
+    const delivery = {
+      messageId: e.message_id,
+      subscriptionId: e.subscription_id,
+      type: e.type,
+      version: 1 as const,
+      sentAt: e.sent_at,
+      rawBody: e.body,
+      payload,
+    };
+    try {
+      await processEvent(env, delivery, { budget, httpHosts, rerun: true });
+    } catch (error) {
+      // The relay retries after this must still run; the lease lets a later run try the event again.
+      logError("event_rerun_error", error, { message_id: e.message_id });
+    }
   }
-  return results.length;
+  return rerun;
 }

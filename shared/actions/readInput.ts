@@ -1,6 +1,13 @@
 import type * as z from "zod/mini";
 import { searchParamsToInput } from "../validation/searchParamsToInput";
 import { TriggerError } from "../http/TriggerError";
+import { readBodyLimited } from "../http/readBodyLimited";
+
+/**
+ * The most a trigger call's body may be (64 KiB): every field of every action fits many times
+ * over, and a bigger body is refused while it is read (413), never held whole in memory.
+ */
+export const MAX_INPUT_BYTES = 64 * 1024;
 
 /** Query parameters that steer the call rather than feed the action. */
 const RESERVED = ["key", "idem", "format"];
@@ -22,7 +29,7 @@ export async function readInput(
   };
   if (request.method === "GET" || request.method === "HEAD" || !request.body) return input;
   const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  const text = await request.text();
+  const text = await readBodyLimited(request, MAX_INPUT_BYTES);
   if (!text.trim()) return input;
   if (type === "application/x-www-form-urlencoded")
     return { ...input, ...searchParamsToInput(schema, new URLSearchParams(text)) };

@@ -13,10 +13,12 @@ import {
 import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "../refresh/errors";
 import type { ChatCapError, MessageTooLongError, NoBotAccountError, NotLiveError } from "../announce/errors";
 import type { SyncInProgressError } from "../webhooks/errors";
+import type { BodyTooLargeError } from "../http/readBodyLimited";
 import { TriggerError } from "../http/TriggerError";
 
 /** The refusals of shared domain code (announce, speaker, subscription sync) a trigger caller can meet. */
-type Refusal = NotLiveError | MessageTooLongError | NoBotAccountError | ChatCapError | SyncInProgressError;
+type Refusal =
+  NotLiveError | MessageTooLongError | NoBotAccountError | ChatCapError | SyncInProgressError | BodyTooLargeError;
 
 /**
  * What the caller sees for each, by its stable code: a status and the code it answers with; the
@@ -28,6 +30,7 @@ export const REFUSAL_HTTP = {
   message_too_long: { status: 400, code: "invalid_input" },
   no_bot_account: { status: 409, code: "no_bot_account" },
   chat_cap: { status: 429, code: "chat_cap" },
+  body_too_large: { status: 413, code: "body_too_large" },
   sync_in_progress: { status: 409, code: "sync_in_progress" },
 } as unknown as Record<Refusal["code"], { status: number; code: string }>;
 

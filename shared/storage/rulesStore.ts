@@ -239,7 +239,11 @@ export const replySlots = {
 };
 
 export const relays = {
-  /** False when the account already has a relay of that name. */
+  /**
+   * Adds a relay unless the account has one of that name, or already has `limit` relays. The
+   * count is taken inside the INSERT (D1 runs one statement at a time), so two creations at
+   * once cannot both pass it; the batch's second statement tells which refusal it was.
+   */
   async create(
     db: D1Database,
     relay: {
@@ -250,30 +254,59 @@ export const relays = {
       events: string[];
       sealedSecret: string;
       now: number;
+      limit: number;
     },
+  ): Promise<"created" | "name_taken" | "limit_reached"> {
+    const [inserted, taken] = await db.batch<{ taken: number }>([
+      db
+        .prepare(
+          `INSERT INTO relays (id, account_id, name, url, events, secret, created_at)
+           SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE (SELECT COUNT(*) FROM relays WHERE account_id = ?2) < ?8
+           ON CONFLICT (account_id, name) DO NOTHING`,
+        )
+        .bind(
+          relay.id,
+          relay.accountId,
+          relay.name,
+          relay.url,
+          JSON.stringify(relay.events),
+          relay.sealedSecret,
+          relay.now,
+          relay.limit,
+        ),
+      db
+        .prepare("SELECT EXISTS (SELECT 1 FROM relays WHERE account_id = ? AND name = ?) AS taken")
+        .bind(relay.accountId, relay.name),
+    ]);
+    if (inserted!.meta.changes !== 0) return "created";
+    return taken!.results[0]!.taken ? "name_taken" : "limit_reached";
+  },
+
+  /**
+   * Seals in a new secret. The current one becomes the previous secret, which keeps signing
+   * until `previousUntil` (null: it stops at once, say after a leak); a previous one from an
+   * earlier rotation is dropped. False when the account has no relay of that id.
+   */
+  async rotateSecret(
+    db: D1Database,
+    rotation: { accountId: number; id: string; sealedSecret: string; previousUntil: number | null },
   ): Promise<boolean> {
-    const inserted = await db
+    const rotated = await db
       .prepare(
-        "INSERT INTO relays (id, account_id, name, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, name) DO NOTHING",
+        `UPDATE relays SET previous_secret = CASE WHEN ?4 IS NULL THEN NULL ELSE secret END, previous_secret_until = ?4, secret = ?3
+         WHERE account_id = ?1 AND id = ?2`,
       )
-      .bind(
-        relay.id,
-        relay.accountId,
-        relay.name,
-        relay.url,
-        JSON.stringify(relay.events),
-        relay.sealedSecret,
-        relay.now,
-      )
+      .bind(rotation.accountId, rotation.id, rotation.sealedSecret, rotation.previousUntil)
       .run();
-    return inserted.meta.changes !== 0;
+    return rotated.meta.changes !== 0;
   },
 
   /** The account's relays, each with how its deliveries went (relay_deliveries is counted, not owned, here). */
   async listWithDeliveryCounts(db: D1Database, accountId: number) {
     const { results } = await db
       .prepare(
-        `SELECT r.id, r.name, r.url, r.events, r.created_at, COUNT(d.status = 'delivered' OR NULL) AS delivered, COUNT(d.status = 'pending' OR NULL) AS pending,
+        `SELECT r.id, r.name, r.url, r.events, r.created_at, r.disabled_at, r.disabled_reason, r.previous_secret_until,
+         COUNT(d.status = 'delivered' OR NULL) AS delivered, COUNT(d.status = 'pending' OR NULL) AS pending,
          COUNT(d.status = 'dead' OR NULL) AS dead FROM relays r LEFT JOIN relay_deliveries d ON d.relay_id = r.id WHERE r.account_id = ? GROUP BY r.id ORDER BY r.name`,
       )
       .bind(accountId)
@@ -283,6 +316,9 @@ export const relays = {
         url: string;
         events: string;
         created_at: number;
+        disabled_at: number | null;
+        disabled_reason: string | null;
+        previous_secret_until: number | null;
         delivered: number;
         pending: number;
         dead: number;

@@ -1,9 +1,9 @@
 import { accountFromRow, type Account, type AccountRow } from "./accountsStore";
 import type { EventType } from "../kick/schemas/events";
-import { RELAY_POLICY } from "../webhooks/relayPolicy";
+import { NAMED_ONLY_EVENTS, RELAY_FAILURES, RELAY_POLICY, type RelayFailure } from "../webhooks/relayPolicy";
 
 /**
- * What the webhooks Worker keeps of Kick's deliveries and its own relays (migrations/0007):
+ * What the webhooks Worker keeps of Kick's deliveries and its own relays (migrations/0007, 0009):
  * webhook_events, relay_deliveries and subscription_syncs.
  */
 
@@ -15,7 +15,12 @@ const LOST_AFTER_MS = 2 * MIN;
 const MAX_RERUNS = 3;
 
 export const webhookEvents = {
-  /** Records an accepted delivery with its body; false when the message id was seen before (exactly once). */
+  /**
+   * Records an accepted delivery with its body; false when the message id was seen before
+   * (exactly once). A row kept only as unreadable (`recordUnreadable`) does not count as seen:
+   * Kick's signature does not cover Kick-Event-Type, so a copy re-sent under a wrong type must
+   * not shut out the genuine delivery, which takes the row over.
+   */
   async recordAccepted(
     db: D1Database,
     event: {
@@ -30,7 +35,11 @@ export const webhookEvents = {
   ): Promise<boolean> {
     const inserted = await db
       .prepare(
-        "INSERT INTO webhook_events (message_id, type, broadcaster_user_id, subscription_id, sent_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+        `INSERT INTO webhook_events (message_id, type, broadcaster_user_id, subscription_id, sent_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (message_id) DO UPDATE SET type = excluded.type, broadcaster_user_id = excluded.broadcaster_user_id,
+           subscription_id = excluded.subscription_id, sent_at = excluded.sent_at, received_at = excluded.received_at, body = excluded.body,
+           processed_at = NULL, outcome = NULL, attempts = 0, lease_until = NULL
+         WHERE webhook_events.body IS NULL AND json_type(webhook_events.outcome, '$.invalid_payload') IS NOT NULL`,
       )
       .bind(
         event.messageId,
@@ -45,7 +54,7 @@ export const webhookEvents = {
     return inserted.meta.changes !== 0;
   },
 
-  /** Records a signed delivery whose payload our schema refused, as processed, with why. */
+  /** Records a signed delivery whose payload our schema refused, as processed, with why; never over an accepted one. */
   async recordUnreadable(
     db: D1Database,
     event: { messageId: string; type: string; sentAt: number; receivedAt: number; outcome: string },
@@ -109,54 +118,77 @@ export async function forgetOldDeliveries(db: D1Database, now: number): Promise<
 export interface ClaimedRelay {
   id: string;
   relay_id: string;
-  lease_id: string;
+  /** NULL: queued for the cron, not claimed (the invocation's subrequests ran out). */
+  lease_id: string | null;
   attempts: number;
   body: string;
+  /** The relay's, NULL once it is deleted. */
   url: string | null;
   secret: string | null;
+  /** The secret before the last rotation, and until when it still signs. */
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  disabled_at: number | null;
 }
 
 export interface RelayResult {
   id: string;
+  relay_id: string;
   lease_id: string;
   status: "delivered" | "pending" | "dead";
   http_status: number | null;
-  error: string | null;
+  /** Why no answer came, as a class (RELAY_FAILURES); null when the receiver answered. */
+  error: RelayFailure | null;
   next_attempt_at: number | null;
 }
 
-// The relay's url and secret come along (NULL once the relay is deleted), so a claim is ready to send.
-const RELAY_COLUMNS =
-  "id, relay_id, lease_id, attempts, body, (SELECT url FROM relays WHERE relays.id = relay_id) AS url, (SELECT secret FROM relays WHERE relays.id = relay_id) AS secret";
+// The relay's url, secrets and state come along (NULL once the relay is deleted), so a claim is ready to send.
+const RELAY_COLUMNS = `id, relay_id, lease_id, attempts, body, (SELECT url FROM relays WHERE relays.id = relay_id) AS url,
+  (SELECT secret FROM relays WHERE relays.id = relay_id) AS secret, (SELECT previous_secret FROM relays WHERE relays.id = relay_id) AS previous_secret,
+  (SELECT previous_secret_until FROM relays WHERE relays.id = relay_id) AS previous_secret_until,
+  (SELECT disabled_at FROM relays WHERE relays.id = relay_id) AS disabled_at`;
 
 /** How long a claim holds: every attempt of the batch may take the whole timeout, one after another. */
 const leaseEnd = (claimedAt: number, count: number) => claimedAt + count * RELAY_POLICY.timeoutMs + 5_000;
 
 /**
- * Queues one delivery per relay of the account that wants this event type, already claimed
- * for its first attempt by the caller (lease `leaseId`); returns them, ready to send.
+ * Queues one delivery per enabled relay of the account that wants this event type. The first
+ * `firstTries` are claimed for their first attempt by the caller (lease `leaseId`: the cron
+ * sends them if the invocation dies); the rest are left due now, for the cron, because this
+ * invocation has no subrequests left for them. Returns them all, ready to send.
  */
 export function enqueueRelays(
   db: D1Database,
-  accountId: number,
-  messageId: string,
-  type: string,
-  body: string,
-  leaseId: string,
-  now: number,
+  e: {
+    accountId: number;
+    messageId: string;
+    type: string;
+    body: string;
+    leaseId: string;
+    firstTries: number;
+    now: number;
+  },
 ): D1PreparedStatement {
+  // The lease covers the steps that run before the sends (up to 3 timeouts), then the sends, six at a time.
+  const lease = leaseEnd(e.now, 3 + Math.ceil(e.firstTries / RELAY_POLICY.concurrency));
+  // Chat is named or nothing: `*` matches every event type but these.
+  const namedOnly = NAMED_ONLY_EVENTS.map((t) => `'${t}'`).join(", ");
   return db
     .prepare(
       `INSERT INTO relay_deliveries (id, relay_id, message_id, body, status, attempts, next_attempt_at, lease_id, created_at, updated_at)
-       SELECT ?1 || '-' || r.id, r.id, ?1, ?2, 'pending', 1, ?3, ?6, ?7, ?7 FROM relays r
-       WHERE r.account_id = ?4 AND EXISTS (SELECT 1 FROM json_each(r.events) WHERE value IN ('*', ?5))
+       SELECT ?1 || '-' || id, id, ?1, ?2, 'pending', n <= ?8, CASE WHEN n <= ?8 THEN ?3 ELSE ?7 END, CASE WHEN n <= ?8 THEN ?6 END, ?7, ?7
+       FROM (SELECT r.id, ROW_NUMBER() OVER (ORDER BY r.id) AS n FROM relays r
+         WHERE r.account_id = ?4 AND r.disabled_at IS NULL
+           AND EXISTS (SELECT 1 FROM json_each(r.events) WHERE value = ?5 OR (value = '*' AND ?5 NOT IN (${namedOnly}))))
+       WHERE true
        ON CONFLICT (relay_id, message_id) DO NOTHING RETURNING ${RELAY_COLUMNS}`,
     )
-    .bind(messageId, body, leaseEnd(now, 4), accountId, type, leaseId, now);
+    .bind(e.messageId, e.body, lease, e.accountId, e.type, e.leaseId, e.now, e.firstTries);
 }
 
 /** Claims up to `limit` deliveries whose retry time has come (one statement), for the cron. */
 export async function claimDueRelays(db: D1Database, limit: number, claimedAt: number): Promise<ClaimedRelay[]> {
+  if (limit < 1) return [];
   const { results } = await db
     .prepare(
       `UPDATE relay_deliveries SET attempts = attempts + 1, next_attempt_at = ?2, lease_id = ?3, updated_at = ?1
@@ -168,15 +200,42 @@ export async function claimDueRelays(db: D1Database, limit: number, claimedAt: n
   return results;
 }
 
-/** Records results in one statement, each only if its lease still holds (a late answer never overwrites a newer attempt). */
-export function recordRelayResults(db: D1Database, results: RelayResult[], now: number): D1PreparedStatement {
-  return db
-    .prepare(
-      `UPDATE relay_deliveries SET status = r.value ->> 'status', next_attempt_at = r.value ->> 'next_attempt_at', last_status = r.value ->> 'http_status',
+const RELAY_GONE_REASON =
+  "The receiver answered 410 Gone (a deleted or turned-off Zap says so): it wants no more deliveries. Delete the relay and create it again to resume.";
+
+/**
+ * The statements that record attempts' results, for the caller's batch: each result only if
+ * its lease still holds (a late answer never overwrites a newer attempt's); and every relay
+ * whose receiver answered 410 Gone is disabled, with why.
+ */
+export function recordRelayResults(db: D1Database, results: RelayResult[], now: number): D1PreparedStatement[] {
+  const json = JSON.stringify(results);
+  return [
+    db
+      .prepare(
+        `UPDATE relay_deliveries SET status = r.value ->> 'status', next_attempt_at = r.value ->> 'next_attempt_at', last_status = r.value ->> 'http_status',
          last_error = r.value ->> 'error', lease_id = NULL, updated_at = ?2
        FROM json_each(?1) AS r WHERE relay_deliveries.id = r.value ->> 'id' AND relay_deliveries.lease_id = r.value ->> 'lease_id'`,
-    )
-    .bind(JSON.stringify(results), now);
+      )
+      .bind(json, now),
+    db
+      .prepare(
+        `UPDATE relays SET disabled_at = ?2, disabled_reason = ?4
+       WHERE disabled_at IS NULL AND id IN (SELECT value ->> 'relay_id' FROM json_each(?1) WHERE value ->> 'http_status' = ?3)`,
+      )
+      .bind(json, now, RELAY_POLICY.goneStatus, RELAY_GONE_REASON),
+  ];
+}
+
+/**
+ * What a delivery's last attempt came to, as a class: `2xx` to `5xx`, or why nothing answered.
+ * Never the status itself nor the network's words: the list would otherwise tell an open port
+ * from a closed one, host by host, to whoever may create relays.
+ */
+function lastResult(status: number | null, error: string | null): string | null {
+  if (status !== null) return `${Math.floor(status / 100)}xx`;
+  if (error === null) return null;
+  return (RELAY_FAILURES as readonly string[]).includes(error) ? error : "unreachable";
 }
 
 /** The account's deliveries, newest first (status "dead": the dead letters). */
@@ -185,16 +244,40 @@ export async function relayDeliveriesOf(
   accountId: number,
   status: "pending" | "delivered" | "dead" | null,
   limit: number,
-): Promise<Record<string, unknown>[]> {
+) {
   const { results } = await db
     .prepare(
       `SELECT d.id, r.name AS relay, d.message_id, d.status, d.attempts, d.last_status, d.last_error, d.next_attempt_at, d.updated_at, d.body ->> 'type' AS type
        FROM relay_deliveries d JOIN relays r ON r.id = d.relay_id WHERE r.account_id = ?1 AND (?2 IS NULL OR d.status = ?2) ORDER BY d.updated_at DESC LIMIT ?3`,
     )
     .bind(accountId, status, limit)
-    .all<Record<string, unknown>>();
-  return results;
+    .all<{
+      id: string;
+      relay: string;
+      message_id: string;
+      type: string;
+      status: string;
+      attempts: number;
+      last_status: number | null;
+      last_error: string | null;
+      next_attempt_at: number | null;
+      updated_at: number;
+    }>();
+  return results.map(({ last_status, last_error, ...row }) => ({
+    ...row,
+    last_result: lastResult(last_status, last_error),
+  }));
 }
+
+/**
+ * Row writes one processing of an event makes at most, index entries aside (docs/webhooks.md):
+ * its webhook_events row twice (inserted by the intake or claimed by a re-run, then marked
+ * processed); per relay, its delivery inserted and its result recorded, and the relay disabled
+ * after a 410; a chat reply's cooldown slot or the go-live claim, each taken and then
+ * completed or given back (go-live has no reply, so never both). A KICKs snapshot comes on
+ * top, at most one per 30 s per channel.
+ */
+export const maxRowWritesPerEvent = (relays: number) => 2 + 3 * relays + 2;
 
 /** Puts a dead delivery of the account back in the queue, due now; false when there is no such dead delivery. */
 export async function requeueDeadDelivery(

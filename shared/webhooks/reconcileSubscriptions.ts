@@ -9,6 +9,7 @@ import { SyncInProgressError } from "./errors";
 import { channelSubscriptions, deleteSubscriptions } from "./channelSubscriptions";
 import { eventsWanted } from "../storage/rulesStore";
 import { subscriptionSyncs } from "../storage/webhookStore";
+import { NAMED_ONLY_EVENTS } from "./relayPolicy";
 
 export interface SyncSummary {
   account_id: number;
@@ -22,8 +23,7 @@ export interface SyncSummary {
 
 /** A sync's result as it crosses the service binding: the summary, or the refusal as callers see it. */
 export type SyncAnswer =
-  | { ok: true; summary: SyncSummary }
-  | { ok: false; status: number; code: string; message: string; details?: unknown };
+  { ok: true; summary: SyncSummary } | { ok: false; status: number; code: string; message: string; details?: unknown };
 
 /**
  * The events an account needs: what its relays and replies listen to, go-live when it
@@ -33,7 +33,8 @@ export async function desiredEvents(db: D1Database, account: Account): Promise<E
   if (account.role !== "broadcaster") return [];
   const wanted = new Set(await eventsWanted(db, account.id));
   if (account.scopes.includes("kicks:read")) wanted.add("kicks.gifted");
-  return EVENT_TYPES.filter((t) => wanted.has("*") || wanted.has(t));
+  // `*` never brings chat in: a relay gets it only by name (as queueing relays decides too).
+  return EVENT_TYPES.filter((t) => wanted.has(t) || (wanted.has("*") && !NAMED_ONLY_EVENTS.includes(t)));
 }
 
 const oldestFirst = (a: Subscription, b: Subscription) =>

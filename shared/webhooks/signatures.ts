@@ -2,6 +2,7 @@
 // cached, with the key from Kick's docs as the fallback), and our HMAC on the relays that go out.
 import type { KickConfig } from "../kick/index";
 import { base64ToBytes } from "../encoding";
+import { publicHostProblem } from "./relayTarget";
 
 /** The webhook public key printed in Kick's docs (docs/kick-api.md §3.9): the fallback when /public-key cannot be fetched. */
 export const KICK_DOCS_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
@@ -38,14 +39,27 @@ export interface KickKey {
 let memo: { key: KickKey; at: number; ttl: number } | undefined;
 
 /**
+ * Why Kick's key may not be fetched from `apiBase`, or null. Whoever serves the key decides
+ * which deliveries verify, so outside local development it comes only over https from a public
+ * host: a base left pointing at the emulator or a mock is refused, and Kick's documented key
+ * stands in (genuine deliveries still verify; the mock's do not).
+ */
+function keySourceProblem(apiBase: string): string | null {
+  const url = new URL(apiBase);
+  return url.protocol !== "https:" ? "not https" : publicHostProblem(url.hostname);
+}
+
+/**
  * Kick's webhook public key: from this isolate's memory, else KV (a day), else
  * `/public/v1/public-key` (no auth); the key printed in Kick's docs when Kick cannot be
- * reached. `fresh` skips the caches (after a signature failure), at most once a minute.
+ * reached, or may not be asked (keySourceProblem). `fresh` skips the caches (after a
+ * signature failure), at most once a minute.
  */
 export async function kickPublicKey(
   env: { TOKENS: KVNamespace },
   config: KickConfig,
   now: number,
+  localDevelopment: boolean,
   fresh = false,
 ): Promise<KickKey> {
   const age = memo ? now - memo.at : Infinity;
@@ -53,6 +67,11 @@ export async function kickPublicKey(
   if (!fresh) {
     const cached = await env.TOKENS.get(KV_KEY);
     if (cached) return remember({ key: await importKickPublicKey(cached), source: "cache" }, now, MEMORY_MS);
+  }
+  const refused = localDevelopment ? null : keySourceProblem(config.apiBase);
+  if (refused) {
+    console.error(JSON.stringify({ event: "kick_public_key_refused", reason: refused }));
+    return remember({ key: await importKickPublicKey(KICK_DOCS_PUBLIC_KEY), source: "docs" }, now, FALLBACK_MS);
   }
   try {
     // Kick is waiting on this answer: one short try, no retries (the docs' key stands in).
@@ -128,14 +147,18 @@ export function signedDeliveryFrom(headers: Headers, rawBody: string): SignedDel
 const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 /**
- * The relay signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`
- * (Stripe's scheme, which receivers already know how to check; docs/webhooks.md shows how).
+ * The relay signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`,
+ * one `v1` per secret (the new one first during a rotation's overlap): Stripe's scheme, which
+ * receivers already know how to check; docs/webhooks.md shows how.
  */
-export async function signRelayBody(secret: string, body: string, now: number): Promise<string> {
+export async function signRelayBody(secrets: readonly string[], body: string, now: number): Promise<string> {
   const t = Math.floor(now / 1000);
   const encoder = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
-  return `t=${t},v1=${hex(await crypto.subtle.sign("HMAC", key, encoder.encode(`${t}.${body}`)))}`;
+  const signatures = secrets.map(async (secret) => {
+    const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+    ]);
+    return `v1=${hex(await crypto.subtle.sign("HMAC", key, encoder.encode(`${t}.${body}`)))}`;
+  });
+  return [`t=${t}`, ...(await Promise.all(signatures))].join(",");
 }

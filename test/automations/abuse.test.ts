@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { SELF, env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
 import { TIMER_LIMITS } from "../../shared/storage/rulesStore";
@@ -6,7 +6,7 @@ import { REPLY_EVENTS } from "../../shared/webhooks/replyToEvent";
 import { runAutomationsCron } from "../../functions/automations/runCron";
 import type { AutomationsEnv } from "../../functions/automations/settings";
 import { kickControl } from "../helpers/browser";
-import { call, chatLog, setUp } from "../helpers/automationsSetup";
+import { AUTOMATIONS, call, chatLog, kickCalls, setUp } from "../helpers/automationsSetup";
 
 // A full-capability key has leaked (pasted into a shared Zap, a screenshot of a Stream Deck
 // profile): whatever its holder sends, the channel and the account stay within the caps.
@@ -84,5 +84,39 @@ describe("a leaked full-capability key", () => {
     await call("POST", "/v1/timers", key, { json: { name: "t", message: "timer", interval_minutes: 5 } });
     expect((await runAutomationsCron(E, Date.now() + 10 * 60_000)).timers_posted).toBe(0);
     expect(await chatLog()).toHaveLength(sent);
+  });
+});
+
+describe("a hostile request", () => {
+  /** A body sent in chunks, with no Content-Length: its size is known only by reading it. */
+  const chunked = (bytes: number) => {
+    let sent = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= bytes) return controller.close();
+        const chunk = new TextEncoder().encode(
+          `{"message":"${"x".repeat(16_000)}`.slice(0, Math.min(16_384, bytes - sent)),
+        );
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+  };
+
+  it("is stopped at 64 KiB with a 413, whether chunked or declared, on the trigger and the rules paths", async () => {
+    for (const path of ["/v1/chat", "/v1/timers"]) {
+      const streamed = await SELF.fetch(`${AUTOMATIONS}${path}`, {
+        method: "POST",
+        headers: { "x-api-key": key, "content-type": "application/json" },
+        body: chunked(2 * 1024 * 1024),
+        duplex: "half",
+      } as RequestInit);
+      expect(streamed.status, path).toBe(413);
+      expect(((await streamed.json()) as { error: { code: string } }).error.code).toBe("body_too_large");
+    }
+    const declared = await call("POST", "/v1/chat", key, { json: { message: "x".repeat(70_000) } });
+    expect(declared.status).toBe(413);
+    expect(await kickCalls()).toEqual([]);
+    expect(await count("timers")).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ChatCapError, MessageTooLongError, NoBotAccountError, NotLiveError } from "../../shared/announce/errors";
 import { TriggerError } from "../../shared/http/TriggerError";
 import { SyncInProgressError } from "../../shared/webhooks/errors";
+import { BodyTooLargeError } from "../../shared/http/readBodyLimited";
 import { REFUSAL_HTTP, toTriggerError } from "../../shared/actions/toTriggerError";
 
 // Shared domain code refuses with domain errors; the automations Worker's edge says what the caller sees.
@@ -53,6 +54,7 @@ describe("the shared domain's refusals at the automations Worker's edge", () => 
       new NoBotAccountError(),
       new ChatCapError(),
       new SyncInProgressError(),
+      new BodyTooLargeError(1),
     ];
     expect(Object.keys(REFUSAL_HTTP).sort()).toEqual(codes.map((e) => e.code).sort());
   });

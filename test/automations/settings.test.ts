@@ -38,7 +38,7 @@ it("refuses an out-of-range value in the webhooks Worker too, naming the bound",
   const post = (vars: Record<string, string>) =>
     webhooks.fetch(
       new Request("http://127.0.0.1:8789/kick", { method: "POST", body: "{}" }),
-      { ...webhooksEnv, ...vars },
+      { ...webhooksEnv, RELAY_HTTP_HOSTS: "localhost,127.0.0.1", ...vars },
       createExecutionContext(),
     );
   const bad = await post({ WEBHOOK_MAX_AGE_SECONDS: "86400" });

@@ -7,14 +7,12 @@ import { runWebhooksCron } from "../../functions/webhooks/runWebhooksCron";
 import { kickConfigFromEnv } from "../../shared/kick/index";
 import { createKickClient } from "../../shared/kick/endpoints";
 import { getAppAccessToken } from "../../shared/tokens/getAppAccessToken";
-import { keyRing } from "../../shared/tokens/encryptionKeys";
-import { seal } from "../../shared/tokens/seal";
-import { relaySecretContext } from "../../shared/webhooks/relayDeliveries";
 import { chatLog } from "../helpers/automationsSetup";
 import { kickControl } from "../helpers/browser";
 import { connectedAccount } from "../helpers/connectedAccount";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 import { deliver, eventRows, signedEvent } from "../helpers/webhookDelivery";
+import { addRelay as addRelayTo, inbox, signatureHolds } from "./relayReceivers";
 
 const E = env as unknown as WebhooksEnv;
 /** This project runs with the webhooks Worker's vars; the automations cron reads its own (wrangler.toml's values). */
@@ -110,41 +108,7 @@ describe("kicks.gifted", () => {
   });
 });
 
-interface InboxEntry {
-  headers: Record<string, string>;
-  body: string;
-  answered: number;
-}
-const inbox = (name: string) => kickControl<{ total: number; received: InboxEntry[] }>("GET", `/inbox/${name}`);
-
-async function addRelay(name: string, events = ["*"]) {
-  const id = `relay-${name}`;
-  const secret = `whsec_test_${name}`;
-  const sealed = await seal(await keyRing(E), secret, relaySecretContext(id));
-  await run(
-    "INSERT INTO relays (id, account_id, name, url, events, secret, created_at) VALUES (?, 1001, ?, ?, ?, ?, 0)",
-    id,
-    name,
-    `https://relay.test/_emulator/inbox/${name}`,
-    JSON.stringify(events),
-    sealed,
-  );
-  return secret;
-}
-
-/** Checks a relay signature the way a receiver would, from the documented scheme alone. */
-async function signatureHolds(secret: string, header: string, body: string) {
-  const { t, v1 } = Object.fromEntries(header.split(",").map((p) => p.split("=") as [string, string]));
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["verify"],
-  );
-  const mac = Uint8Array.from(v1!.match(/../g)!.map((h) => parseInt(h, 16)));
-  return crypto.subtle.verify("HMAC", key, mac, new TextEncoder().encode(`${t}.${body}`));
-}
+const addRelay = async (name: string, events = ["*"]) => (await addRelayTo(E, name, { events })).secret;
 
 const deliveries = async () =>
   (
@@ -314,20 +278,23 @@ describe("resilience", () => {
     await deliver(E, await signedEvent("channel.followed"));
     const { recordRelayResults } = await import("../../shared/storage/webhookStore");
     const [row] = (await E.DB.prepare("SELECT id FROM relay_deliveries").all<{ id: string }>()).results;
-    await recordRelayResults(
-      E.DB,
-      [
-        {
-          id: row!.id,
-          lease_id: "an-expired-lease",
-          status: "dead",
-          http_status: 500,
-          error: "late",
-          next_attempt_at: null,
-        },
-      ],
-      Date.now(),
-    ).run();
+    await E.DB.batch(
+      recordRelayResults(
+        E.DB,
+        [
+          {
+            id: row!.id,
+            relay_id: "relay-zap",
+            lease_id: "an-expired-lease",
+            status: "dead",
+            http_status: 500,
+            error: "unreachable",
+            next_attempt_at: null,
+          },
+        ],
+        Date.now(),
+      ),
+    );
     expect(await deliveries()).toEqual([expect.objectContaining({ status: "delivered", last_status: 200 })]);
   });
 

@@ -1,15 +1,17 @@
 import type { WebhooksEnv } from "../../functions/webhooks/settings";
-import { env } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import webhooks from "../../functions/webhooks/index";
 import { kickConfigFromEnv } from "../../shared/kick/index";
 import { createKickClient } from "../../shared/kick/endpoints";
 import { EVENT_TYPES } from "../../shared/kick/schemas/events";
-import { importKickPublicKey, KICK_DOCS_PUBLIC_KEY } from "../../shared/webhooks/signatures";
+import { forgetKickPublicKey, importKickPublicKey, KICK_DOCS_PUBLIC_KEY } from "../../shared/webhooks/signatures";
 import { readDelivery } from "../../shared/webhooks/readDelivery";
 import { kickControl } from "../helpers/browser";
 import { connectedAccount } from "../helpers/connectedAccount";
 import { resetWorkerState } from "../helpers/resetWorkerState";
-import { deliver, eventRows, signedEvent } from "../helpers/webhookDelivery";
+import { deliver, eventRows, signedEvent, WEBHOOKS } from "../helpers/webhookDelivery";
+import { addRelay, inbox } from "./relayReceivers";
 
 const E = env as unknown as WebhooksEnv;
 
@@ -140,5 +142,73 @@ describe("the intake endpoint", () => {
       invalid_payload: [expect.objectContaining({ field: "gift.amount" })],
     });
     expect((await E.DB.prepare("SELECT COUNT(*) AS n FROM kicks_snapshots").first<{ n: number }>())!.n).toBe(0);
+  });
+});
+
+describe("the intake's own limits", () => {
+  const PRODUCTION = { ...E, RELAY_HTTP_HOSTS: "" } as WebhooksEnv;
+  beforeEach(() => forgetKickPublicKey());
+  afterEach(() => forgetKickPublicKey());
+
+  it("stops reading a chunked body at 64 KiB and answers 413, never taking in the rest", async () => {
+    const event = await signedEvent("channel.followed");
+    const chunk = new Uint8Array(16 * 1024).fill(0x20);
+    let pulled = 0;
+    // 40 MiB, chunked: no Content-Length to refuse it by.
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 40 * 1024 * 1024) return controller.close();
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const request = new Request(`${WEBHOOKS}/kick`, { method: "POST", headers: event.headers, body });
+    expect(request.headers.get("content-length")).toBeNull();
+    const ctx = createExecutionContext();
+    const response = await webhooks.fetch(request as Request<unknown, IncomingRequestCfProperties>, E, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("too_large");
+    expect(pulled).toBeLessThanOrEqual(64 * 1024 + 2 * chunk.byteLength);
+    expect(await eventRows(E)).toHaveLength(0);
+  });
+
+  it("lets a copy re-sent under a wrong Kick-Event-Type (unsigned) not shut out the genuine delivery", async () => {
+    await addRelay(E, "zap", { events: ["channel.followed"] });
+    const event = await signedEvent("channel.followed");
+    const wrongType = { headers: { "kick-event-type": "kicks.gifted" } };
+    expect((await deliver(E, event, wrongType)).json.data).toMatchObject({
+      accepted: false,
+      reason: "invalid_payload",
+    });
+    expect((await deliver(E, event)).json.data).toMatchObject({ accepted: true, duplicate: false });
+    expect((await inbox("zap")).total).toBe(1);
+    const [row] = await eventRows(E);
+    expect(row).toMatchObject({ type: "channel.followed" });
+    expect(JSON.parse(row!.outcome!)).toMatchObject({ relays: ["delivered"] });
+
+    // Once accepted, the id is taken: neither the genuine delivery again nor a wrong-typed copy runs anything.
+    expect((await deliver(E, event)).json.data).toMatchObject({ duplicate: true });
+    await deliver(E, event, wrongType);
+    expect(await eventRows(E)).toEqual([row]);
+    expect((await inbox("zap")).total).toBe(1);
+  });
+
+  it("fetches Kick's public key only over https from a public host outside local development", async () => {
+    const keyFetches = async () =>
+      (await kickControl<{ path: string }[]>("GET", "/requests")).filter((r) => r.path === "/public/v1/public-key");
+    await kickControl("DELETE", "/requests");
+    // As deployed, with KICK_API_BASE left at the emulator (http://kick.test): its key is not
+    // fetched, Kick's documented key stands in, and the emulator's signatures do not verify.
+    const refused = await deliver(PRODUCTION, await signedEvent("channel.followed"));
+    expect(refused.status).toBe(401);
+    expect(refused.json.error!.code).toBe("bad_signature");
+    expect(await keyFetches()).toEqual([]);
+    expect(await eventRows(E)).toHaveLength(0);
+
+    // In local development the emulator is Kick.
+    forgetKickPublicKey();
+    expect((await deliver(E, await signedEvent("channel.followed"))).status).toBe(200);
+    expect(await keyFetches()).toHaveLength(1);
   });
 });

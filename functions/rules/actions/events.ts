@@ -4,6 +4,7 @@ import { As, intBetween, nonEmptyText } from "../../../shared/kick/schemas/commo
 import { EVENT_TYPES } from "../../../shared/kick/schemas/events";
 import { TriggerError } from "../../../shared/http/TriggerError";
 import { newRelayId } from "../../../shared/webhooks/relayDeliveries";
+import { NAMED_ONLY_EVENTS, RELAY_POLICY } from "../../../shared/webhooks/relayPolicy";
 import { relayUrlProblem } from "../../../shared/webhooks/relayTarget";
 import { eventReplies, relays } from "../../../shared/storage/rulesStore";
 import { relayDeliveriesOf, requeueDeadDelivery } from "../../../shared/storage/webhookStore";
@@ -104,13 +105,15 @@ export const createRelay = defineAction({
     events: z.optional(RelayEvents),
   }),
   async run(ctx) {
-    const problem = relayUrlProblem(ctx.input.url, rulesSettings(ctx.env).RELAY_HTTP_HOSTS);
+    const settings = rulesSettings(ctx.env);
+    const problem = relayUrlProblem(ctx.input.url, settings.RELAY_HTTP_HOSTS);
     if (problem) throw new TriggerError(400, "invalid_input", `url ${problem}.`, [{ field: "url", reason: problem }]);
-    // Chat messages are many; a relay gets them only when asked by name (or *).
-    const events = ctx.input.events ?? EVENT_TYPES.filter((e) => e !== "chat.message.sent");
+    // Chat messages are many; a relay gets them only when it names them (`*` leaves them out too).
+    const events = ctx.input.events ?? EVENT_TYPES.filter((e) => !NAMED_ONLY_EVENTS.includes(e));
     const id = newRelayId(ctx.now);
     // The webhooks Worker signs deliveries, so it makes and seals the secret (this Worker holds no key).
     const { secret, sealed } = await ctx.env.RELAY_SECRETS.issue(id);
+    const limit = settings.MAX_RELAYS_PER_ACCOUNT;
     const created = await relays.create(ctx.env.DB, {
       id,
       accountId: ctx.account.id,
@@ -119,12 +122,20 @@ export const createRelay = defineAction({
       events,
       sealedSecret: sealed,
       now: ctx.now,
+      limit,
     });
-    if (!created)
+    if (created === "name_taken")
       throw new TriggerError(
         409,
         "relay_exists",
         `A relay called "${ctx.input.name}" exists; delete it first or pick another name.`,
+      );
+    if (created === "limit_reached")
+      throw new TriggerError(
+        409,
+        "relay_limit",
+        `This account has ${limit} relays, the most it may have (MAX_RELAYS_PER_ACCOUNT); delete one first.`,
+        { limit },
       );
     return {
       id,
@@ -133,6 +144,41 @@ export const createRelay = defineAction({
       events,
       secret,
       note: "Shown once: receivers check X-Kick-Edge-Signature with it (docs/webhooks.md).",
+    };
+  },
+});
+
+export const rotateRelaySecret = defineAction({
+  name: "rotateRelaySecret",
+  summary: "Give a relay a new signing secret; the old one keeps signing beside it for a while",
+  method: "POST",
+  path: "/v1/events/relays/:id/rotate-secret",
+  capability: "events",
+  mutating: true,
+  input: z.object({
+    id: z.string().check(z.minLength(1)),
+    // 0: the old secret stops at once (it leaked); otherwise receivers get this long to switch.
+    overlap_hours: z.optional(intBetween(0, RELAY_POLICY.maxSecretOverlapHours)),
+  }),
+  async run(ctx) {
+    const hours = ctx.input.overlap_hours ?? RELAY_POLICY.secretOverlapHours;
+    const previousUntil = hours ? ctx.now + hours * 3_600_000 : null;
+    // Made and sealed by the webhooks Worker, like a new relay's: this Worker holds no key.
+    const { secret, sealed } = await ctx.env.RELAY_SECRETS.issue(ctx.input.id);
+    const rotated = await relays.rotateSecret(ctx.env.DB, {
+      accountId: ctx.account.id,
+      id: ctx.input.id,
+      sealedSecret: sealed,
+      previousUntil,
+    });
+    if (!rotated) throw new TriggerError(404, "relay_not_found", `There is no relay ${ctx.input.id}.`);
+    return {
+      id: ctx.input.id,
+      secret,
+      previous_secret_until: previousUntil === null ? null : new Date(previousUntil).toISOString(),
+      note: previousUntil
+        ? "Shown once. Until previous_secret_until, deliveries carry two v1 signatures (new, then old): accept either (docs/webhooks.md)."
+        : "Shown once. The old secret no longer signs.",
     };
   },
 });
@@ -146,10 +192,16 @@ export const listRelays = defineAction({
   mutating: false,
   input: z.object({}),
   async run(ctx) {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return (await relays.listWithDeliveryCounts(ctx.env.DB, ctx.account.id)).map((relay) => ({
       ...relay,
       events: JSON.parse(relay.events) as string[],
-      created_at: new Date(relay.created_at).toISOString(),
+      created_at: iso(relay.created_at),
+      // A disabled relay gets no new deliveries; disabled_reason says why (a 410 from its receiver).
+      status: relay.disabled_at === null ? "active" : "disabled",
+      disabled_at: iso(relay.disabled_at),
+      // While set and in the future, deliveries are also signed with the secret before the last rotation.
+      previous_secret_until: iso(relay.previous_secret_until),
     }));
   },
 });
@@ -171,7 +223,7 @@ export const deleteRelay = defineAction({
 
 export const listRelayDeliveries = defineAction({
   name: "listRelayDeliveries",
-  summary: "List relay deliveries (status=dead: the dead letters)",
+  summary: "List relay deliveries and how their last attempt ended, as a class (status=dead: the dead letters)",
   method: "GET",
   path: "/v1/events/deliveries",
   capability: "events",

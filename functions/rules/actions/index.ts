@@ -9,6 +9,7 @@ import {
   listRelayDeliveries,
   listRelays,
   retryRelayDelivery,
+  rotateRelaySecret,
   setEventReply,
 } from "./events";
 import { syncSubscriptions } from "./subscriptions";
@@ -25,6 +26,7 @@ export const RULES_ACTIONS: Action[] = [
   listRelays,
   createRelay,
   deleteRelay,
+  rotateRelaySecret,
   listRelayDeliveries,
   retryRelayDelivery,
   syncSubscriptions,

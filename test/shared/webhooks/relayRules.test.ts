@@ -8,7 +8,10 @@ describe("relayUrlProblem: where a relay may post", () => {
   it("accepts any https URL", () => {
     expect(relayUrlProblem("https://hooks.zapier.com/hooks/catch/123/abc/", LOCAL)).toBeNull();
     expect(relayUrlProblem("https://maker.ifttt.com/trigger/kick/with/key/k", "")).toBeNull();
-    expect(relayUrlProblem("https://10.0.0.5:8443/x", "")).toBeNull();
+  });
+
+  it("refuses an address instead of a name, even over https (a relay must not reach private networks)", () => {
+    expect(relayUrlProblem("https://10.0.0.5:8443/x", "")).not.toBeNull();
   });
 
   it("accepts plain http only to the listed hosts, whatever the port and path", () => {
