@@ -1,4 +1,10 @@
 import { thinSnapshots } from "../../shared/storage/leaderboardStore";
+import { forgetAppToken, readSealedAppToken, resealOldTokenRecords } from "../../shared/storage/tokenStore";
+import { relaySecretsSweep } from "../../shared/storage/rulesStore";
+import { keyRing } from "../../shared/tokens/encryptionKeys";
+import { resealed, sealedUnderCurrentKey, sealedWithOldKey } from "../../shared/tokens/seal";
+import { relaySecretContext } from "../../shared/webhooks/relayDeliveries";
+import { logError } from "../../shared/log";
 import { housekeepingSettings, type RefreshEnv } from "./settings";
 
 /** The cron expression of the hourly housekeeping run (wrangler.toml). */
@@ -17,7 +23,50 @@ export async function runHousekeeping(env: RefreshEnv, now = Date.now()) {
     thinned += n;
     if (n < retention.batch) break;
   }
-  const summary = { event: "housekeeping", kicks_snapshots_thinned: thinned };
+  const resealedCount = await resealOldKeys(env).catch((error) => {
+    logError("reseal_failed", error);
+    return { tokens: 0, relays: 0 };
+  });
+  const summary = {
+    event: "housekeeping",
+    kicks_snapshots_thinned: thinned,
+    resealed_tokens: resealedCount.tokens,
+    resealed_relays: resealedCount.relays,
+  };
   console.log(JSON.stringify(summary));
   return summary;
+}
+
+/** Per run, at most this many token records and relays are re-sealed: a few D1 queries and KV deletes. */
+const RESEAL_BATCH = 10;
+
+/**
+ * After TOKEN_ENCRYPTION_KEY rotates, moves what is still sealed under an older key to the new
+ * one, so the old key can be dropped: token records (refreshes re-seal them too, but an account
+ * waiting for a re-connect is never refreshed), relay secrets (never rewritten otherwise), and
+ * the cached app token (simply forgotten). Pending OAuth flows live 10 minutes and are left to
+ * expire. Each write is a compare-and-swap on the exact old value: whatever changed meanwhile wins.
+ */
+export async function resealOldKeys(env: RefreshEnv): Promise<{ tokens: number; relays: number }> {
+  const ring = await keyRing(env);
+  const current = sealedUnderCurrentKey(ring);
+  const tokens = await resealOldTokenRecords(env, current, RESEAL_BATCH);
+  const relays = await relaySecretsSweep.onOldKeys(env.DB, current, RESEAL_BATCH);
+  const replacements = await Promise.all(
+    relays.map(async (r) => {
+      const context = relaySecretContext(r.id);
+      const secret = (await resealed(ring, r.secret, context)) ?? r.secret;
+      const previous = r.previous_secret && ((await resealed(ring, r.previous_secret, context)) ?? r.previous_secret);
+      return relaySecretsSweep.replace(
+        env.DB,
+        r.id,
+        { secret: r.secret, previous: r.previous_secret },
+        { secret, previous },
+      );
+    }),
+  );
+  const written = replacements.length ? await env.DB.batch(replacements) : [];
+  const appToken = await readSealedAppToken(env);
+  if (appToken && sealedWithOldKey(ring, appToken)) await forgetAppToken(env);
+  return { tokens, relays: written.filter((r) => r.meta.changes !== 0).length };
 }

@@ -53,7 +53,7 @@ export default {
 /**
  * For the rules Worker only (a service binding; never on the public URL): a relay's new
  * secret, when it is made and when it is rotated. This Worker signs the deliveries, so it
- * alone holds the key that seals the secrets.
+ * makes their secrets; the rules Worker holds no key to seal them with.
  */
 export class RelaySecrets extends WorkerEntrypoint<WebhooksEnv> {
   async issue(relayId: string): Promise<{ secret: string; sealed: string }> {

@@ -349,3 +349,41 @@ export async function eventsWanted(db: D1Database, accountId: number): Promise<s
   ]);
   return [...relayEvents!.results, ...replyEvents!.results, ...announceEvents!.results].map((row) => row.event);
 }
+
+/**
+ * Relay secrets still sealed under an older key after a rotation (the refresh Worker's hourly
+ * housekeeping re-seals them), a batch at a time; and putting the re-sealed ones in place of the
+ * exact values they were made from, so a secret rotated meanwhile is not overwritten.
+ */
+export const relaySecretsSweep = {
+  async onOldKeys(db: D1Database, current: string, limit: number) {
+    const { results } = await db
+      .prepare(
+        "SELECT id, secret, previous_secret FROM relays WHERE secret NOT LIKE ?1 OR previous_secret NOT LIKE ?1 LIMIT ?2",
+      )
+      .bind(current, limit)
+      .all<{ id: string; secret: string; previous_secret: string | null }>();
+    return results;
+  },
+
+  async count(db: D1Database, current: string): Promise<number> {
+    const row = await db
+      .prepare("SELECT COUNT(*) AS n FROM relays WHERE secret NOT LIKE ?1 OR previous_secret NOT LIKE ?1")
+      .bind(current)
+      .first<{ n: number }>();
+    return row?.n ?? 0;
+  },
+
+  replace(
+    db: D1Database,
+    id: string,
+    was: { secret: string; previous: string | null },
+    now: { secret: string; previous: string | null },
+  ): D1PreparedStatement {
+    return db
+      .prepare(
+        "UPDATE relays SET secret = ?3, previous_secret = ?5 WHERE id = ?1 AND secret = ?2 AND previous_secret IS ?4",
+      )
+      .bind(id, was.secret, now.secret, was.previous, now.previous);
+  },
+};

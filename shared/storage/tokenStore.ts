@@ -1,5 +1,5 @@
 import { keyRing, type EncryptionEnv } from "../tokens/encryptionKeys";
-import { seal, unseal } from "../tokens/seal";
+import { resealed, seal, unseal } from "../tokens/seal";
 
 /** What is kept for one connected Kick account. Only ever stored sealed. */
 export interface TokenRecord {
@@ -92,6 +92,47 @@ export async function deleteTokenRecord(env: TokenStoreEnv, accountId: number): 
 /** The D1 half of `deleteTokenRecord`, for removing an account in one batch (its KV copy is left to the caller). */
 export const deleteTokenRecordStatement = (db: D1Database, accountId: number): D1PreparedStatement =>
   db.prepare("DELETE FROM token_records WHERE account_id = ?").bind(accountId);
+
+/**
+ * After a key rotation: re-seals up to `limit` token records still sealed under an older key
+ * (`current` is the LIKE pattern of the current one). Each goes in place of the exact value it
+ * was made from, so a refresh that wrote meanwhile wins; the KV copy is dropped, and readers
+ * refill it from D1. Returns how many moved.
+ */
+export async function resealOldTokenRecords(env: TokenStoreEnv, current: string, limit: number): Promise<number> {
+  const ring = await keyRing(env);
+  const { results } = await env.DB.prepare(
+    "SELECT account_id, sealed FROM token_records WHERE sealed NOT LIKE ?1 LIMIT ?2",
+  )
+    .bind(current, limit)
+    .all<{ account_id: number; sealed: string }>();
+  let moved = 0;
+  for (const row of results) {
+    const now = await resealed(ring, row.sealed, context(row.account_id));
+    if (!now) continue;
+    const replaced = await env.DB.prepare("UPDATE token_records SET sealed = ?3 WHERE account_id = ?1 AND sealed = ?2")
+      .bind(row.account_id, row.sealed, now)
+      .run();
+    if (replaced.meta.changes === 0) continue;
+    await env.TOKENS.delete(kvKey(row.account_id));
+    moved++;
+  }
+  return moved;
+}
+
+/** How many token records are sealed under an older key (shown on /status after a rotation). */
+export async function countTokensOnOldKeys(db: D1Database, current: string): Promise<number> {
+  const row = await db
+    .prepare("SELECT COUNT(*) AS n FROM token_records WHERE sealed NOT LIKE ?")
+    .bind(current)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** Forgets the cached app token (after a key rotation it may be sealed under the old key; the next user fetches one). */
+export async function forgetAppToken(env: { TOKENS: KVNamespace }): Promise<void> {
+  await env.TOKENS.delete(APP_TOKEN_KEY);
+}
 
 /** The sealed app token (client credentials) cached in KV, or null. */
 export const readSealedAppToken = (env: { TOKENS: KVNamespace }): Promise<string | null> =>

@@ -40,3 +40,11 @@ export async function unseal(ring: KeyRing, sealed: string, context: string): Pr
 export function sealedWithOldKey(ring: KeyRing, sealed: string): boolean {
   return sealed.split(".")[1] !== ring.current.id;
 }
+
+/** The LIKE pattern of values sealed under the current key: SQL finds the others with NOT LIKE. */
+export const sealedUnderCurrentKey = (ring: KeyRing) => `v1.${ring.current.id}.%`;
+
+/** `sealed` opened and sealed again under the current key, or null when it already is. */
+export async function resealed(ring: KeyRing, sealed: string, context: string): Promise<string | null> {
+  return sealedWithOldKey(ring, sealed) ? seal(ring, await unseal(ring, sealed, context), context) : null;
+}

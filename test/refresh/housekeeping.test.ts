@@ -3,6 +3,11 @@ import { beforeEach, expect, it } from "vitest";
 import refresh from "../../functions/refresh/index";
 import { accounts } from "../../shared/storage/accountsStore";
 import { resetWorkerState } from "../helpers/resetWorkerState";
+import { countTokensOnOldKeys, readTokenRecord, storeNewTokens } from "../../shared/storage/tokenStore";
+import { relaySecretsSweep } from "../../shared/storage/rulesStore";
+import { keyRing } from "../../shared/tokens/encryptionKeys";
+import { seal, sealedUnderCurrentKey, unseal } from "../../shared/tokens/seal";
+import { relaySecretContext } from "../../shared/webhooks/relayDeliveries";
 
 const E = env as unknown as Cloudflare.RefreshEnv;
 const HOUR = 3_600_000;
@@ -57,4 +62,47 @@ it("a mistyped retention setting fails housekeeping by name, and never stops tok
     );
   await expect(run("17 * * * *")).rejects.toThrow(/KICKS_KEEP_ALL_DAYS must be a whole number from 1 to 3650/);
   await expect(run("*/5 * * * *")).resolves.toBeUndefined();
+});
+
+it("after TOKEN_ENCRYPTION_KEY rotates, moves token records and relay secrets to the new key, so the old one can go", async () => {
+  const oldKey = E.TOKEN_ENCRYPTION_KEY!;
+  const newKey = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
+  // Sealed under the old key, as before the rotation.
+  await storeNewTokens(E, {
+    accountId: 1001,
+    accessToken: "access-before",
+    refreshToken: "refresh-before",
+    expiresAt: Date.now() + HOUR,
+    scopes: ["kicks:read"],
+    obtainedAt: Date.now(),
+  });
+  const oldRing = await keyRing(E);
+  const context = relaySecretContext("r1");
+  await E.DB.prepare(
+    "INSERT INTO relays (id, account_id, name, url, events, secret, previous_secret, previous_secret_until, created_at) VALUES ('r1', 1001, 'zap', 'https://hooks.example.com/x', '[\"*\"]', ?, ?, ?, 0)",
+  )
+    .bind(await seal(oldRing, "whsec_new", context), await seal(oldRing, "whsec_old", context), Date.now() + HOUR)
+    .run();
+
+  const rotated = { ...E, TOKEN_ENCRYPTION_KEY: newKey, TOKEN_ENCRYPTION_KEYS_OLD: oldKey };
+  await refresh.scheduled(
+    createScheduledController({ cron: "17 * * * *", scheduledTime: Date.now() }),
+    rotated,
+    createExecutionContext(),
+  );
+  // Readable with the new key alone: the old one can be dropped.
+  const onlyNew = { ...E, TOKEN_ENCRYPTION_KEY: newKey, TOKEN_ENCRYPTION_KEYS_OLD: "" };
+  expect(await readTokenRecord(onlyNew, 1001)).toMatchObject({
+    accessToken: "access-before",
+    refreshToken: "refresh-before",
+  });
+  const relay = (await E.DB.prepare("SELECT secret, previous_secret FROM relays WHERE id = 'r1'").first<{
+    secret: string;
+    previous_secret: string;
+  }>())!;
+  const newRing = await keyRing(onlyNew);
+  expect(await unseal(newRing, relay.secret, context)).toBe("whsec_new");
+  expect(await unseal(newRing, relay.previous_secret, context)).toBe("whsec_old");
+  expect(await countTokensOnOldKeys(E.DB, sealedUnderCurrentKey(newRing))).toBe(0);
+  expect(await relaySecretsSweep.count(E.DB, sealedUnderCurrentKey(newRing))).toBe(0);
 });
