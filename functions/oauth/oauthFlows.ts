@@ -10,6 +10,8 @@ export interface PendingFlow {
   role: "broadcaster" | "bot";
   scopes: string[];
   redirectUri: string;
+  /** A bot's flow: the broadcaster whose page started it, whom the bot will serve. */
+  broadcasterId: number | null;
 }
 
 export type FlowCheck =
@@ -22,6 +24,7 @@ interface FlowRow {
   scopes: string;
   redirect_uri: string;
   expires_at: number;
+  broadcaster_id: number | null;
 }
 
 export async function startFlow(
@@ -32,7 +35,7 @@ export async function startFlow(
   await env.DB.batch([
     env.DB.prepare("DELETE FROM oauth_flows WHERE expires_at < ?").bind(f.now),
     env.DB.prepare(
-      "INSERT INTO oauth_flows (state_hash, browser_hash, verifier_sealed, role, scopes, redirect_uri, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO oauth_flows (state_hash, browser_hash, verifier_sealed, role, scopes, redirect_uri, expires_at, broadcaster_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ).bind(
       stateHash,
       await sha256Hex(f.browser),
@@ -41,6 +44,7 @@ export async function startFlow(
       f.scopes.join(" "),
       f.redirectUri,
       f.now + FLOW_TTL_MS,
+      f.broadcasterId,
     ),
   ]);
 }
@@ -70,6 +74,7 @@ export async function finishFlow(
       role: row.role,
       scopes: row.scopes.split(" ").filter(Boolean),
       redirectUri: row.redirect_uri,
+      broadcasterId: row.broadcaster_id,
     },
   };
 }

@@ -19,12 +19,14 @@ export class MessageTooLongError extends Error {
   }
 }
 
-/** as=bot was asked for, but no bot account is connected. */
+/** as=bot was asked for, but no bot account is linked to this channel. */
 export class NoBotAccountError extends Error {
   override name = "NoBotAccountError";
   readonly code = "no_bot_account";
   constructor() {
-    super("No bot account is connected. Connect one on the connect page, or leave out as=bot.");
+    super(
+      "No bot account is linked to this channel. Connect one from the channel's page on the connect page, or leave out as=bot.",
+    );
   }
 }
 

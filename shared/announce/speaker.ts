@@ -1,12 +1,13 @@
-import { listAccounts } from "../storage/accountsStore";
+import { linkedBot } from "../storage/accountsStore";
 import type { KickClient } from "../kick/index";
 import { CHAT_ENDPOINTS } from "../kick/schemas/chat";
 import { kickContextFor, type KickContext } from "./KickContext";
 import { ChatCapError, NoBotAccountError } from "./errors";
 
 /**
- * Who speaks in chat: the broadcaster, or the connected bot account posting into the
- * broadcaster's channel with `type: "user"` (Kick's `type: "bot"` answers 500 for most apps).
+ * Who speaks in chat: the broadcaster, or the bot account linked to this broadcaster (connected
+ * from its page) posting into the broadcaster's channel with `type: "user"` (Kick's
+ * `type: "bot"` answers 500 for most apps). Another channel's bot never speaks here.
  * Every post, whoever makes it and whatever set it off, first takes one of the channel's
  * chat posts for the minute (CHAT_LIMITER), so no key or rule can flood the chat.
  */
@@ -24,7 +25,7 @@ export async function speaker(
 }
 
 async function botKick(ctx: KickContext): Promise<KickClient<"sendChat">> {
-  const bot = (await listAccounts(ctx.env.DB)).find((a) => a.role === "bot");
+  const bot = await linkedBot(ctx.env.DB, ctx.account.id);
   if (!bot) throw new NoBotAccountError();
   return kickContextFor(ctx.env, bot, ctx.now, CHAT_ENDPOINTS).kick;
 }

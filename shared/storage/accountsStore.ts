@@ -50,22 +50,42 @@ export const accountFromResult = (result: D1Result<unknown>): Account | null => 
   return row ? accountFromRow(row) : null;
 };
 
-/** Every connected account (the crons, the bot lookup, the status pages). */
+/** Every connected account (the crons, the status pages). */
 export async function listAccounts(db: D1Database): Promise<Account[]> {
   const { results } = await db.prepare("SELECT * FROM accounts ORDER BY role, username").all<AccountRow>();
   return results.map(accountFromRow);
+}
+
+/** The bot account that speaks for this broadcaster (as=bot), if one is linked to it. */
+export async function linkedBot(db: D1Database, broadcasterId: number): Promise<Account | null> {
+  const row = await db
+    .prepare("SELECT a.* FROM bot_links l JOIN accounts a ON a.id = l.bot_id WHERE l.broadcaster_id = ?")
+    .bind(broadcasterId)
+    .first<AccountRow>();
+  return row ? accountFromRow(row) : null;
+}
+
+/** Which bot speaks for which broadcaster, as the pages show it. */
+export interface BotLink {
+  broadcasterId: number;
+  botId: number;
 }
 
 // Each Worker imports only what it calls: the objects below gather what the oauth Worker (the
 // writer) uses, and the functions beside them are what the other Workers need on their own.
 
 /**
- * Who owns what here: the `accounts` and `automation_keys` tables (migrations/0001, 0003).
- * The refresh columns of `accounts` (token_expires_at, last_refresh_at, needs_reconnect) are
- * written by tokenStore, in the same batch as the token record they describe.
+ * Who owns what here: the `accounts`, `automation_keys`, `bot_links` and `allowed_user_pins`
+ * tables (migrations/0001, 0003, 0012). The refresh columns of `accounts` (token_expires_at,
+ * last_refresh_at, needs_reconnect) are written by tokenStore, in the same batch as the token
+ * record they describe.
  */
 export const accounts = {
-  /** Records a (re)connection: fresh scopes and expiry, and any "needs re-connect" cleared. */
+  /**
+   * Records a (re)connection: fresh scopes and expiry, and any "needs re-connect" cleared. A bot
+   * is linked to the broadcaster it `serves` in the same transaction, replacing that channel's
+   * previous bot; the link is made only while that broadcaster is still connected.
+   */
   async connect(
     db: D1Database,
     account: {
@@ -75,16 +95,44 @@ export const accounts = {
       scopes: string[];
       tokenExpiresAt: number;
       now: number;
+      serves?: number;
     },
   ) {
-    await db
-      .prepare(
-        `INSERT INTO accounts (id, username, role, scopes, token_expires_at, connected_at, needs_reconnect, reconnect_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, NULL)
-         ON CONFLICT (id) DO UPDATE SET username = ?2, role = ?3, scopes = ?4, token_expires_at = ?5, connected_at = ?6, needs_reconnect = 0, reconnect_reason = NULL`,
-      )
-      .bind(account.id, account.username, account.role, account.scopes.join(" "), account.tokenExpiresAt, account.now)
-      .run();
+    await db.batch([
+      db
+        .prepare(
+          `INSERT INTO accounts (id, username, role, scopes, token_expires_at, connected_at, needs_reconnect, reconnect_reason)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, NULL)
+           ON CONFLICT (id) DO UPDATE SET username = ?2, role = ?3, scopes = ?4, token_expires_at = ?5, connected_at = ?6, needs_reconnect = 0, reconnect_reason = NULL`,
+        )
+        .bind(
+          account.id,
+          account.username,
+          account.role,
+          account.scopes.join(" "),
+          account.tokenExpiresAt,
+          account.now,
+        ),
+      ...(account.serves === undefined
+        ? []
+        : [
+            db
+              .prepare(
+                `INSERT INTO bot_links (broadcaster_id, bot_id, linked_at)
+                 SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?1 AND role = 'broadcaster')
+                 ON CONFLICT (broadcaster_id) DO UPDATE SET bot_id = ?2, linked_at = ?3`,
+              )
+              .bind(account.serves, account.id, account.now),
+          ]),
+    ]);
+  },
+
+  /** Every bot link (a handful of rows: one per channel at most). */
+  async botLinks(db: D1Database): Promise<BotLink[]> {
+    const { results } = await db
+      .prepare("SELECT broadcaster_id, bot_id FROM bot_links")
+      .all<{ broadcaster_id: number; bot_id: number }>();
+    return results.map((r) => ({ broadcasterId: r.broadcaster_id, botId: r.bot_id }));
   },
 
   async get(db: D1Database, id: number): Promise<Account | null> {
@@ -94,13 +142,46 @@ export const accounts = {
 
   list: listAccounts,
 
-  /** Removes the account, its keys and its token record (tokens are revoked at Kick first, by the caller). */
+  /**
+   * Removes the account, its keys, its token record and its bot links (tokens are revoked at Kick
+   * first, by the caller). A broadcaster's bot stays connected, serving no channel until it is
+   * connected again from a channel's page: it is another Kick account, not this one's to revoke.
+   */
   async remove(db: D1Database, id: number): Promise<void> {
     await db.batch([
       db.prepare("DELETE FROM automation_keys WHERE account_id = ?").bind(id),
+      db.prepare("DELETE FROM bot_links WHERE broadcaster_id = ?1 OR bot_id = ?1").bind(id),
       deleteTokenRecordStatement(db, id),
       db.prepare("DELETE FROM accounts WHERE id = ?").bind(id),
     ]);
+  },
+};
+
+/**
+ * ALLOWED_KICK_USERS' usernames, each pinned to the Kick user id that first connected under it,
+ * because a username can be renamed and then taken by another account (migrations/0012).
+ */
+export const allowedUserPins = {
+  /** The pins of these (lowercased) names, by name; pins of names no longer listed are dropped first. */
+  async read(db: D1Database, names: string[]): Promise<Map<string, number>> {
+    const listed = JSON.stringify(names);
+    const [, pins] = await db.batch<{ username: string; user_id: number }>([
+      db.prepare("DELETE FROM allowed_user_pins WHERE username NOT IN (SELECT value FROM json_each(?))").bind(listed),
+      db.prepare("SELECT username, user_id FROM allowed_user_pins"),
+    ]);
+    return new Map(pins!.results.map((p) => [p.username, p.user_id]));
+  },
+
+  /** Pins `name` to `userId` unless it is pinned already; answers the id it is pinned to (the first wins a race). */
+  async pin(db: D1Database, name: string, userId: number, now: number): Promise<number> {
+    const row = await db
+      .prepare(
+        `INSERT INTO allowed_user_pins (username, user_id, pinned_at) VALUES (?, ?, ?)
+         ON CONFLICT (username) DO UPDATE SET user_id = user_id RETURNING user_id`,
+      )
+      .bind(name, userId, now)
+      .first<{ user_id: number }>();
+    return row!.user_id;
   },
 };
 

@@ -39,6 +39,19 @@ describe("a leaked full-capability key", () => {
     expect(fast.status === 429 || fast.json.error.details[0].field === "interval_minutes").toBe(true);
   });
 
+  it("1,000 attempts to create relays leave at most MAX_RELAYS_PER_ACCOUNT (10)", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        call("POST", "/v1/events/relays", key, {
+          json: { name: `spam ${i}`, url: `https://hooks.example.com/${i}`, events: ["*"] },
+        }),
+      ),
+    );
+    expect(await count("relays")).toBe(10);
+    const codes = new Set(answers.filter((a) => a.status !== 200).map((a) => a.json.error.code));
+    expect([...codes].every((c) => c === "relay_limit" || c === "rate_limited")).toBe(true);
+  });
+
   it("announce rules and event replies are one per account and event type, however often they are set", async () => {
     const events = [...REPLY_EVENTS, "chat.message.sent", "nope"];
     await Promise.all(

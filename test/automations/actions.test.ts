@@ -1,16 +1,28 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import oauth from "../../functions/oauth/index";
 import { accounts } from "../../shared/storage/accountsStore";
 import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
 import { kickControl } from "../helpers/browser";
-import { call, chatLog, kickCalls, setUp } from "../helpers/automationsSetup";
+import { AUTOMATIONS, call, chatLog, kickCalls, setUp } from "../helpers/automationsSetup";
 import { connectedAccount, grantsByUser } from "../helpers/connectedAccount";
+import { resetWorkerState } from "../helpers/resetWorkerState";
+import { Browser, keyOnPage } from "../oauth/adminBrowser";
 
 const E = env as unknown as Cloudflare.AutomationsEnv;
 let key: string;
 beforeEach(async () => {
   key = await setUp(E, [...CONNECT_CAPABILITIES]);
 });
+
+/** Who posted each chat message, and in which channel. */
+const posts = async () =>
+  (
+    await kickControl<{ chat: { content: string; sender_user_id: number; broadcaster_user_id: number }[] }>(
+      "GET",
+      "/state",
+    )
+  ).chat;
 
 const goLive = (patch: Record<string, unknown> = {}) =>
   kickControl("PATCH", "/channels/1001", {
@@ -60,12 +72,49 @@ describe("go-live announce", () => {
     expect(bad.json.error.details[0]).toMatchObject({ field: "message", reason: expect.stringContaining("{title}") });
   });
 
-  it("speaks as the connected bot account when asked", async () => {
-    await connectedAccount(E, 1002, 90 * 60_000);
-    await E.DB.prepare("UPDATE accounts SET role = 'bot' WHERE id = 1002").run();
+  it("speaks as the channel's bot account when asked", async () => {
+    await connectedAccount(E, 1002, 90 * 60_000, { serves: 1001 });
     await goLive();
     await call("POST", "/v1/announce", key, { json: { as: "bot" } });
-    expect((await chatLog()).map((m) => m.sender_user_id)).toEqual([1002]);
+    expect((await posts()).map((m) => [m.sender_user_id, m.broadcaster_user_id])).toEqual([[1002, 1001]]);
+  });
+});
+
+describe("as=bot", () => {
+  it("through the real flow: a channel connected, its bot connected from its page through Kick, then the channel's key posts as the bot in the channel", async () => {
+    await kickControl("POST", "/reset");
+    await resetWorkerState(E);
+    // The oauth Worker itself, on the same D1 and KV as the automations Worker under test.
+    const browser = new Browser((request) =>
+      oauth.fetch(request as never, { ...E, AUTOMATIONS_URL: AUTOMATIONS, ALLOWED_KICK_USERS: "" } as never),
+    );
+    expect((await browser.login()).status).toBe(303);
+    const { callbackUrl } = await browser.connectThroughKick();
+    const channelKey = keyOnPage(await (await browser.get(callbackUrl!)).text())!;
+    const bot = await browser.connectBotThroughKick(1001, 1002);
+    expect((await browser.get(bot.callbackUrl)).status).toBe(200);
+
+    const whoami = await call("GET", "/v1/whoami", channelKey);
+    expect(whoami.json.data).toMatchObject({ account: { id: 1001 }, bot: { id: 1002, username: "demo_bot" } });
+    const sent = await call("POST", "/v1/chat", channelKey, { json: { message: "hello from the bot", as: "bot" } });
+    expect(sent.status).toBe(200);
+    await call("POST", "/v1/chat", channelKey, { json: { message: "hello from the channel" } });
+    expect((await posts()).map((m) => [m.content, m.sender_user_id, m.broadcaster_user_id])).toEqual([
+      ["hello from the bot", 1002, 1001],
+      ["hello from the channel", 1001, 1001],
+    ]);
+  });
+
+  it("never borrows another channel's bot", async () => {
+    await connectedAccount(E, 3001, 90 * 60_000);
+    await connectedAccount(E, 1002, 90 * 60_000, { serves: 3001 });
+    const answer = await call("POST", "/v1/chat", key, { json: { message: "x", as: "bot" } });
+    expect(answer.status).toBe(409);
+    expect(answer.json.error).toMatchObject({
+      code: "no_bot_account",
+      message: expect.stringContaining("linked to this channel"),
+    });
+    expect(await chatLog()).toEqual([]);
   });
 });
 

@@ -27,7 +27,7 @@ describe("the shared domain's refusals at the automations Worker's edge", () => 
       new NoBotAccountError(),
       409,
       "no_bot_account",
-      "No bot account is connected. Connect one on the connect page, or leave out as=bot.",
+      "No bot account is linked to this channel. Connect one from the channel's page on the connect page, or leave out as=bot.",
     ],
     [
       new ChatCapError(),

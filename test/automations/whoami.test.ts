@@ -1,6 +1,8 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { accounts, automationKeys } from "../../shared/storage/accountsStore";
+import { kickControl } from "../helpers/browser";
+import { connectedAccount } from "../helpers/connectedAccount";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 
 const E = env as unknown as Cloudflare.AutomationsEnv;
@@ -41,6 +43,7 @@ describe("GET /v1/whoami", () => {
       ok: true,
       data: {
         account: { id: 1001, username: "demo_streamer", role: "broadcaster", needs_reconnect: false },
+        bot: null,
         key: { id: expect.any(String), name: "stream deck", capabilities: ["chat"], allow_get: false },
       },
     });
@@ -70,6 +73,39 @@ describe("GET /v1/whoami", () => {
         },
       },
     });
+  });
+
+  it("names the bot that speaks in this key's channel for as=bot, and only this channel's", async () => {
+    const bot = (id: number, username: string, serves: number) =>
+      accounts.connect(E.DB, {
+        id,
+        username,
+        role: "bot",
+        scopes: ["user:read", "chat:write"],
+        tokenExpiresAt: Date.now() + 7_200_000,
+        now: Date.now(),
+        serves,
+      });
+    await accounts.connect(E.DB, {
+      id: 3001,
+      username: "other_streamer",
+      role: "broadcaster",
+      scopes: ["user:read"],
+      tokenExpiresAt: Date.now() + 7_200_000,
+      now: Date.now(),
+    });
+    await bot(1002, "demo_bot", 3001);
+    const whoami = async () => (await (await SELF.fetch(`${URL_}/v1/whoami?key=${key}`)).json<{ data: object }>()).data;
+    expect(await whoami()).toMatchObject({ account: { id: 1001 }, bot: null });
+    await bot(2001, "viewer_alice", 1001);
+    expect(await whoami()).toMatchObject({ account: { id: 1001 }, bot: { id: 2001, username: "viewer_alice" } });
+  });
+
+  it("says which channel /v1/status looked at, offline too", async () => {
+    await kickControl("POST", "/reset");
+    await connectedAccount(E, 1001, 90 * 60_000);
+    const response = await SELF.fetch(`${URL_}/v1/status?key=${key}`);
+    expect(await response.json()).toEqual({ ok: true, data: { live: false, channel: "demo_streamer" } });
   });
 
   it("records when a key was last used", async () => {

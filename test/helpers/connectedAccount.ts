@@ -14,9 +14,15 @@ const USERNAMES: Record<number, string> = {
 
 /**
  * An account connected as the OAuth Worker connects it, with real emulator tokens, and our
- * record saying they expire `expiresInMs` from now (negative: already expired).
+ * record saying they expire `expiresInMs` from now (negative: already expired). With `serves`,
+ * a bot account linked to that broadcaster, as connecting it from the broadcaster's page does.
  */
-export async function connectedAccount(env: TokenStoreEnv, userId: number, expiresInMs: number) {
+export async function connectedAccount(
+  env: TokenStoreEnv,
+  userId: number,
+  expiresInMs: number,
+  { serves }: { serves?: number } = {},
+) {
   const tokens = await kickControl<{ access_token: string; refresh_token: string; scope: string }>("POST", "/tokens", {
     user_id: userId,
   });
@@ -25,10 +31,11 @@ export async function connectedAccount(env: TokenStoreEnv, userId: number, expir
   await accounts.connect(env.DB, {
     id: userId,
     username: USERNAMES[userId] ?? `user${userId}`,
-    role: "broadcaster",
+    role: serves === undefined ? "broadcaster" : "bot",
     scopes,
     tokenExpiresAt: now + expiresInMs,
     now,
+    serves,
   });
   return storeNewTokens(env, {
     accountId: userId,

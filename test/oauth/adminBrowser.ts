@@ -28,6 +28,26 @@ export class Browser extends PlainBrowser {
     return super.post(url, list, origin);
   }
 
+  /**
+   * Press "Connect a bot account" on a broadcaster's page (the form as the page has it), then, on
+   * Kick's consent page, sign in as `userId` and approve: returns Kick's redirect back.
+   */
+  async connectBotThroughKick(broadcasterId: number, userId: number) {
+    const page = await (await this.get(`${OAUTH}/accounts/${broadcasterId}`)).text();
+    const form = /<form[^>]*action="\/connect"[^>]*>([\s\S]*?)<\/form>/.exec(page)?.[1];
+    if (!form) throw new Error(`no bot connect form on the page of ${broadcasterId}`);
+    const started = await this.post(`${OAUTH}/connect`, hiddenFields(form));
+    if (started.status !== 303) throw new Error(`connect: ${started.status} ${await started.text()}`);
+    const authorizeUrl = started.headers.get("location")!;
+    const consent = await this.get(authorizeUrl);
+    const decided = await this.post(
+      new URL("/oauth/authorize", authorizeUrl).toString(),
+      [...hiddenFields(await consent.text()), ["decision", "approve"], ["user_id", String(userId)]],
+      new URL(authorizeUrl).origin,
+    );
+    return { authorizeUrl, callbackUrl: decided.headers.get("location")! };
+  }
+
   /** The session cookie as a `cookie` header, to replay it from elsewhere (a copied cookie). */
   sessionCookie(): string {
     return `kick_edge_admin=${this.cookie("kick_edge_admin")}`;
@@ -35,3 +55,11 @@ export class Browser extends PlainBrowser {
 }
 
 export { keyOnPage, kickControl, OAUTH, PASSPHRASE } from "../helpers/browser";
+
+/** The hidden fields of a form (or page), decoded, in order. */
+const hiddenFields = (html: string): [string, string][] =>
+  [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+    decode(m[1]!),
+    decode(m[2]!),
+  ]);
+const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));

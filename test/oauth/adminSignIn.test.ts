@@ -199,8 +199,9 @@ describe("CSRF tokens", () => {
       ...postForms(await (await browser.get(`${OAUTH}/accounts/1001`)).text()),
       ...postForms(await (await browser.get(`${OAUTH}/status`)).text()),
     ];
-    // Dashboard: log out, connect, sign out everywhere; account page: log out, revoke, create, disconnect; status: log out.
-    expect(forms.length).toBe(8);
+    // Dashboard: log out, connect, sign out everywhere; account page: log out, connect a bot, revoke, create,
+    // disconnect; status: log out.
+    expect(forms.length).toBe(9);
     for (const form of forms) expect(form).toContain(`<input type="hidden" name="csrf" value="${token}">`);
     expect(postForms(await (await new Browser().get(`${OAUTH}/`)).text())[0]).toMatch(/name="csrf" value="[\w-]{43}"/);
   });
@@ -222,6 +223,7 @@ describe("CSRF tokens", () => {
       ["/accounts/1001/keys", { name: "sneaky", capability: "chat" }],
       [`/accounts/1001/keys/${key!.id}/revoke`, {}],
       ["/connect", { role: "broadcaster", capability: "chat" }],
+      ["/connect", { role: "bot", broadcaster: "1001" }],
       ["/logout", {}],
       ["/logout/everywhere", {}],
     ] as const)

@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../functions/oauth/index";
-import { accounts, automationKeys } from "../../shared/storage/accountsStore";
+import { accounts, allowedUserPins, automationKeys } from "../../shared/storage/accountsStore";
 import { readAuthoritativeTokenRecord, readTokenRecord } from "../../shared/storage/tokenStore";
 import { Browser, csrfOnPage, keyOnPage, kickControl, OAUTH } from "./adminBrowser";
 import { resetWorkerState } from "../helpers/resetWorkerState";
@@ -151,22 +151,6 @@ describe("connecting an account", () => {
     expect(again).toContain("default");
   });
 
-  it("connects a bot account with only chat", async () => {
-    const browser = await signedIn();
-    const { authorizeUrl, callbackUrl } = await browser.connectThroughKick({
-      role: "bot",
-      capabilities: ["chat"],
-      userId: 1002,
-    });
-    expect(new URL(authorizeUrl).searchParams.get("scope")).toBe("user:read chat:write");
-    expect((await browser.get(callbackUrl!)).status).toBe(200);
-    expect(await accounts.get(E.DB, 1002)).toMatchObject({
-      username: "demo_bot",
-      role: "bot",
-      scopes: ["user:read", "chat:write"],
-    });
-  });
-
   it("sends its pages with security headers", async () => {
     const browser = await signedIn();
     const page = await browser.get(`${OAUTH}/`);
@@ -295,6 +279,52 @@ describe("the allowlist", () => {
     await browser.login();
     const { callbackUrl } = await browser.connectThroughKick();
     expect((await browser.get(callbackUrl!)).status).toBe(200);
+  });
+
+  /** Kick's next "who is this?" names `userId` so (a rename, as Kick would report it). */
+  const kickCalls = (userId: number, name: string) =>
+    kickControl("POST", "/faults", {
+      method: "GET",
+      path: "/public/v1/users",
+      status: 200,
+      body: { data: [{ user_id: userId, name, email: null, profile_picture: null }], message: "OK" },
+    });
+
+  async function connectAs(browser: Browser, userId: number, renamed?: string) {
+    const { callbackUrl } = await browser.connectThroughKick({ userId });
+    if (renamed) await kickCalls(userId, renamed);
+    return browser.get(callbackUrl!);
+  }
+
+  it("pins a username to the account that first connects under it: whoever takes the name later is refused", async () => {
+    const browser = new Browser(withEnv({ ALLOWED_KICK_USERS: "42, Demo_Streamer" }));
+    await browser.login();
+    expect((await connectAs(browser, 1001)).status).toBe(200);
+    expect(await allowedUserPins.read(E.DB, ["demo_streamer"])).toEqual(new Map([["demo_streamer", 1001]]));
+
+    // demo_streamer renames itself, and another Kick account takes the name.
+    const impostor = await connectAs(browser, 3001, "demo_streamer");
+    expect(impostor.status).toBe(403);
+    const page = await impostor.text();
+    expect(page).toContain("belongs to Kick user 1001, who held that name when it first connected here");
+    expect(await accounts.get(E.DB, 3001)).toBeNull();
+    expect(await kickControl("GET", "/tokens?user_id=3001")).toEqual({ access_tokens: [], refresh_tokens: [] });
+
+    // The account that held the name still gets in under its new one.
+    expect((await connectAs(browser, 1001, "streamer_renamed")).status).toBe(200);
+    expect(await accounts.get(E.DB, 1001)).toMatchObject({ username: "streamer_renamed" });
+  });
+
+  it("forgets a pin when its name leaves the setting", async () => {
+    const listed = new Browser(withEnv({ ALLOWED_KICK_USERS: "demo_streamer" }));
+    await listed.login();
+    expect((await connectAs(listed, 1001)).status).toBe(200);
+    const unlisted = new Browser(withEnv({ ALLOWED_KICK_USERS: "42" }));
+    await unlisted.login();
+    expect((await connectAs(unlisted, 1001)).status).toBe(403);
+    expect(await allowedUserPins.read(E.DB, ["demo_streamer"])).toEqual(new Map());
+    // Listed again, the name belongs to whoever connects under it first from now on.
+    expect((await connectAs(listed, 3001, "demo_streamer")).status).toBe(200);
   });
 });
 

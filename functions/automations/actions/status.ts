@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import { defineAction } from "../Action";
 import { automationsSettings } from "../settings";
 import { liveStream } from "../../../shared/announce/liveStream";
+import { linkedBot } from "../../../shared/storage/accountsStore";
 
 export const whoami = defineAction({
   name: "whoami",
@@ -13,6 +14,8 @@ export const whoami = defineAction({
   input: z.object({}),
   async run(ctx) {
     const a = ctx.account;
+    // Keys act in their own account's channel; `bot` is who speaks there for as=bot.
+    const bot = await linkedBot(ctx.env.DB, a.id);
     return {
       account: {
         id: a.id,
@@ -23,6 +26,7 @@ export const whoami = defineAction({
           ? { reconnect_reason: a.reconnectReason, reconnect_url: automationsSettings(ctx.env).reconnectUrl }
           : {}),
       },
+      bot: bot && { id: bot.id, username: bot.username },
       key: { id: ctx.key.id, name: ctx.key.name, capabilities: ctx.key.capabilities, allow_get: ctx.key.allowGet },
     };
   },
@@ -39,7 +43,8 @@ export const status = defineAction({
   input: z.object({}),
   async run(ctx) {
     const live = await liveStream(ctx);
-    return live ? { live: true as const, ...live } : { live: false as const };
+    // Which channel was asked about, offline too (live, Kick's answer names it).
+    return live ? { live: true as const, ...live } : { live: false as const, channel: ctx.account.username };
   },
   text: (d) => (d.live ? `Live: ${d.title} (${d.category}, ${d.viewers} viewers)` : "Offline."),
 });

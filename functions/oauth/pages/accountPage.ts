@@ -14,17 +14,27 @@ export interface NewKey {
   inUrl: boolean;
 }
 
+/** A line at the top of the page: what just happened (`ok`), or what went short of it. */
+export interface Notice {
+  text: string;
+  ok?: boolean;
+}
+
 /**
- * One account: what it may do, its keys, a new key (shown once) or a notice, and disconnect.
- * `csrf` is the session's token, carried by every form.
+ * One account: what it may do, its bot link, its keys, a new key (shown once) or a notice, and
+ * disconnect. A bot has no keys: it speaks when its broadcaster's keys send as=bot. `csrf` is the
+ * session's token, carried by every form.
  */
 export function accountPage(
   account: Account,
   keys: AutomationKeyInfo[],
   automationsUrl: string,
-  { csrf, newKey, notice }: { csrf: string; newKey?: NewKey; notice?: string },
+  links: { bot: Account | null; serves: Account[] },
+  { csrf, newKey, notice }: { csrf: string; newKey?: NewKey; notice?: Notice },
 ) {
   const granted = capabilitiesGranted(account.scopes, true);
+  const isBot = account.role === "bot";
+  const channels = links.serves.map((b, i) => html`${i ? ", " : ""}<a href="/accounts/${b.id}">${b.username}</a>`);
   const keyRows = keys.map(
     (
       k,
@@ -40,23 +50,40 @@ export function accountPage(
 ${examples(automationsUrl, newKey.key, newKey.inUrl).map((e) => html`<h3>${e.tool}</h3><pre>${e.text}</pre>`)}
 <script>${new SafeHtml(COPY_SCRIPT)}</script></div>`
     : "";
+  const botSection = isBot
+    ? html`<h2>Automation keys</h2>
+<div class="card" id="bot-keys"><p>A bot has no automation keys of its own. It speaks in the channel it chats for when that broadcaster's key sends <code>as=bot</code>, for example <code>{"message": "hi", "as": "bot"}</code> to <code>/v1/chat</code>.</p>
+<p>To connect it again (new scopes, or after "needs re-connect"), use “Connect a bot account” on the page of the channel it chats for.</p></div>`
+    : html`<h2>Bot account</h2>
+<form class="card" method="post" action="/connect">${csrfField(csrf)}<input type="hidden" name="role" value="bot"><input type="hidden" name="broadcaster" value="${account.id}">
+<p id="bot">${links.bot ? html`<a href="/accounts/${links.bot.id}">${links.bot.username}</a> speaks in this channel when a key of ${account.username} sends <code>as=bot</code>.` : html`No bot account: calls with <code>as=bot</code> are refused.`}</p>
+<p>Connect another Kick account that chats in this channel${links.bot ? html` instead of ${links.bot.username}` : ""}; it is asked for chat only. On Kick's page, sign in as the bot, not as ${account.username} (a private window helps).</p>
+<button id="connect-bot">Connect a bot account</button></form>`;
   return layout(
     account.username,
     html`<h1>${account.username} <span class="muted">(${account.role})</span></h1>
-${notice ? html`<p class="bad" role="status" id="notice">${notice}</p>` : ""}${shown}
+${notice ? html`<p class="${notice.ok ? "ok" : "bad"}" role="status" id="notice">${notice.text}</p>` : ""}${shown}
 <div class="card"><table>
 <tr><th>State</th><td class="${account.needsReconnect ? "bad" : "ok"}">${accountStatus(account)}</td></tr>
+${isBot ? html`<tr><th>Chats for</th><td id="serves">${links.serves.length ? channels : "no channel: connect it from a channel's page, or disconnect it"}</td></tr>` : ""}
 <tr><th>Kick user id</th><td>${account.id}</td></tr>
 <tr><th>Granted scopes</th><td><code>${account.scopes.join(" ")}</code></td></tr>
 <tr><th>Token expires</th><td>${when(account.tokenExpiresAt)}</td></tr>
 <tr><th>Connected</th><td>${when(account.connectedAt)}</td></tr>
 <tr><th>Last refresh</th><td>${when(account.lastRefreshAt)}</td></tr>
 </table></div>
-<h2>Automation keys</h2>
-<div class="card">${keys.length ? html`<table><thead><tr><th>Name</th><th>Can</th><th>Sent</th><th>Created</th><th>Last used</th><th></th></tr></thead><tbody>${keyRows}</tbody></table>` : html`<p>No keys.</p>`}</div>
+${botSection}
 ${
-  granted.length
-    ? html`<form class="card" method="post" action="/accounts/${account.id}/keys">${csrfField(csrf)}
+  isBot
+    ? ""
+    : html`<h2>Automation keys</h2>
+<div class="card">${keys.length ? html`<table><thead><tr><th>Name</th><th>Can</th><th>Sent</th><th>Created</th><th>Last used</th><th></th></tr></thead><tbody>${keyRows}</tbody></table>` : html`<p>No keys.</p>`}</div>`
+}
+${
+  isBot
+    ? ""
+    : granted.length
+      ? html`<form class="card" method="post" action="/accounts/${account.id}/keys">${csrfField(csrf)}
 <label>Key name <input type="text" name="name" maxlength="60" required placeholder="stream deck"></label>
 <p>What this key may do (limit each key to what its button or Zap needs):</p>
 ${granted.map((c) => html`<label><input type="checkbox" name="capability" value="${c}"${c === "overlay" ? "" : " checked"}> ${CAPABILITY_WORDS[c].label}</label>`)}
@@ -64,11 +91,15 @@ ${ALL_CAPABILITIES.filter((c) => !granted.includes(c)).length ? html`<p class="m
 <label><input type="checkbox" name="allow_url"> May be sent in the URL (<code>?key=</code>): only for callers that cannot set a header (a Stream Deck button, an IFTTT applet, a chat-bot command). URLs end up in logs and Zap histories. An overlay key always may.</label>
 <label><input type="checkbox" name="allow_get"> Allow plain GET requests to trigger actions (only for Stream Deck's Website button, which also sends the key in the URL; link previews could trigger them too)</label>
 <p><button id="create-key">Create key</button></p></form>`
-    : html`<p class="card">The scopes this account granted allow no capability, so it can have no key. Connect it again and allow at least one.</p>`
+      : html`<p class="card">The scopes this account granted allow no capability, so it can have no key. Connect it again and allow at least one.</p>`
 }
 <h2>Disconnect</h2>
 <form class="card" method="post" action="/accounts/${account.id}/disconnect">${csrfField(csrf)}
-<p>Revokes the tokens at Kick, deletes them here, and revokes every key of this account.</p>
+<p>Revokes the tokens at Kick, deletes them here, and revokes every key of this account.${
+      links.bot
+        ? html` Its bot ${links.bot.username} is unlinked: it stays connected, chatting for no channel here, until you connect it from a channel's page or disconnect it.`
+        : ""
+    }${isBot && links.serves.length ? html` ${channels} then ha${links.serves.length > 1 ? "ve" : "s"} no bot, and their <code>as=bot</code> calls are refused.` : ""}</p>
 <button class="danger" id="disconnect">Disconnect ${account.username}</button></form>`,
     { csrf },
   );

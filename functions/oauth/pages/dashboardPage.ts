@@ -1,4 +1,4 @@
-import type { Account } from "../../../shared/storage/accountsStore";
+import type { Account, BotLink } from "../../../shared/storage/accountsStore";
 import { CAPABILITIES, CONNECT_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
 import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html } from "../../../shared/http/html";
@@ -8,12 +8,29 @@ export function accountStatus(a: Account): string {
   return a.needsReconnect ? `needs re-connect${a.reconnectReason ? ` (${a.reconnectReason})` : ""}` : "connected";
 }
 
-/** Connected accounts, the form that connects another, and signing out every browser. */
-export function dashboardPage(accounts: Account[], csrf: string, notice?: string) {
+/** An account's side of the bot links: a broadcaster's bot, or the channels a bot chats for. */
+export function linksOf(account: Account, all: Account[], links: BotLink[]) {
+  const byId = (id: number) => all.find((a) => a.id === id);
+  const botId = links.find((l) => l.broadcasterId === account.id)?.botId;
+  return {
+    bot: botId === undefined ? null : (byId(botId) ?? null),
+    serves: links.flatMap((l) => (l.botId === account.id ? (byId(l.broadcasterId) ?? []) : [])),
+  };
+}
+
+/** The link in a few words, for the account lists: which bot, or which channels. */
+export function linkWords(account: Account, all: Account[], links: BotLink[]): string {
+  const { bot, serves } = linksOf(account, all, links);
+  if (account.role === "broadcaster") return bot ? `bot: ${bot.username}` : "no bot";
+  return serves.length ? `chats for ${serves.map((a) => a.username).join(", ")}` : "chats for no channel";
+}
+
+/** Connected accounts (with their bot links), the form that connects a broadcaster, and signing out every browser. */
+export function dashboardPage(accounts: Account[], links: BotLink[], csrf: string, notice?: string) {
   const rows = accounts.map(
     (
       a,
-    ) => html`<tr><td><a href="/accounts/${a.id}">${a.username}</a><br><span class="muted">${a.role} · ${a.id}</span></td>
+    ) => html`<tr><td><a href="/accounts/${a.id}">${a.username}</a><br><span class="muted">${a.role} · ${a.id} · ${linkWords(a, accounts, links)}</span></td>
 <td class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
 <td>${
       capabilitiesGranted(a.scopes)
@@ -35,11 +52,9 @@ ${notice ? html`<p class="ok" role="status">${notice}</p>` : ""}
         ? html`<table><thead><tr><th>Account</th><th>State</th><th>Can</th><th>Token expires</th></tr></thead><tbody>${rows}</tbody></table>`
         : html`<p>No Kick account is connected yet.</p>`
     }</div>
-<h2>Connect an account</h2>
+<h2>Connect a channel</h2>
 <form class="card" method="post" action="/connect">${csrfField(csrf)}
-<p>Connect the <strong>broadcaster</strong> account (the channel to automate), or a separate <strong>bot</strong> account that chats in it.</p>
-<label><input type="radio" name="role" value="broadcaster" checked> Broadcaster</label>
-<label><input type="radio" name="role" value="bot"> Bot account (chat only: pick just "Chat")</label>
+<p>Connect a <strong>broadcaster</strong> account: the channel to automate. A separate <strong>bot</strong> account that chats in a channel is connected from that channel's page, once the channel is connected.</p>
 <p>What kick-edge may do. Each item asks Kick for the fewest scopes it needs; <code>user:read</code> is always asked, to know which account connected.</p>
 ${boxes}
 <p><button id="connect">Continue to Kick</button></p></form>

@@ -5,8 +5,9 @@ import { revokeToken } from "../../../shared/kick/index";
 import { deleteTokenRecord, readAuthoritativeTokenRecord } from "../../../shared/storage/tokenStore";
 import { unsubscribeChannel } from "../../../shared/webhooks/unsubscribeChannel";
 import type { OAuthRequest } from "../guard";
-import { kickFor, oauthSettings, type OAuthEnv } from "../settings";
-import { accountPage } from "../pages/accountPage";
+import { kickFor, kickFormTargets, oauthSettings, type OAuthEnv } from "../settings";
+import { accountPage, type NewKey, type Notice } from "../pages/accountPage";
+import { linksOf } from "../pages/dashboardPage";
 import { messagePage } from "../pages/messagePage";
 import { page, seeOther } from "../respond";
 
@@ -28,19 +29,48 @@ export async function withAccount(
   request.account = account;
 }
 
+/**
+ * An account's page as it stands: its keys and bot links read afresh. A broadcaster's page
+ * carries the bot's connect form, which lands on Kick: the CSP must allow that target.
+ */
+export async function accountResponse(
+  env: OAuthEnv,
+  account: Account,
+  options: { csrf?: string; newKey?: NewKey; notice?: Notice; headers?: HeadersInit },
+): Promise<Response> {
+  const [keys, all, links] = await Promise.all([
+    automationKeys.list(env.DB, account.id),
+    accounts.list(env.DB),
+    accounts.botLinks(env.DB),
+  ]);
+  return page(
+    accountPage(account, keys, oauthSettings(env).automationsUrl, linksOf(account, all, links), {
+      ...options,
+      csrf: options.csrf ?? "",
+    }),
+    { headers: options.headers, formTargets: kickFormTargets(env) },
+  );
+}
+
 /** GET /accounts/:id */
 export async function showAccount({ account, session }: AccountRequest, env: OAuthEnv): Promise<Response> {
-  return page(
-    accountPage(account, await automationKeys.list(env.DB, account.id), oauthSettings(env).automationsUrl, {
-      csrf: session?.csrf ?? "",
-    }),
-  );
+  return accountResponse(env, account, { csrf: session?.csrf });
 }
 
 /** POST /accounts/:id/keys: a named key limited to some of the account's capabilities. */
 export async function createKey(request: AccountRequest, env: OAuthEnv, now: number): Promise<Response> {
   const { account } = request;
   const csrf = request.session?.csrf;
+  // A bot's key would act in the bot's own channel, never in the one it chats for.
+  if (account.role === "bot")
+    return page(
+      messagePage(
+        "Key not created",
+        "A bot has no keys of its own: use a key of the broadcaster it chats for, with as=bot.",
+        { csrf, next: `/accounts/${account.id}` },
+      ),
+      { status: 400 },
+    );
   const form = await request.formData();
   const name = String(form.get("name") ?? "").trim();
   const picked = form.getAll("capability").map(String);
@@ -72,12 +102,7 @@ export async function createKey(request: AccountRequest, env: OAuthEnv, now: num
     allowUrl: form.get("allow_url") === "on" || form.get("allow_get") === "on" || picked.includes("overlay"),
     now,
   });
-  return page(
-    accountPage(account, await automationKeys.list(env.DB, account.id), oauthSettings(env).automationsUrl, {
-      csrf: csrf ?? "",
-      newKey: { key: created.key, name, inUrl: created.info.allowUrl },
-    }),
-  );
+  return accountResponse(env, account, { csrf, newKey: { key: created.key, name, inUrl: created.info.allowUrl } });
 }
 
 /** POST /accounts/:id/keys/:keyId/revoke */

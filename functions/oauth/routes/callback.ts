@@ -1,4 +1,4 @@
-import { accounts, automationKeys } from "../../../shared/storage/accountsStore";
+import { accounts, allowedUserPins, automationKeys } from "../../../shared/storage/accountsStore";
 import { capabilitiesGranted } from "../../../shared/capabilities";
 import { readCookies, setCookie, isSecureRequest } from "../../../shared/http/cookies";
 import {
@@ -15,9 +15,9 @@ import { storeNewTokens } from "../../../shared/storage/tokenStore";
 import type { OAuthRequest } from "../guard";
 import { kickFor, oauthSettings, type OAuthEnv } from "../settings";
 import { finishFlow, type FlowCheck } from "../oauthFlows";
-import { accountPage } from "../pages/accountPage";
 import { messagePage } from "../pages/messagePage";
 import { page } from "../respond";
+import { accountResponse } from "./accounts";
 import { BROWSER_COOKIE, browserCookieName } from "./connect";
 
 const REFUSALS: Record<Extract<FlowCheck, { ok: false }>["reason"], string> = {
@@ -29,10 +29,27 @@ const REFUSALS: Record<Extract<FlowCheck, { ok: false }>["reason"], string> = {
   other_browser: "This sign-in was started in another browser. Nothing was connected. Start again from this browser.",
 };
 
-/** Whether this Kick account may be connected here (ALLOWED_KICK_USERS: ids or usernames). */
-export function allowed(env: OAuthEnv, id: number, username: string): boolean {
+/**
+ * Why this Kick account may not be connected here, or null when it may (ALLOWED_KICK_USERS: ids
+ * or usernames). Ids decide: a username entry admits the account that first connected under it
+ * (its id is pinned in D1 then), so a rename cannot hand the entry to whoever takes the name next.
+ */
+export async function refusedByAllowlist(
+  env: OAuthEnv,
+  id: number,
+  username: string,
+  now: number,
+): Promise<string | null> {
   const list = oauthSettings(env).allowedKickUsers;
-  return list.length === 0 || list.includes(String(id)) || list.includes(username.toLowerCase());
+  const names = list.filter((entry) => !/^\d+$/.test(entry));
+  const pins = await allowedUserPins.read(env.DB, names);
+  if (list.length === 0 || list.includes(String(id)) || [...pins.values()].includes(id)) return null;
+  const name = username.toLowerCase();
+  const holder = names.includes(name) ? (pins.get(name) ?? (await allowedUserPins.pin(env.DB, name, id, now))) : null;
+  if (holder === id) return null;
+  return holder === null
+    ? `${username} (${id}) is not in this deployment's ALLOWED_KICK_USERS.`
+    : `${username} (${id}) may not connect: the ALLOWED_KICK_USERS entry “${name}” belongs to Kick user ${holder}, who held that name when it first connected here (usernames can change hands; ids do not).`;
 }
 
 /**
@@ -107,12 +124,32 @@ export async function callback(request: OAuthRequest, env: OAuthEnv, now: number
     await discard();
     return refuse("Not connected", "Kick did not say which account signed in. Nothing was kept.", 502);
   }
-  if (!allowed(env, me.user_id, me.name)) {
+  const refusal = await refusedByAllowlist(env, me.user_id, me.name, now);
+  if (refusal) {
+    await discard();
+    return refuse("This account may not connect", `${refusal} Its tokens were revoked and nothing was kept.`, 403);
+  }
+  // An account keeps the role it was connected with: a channel is not also a bot, and a bot's
+  // page must not turn into a channel's by a connect from the wrong Kick session.
+  const { role, broadcasterId } = check.flow;
+  const existing = await accounts.get(env.DB, me.user_id);
+  if (existing && existing.role !== role) {
     await discard();
     return refuse(
-      "This account may not connect",
-      `${me.name} (${me.user_id}) is not in this deployment's ALLOWED_KICK_USERS. Its tokens were revoked and nothing was kept.`,
-      403,
+      "Not connected",
+      role === "bot"
+        ? `You signed in at Kick as ${me.name}, which is connected here as a broadcaster, so it cannot be a bot as well. Sign in to Kick as the bot account (a private window helps) and press “Connect a bot account” again. Nothing was changed.`
+        : `${me.name} is connected here as a bot. To connect it as a broadcaster, disconnect it on its page first. Nothing was changed.`,
+      409,
+    );
+  }
+  const serves = broadcasterId === null ? null : await accounts.get(env.DB, broadcasterId);
+  if (role === "bot" && serves?.role !== "broadcaster") {
+    await discard();
+    return refuse(
+      "Not connected",
+      "The channel this bot was to chat for was disconnected meanwhile. Nothing was kept.",
+      409,
     );
   }
   if (!tokens.refresh_token) {
@@ -129,10 +166,11 @@ export async function callback(request: OAuthRequest, env: OAuthEnv, now: number
   await accounts.connect(env.DB, {
     id: me.user_id,
     username: me.name,
-    role: check.flow.role,
+    role,
     scopes,
     tokenExpiresAt: expiresAt,
     now,
+    ...(serves ? { serves: serves.id } : {}),
   });
   await storeNewTokens(env, {
     accountId: me.user_id,
@@ -142,22 +180,31 @@ export async function callback(request: OAuthRequest, env: OAuthEnv, now: number
     scopes,
     obtainedAt: now,
   });
+  const account = (await accounts.get(env.DB, me.user_id))!;
+  if (serves)
+    return accountResponse(env, account, {
+      csrf,
+      headers: clearFlowCookie,
+      notice: {
+        ok: true,
+        text: `Connected: ${me.name} now speaks in ${serves.username}'s channel when a key of ${serves.username} sends as=bot.`,
+      },
+    });
   // The first key gets exactly what the granted scopes cover. When they cover nothing there is
   // no key at all: an empty list must never turn into "everything" further down.
   const capabilities = capabilitiesGranted(scopes);
   const created = capabilities.length
     ? await automationKeys.create(env.DB, { accountId: me.user_id, name: "default", capabilities, now })
     : null;
-  const account = (await accounts.get(env.DB, me.user_id))!;
-  return page(
-    accountPage(account, await automationKeys.list(env.DB, me.user_id), oauthSettings(env).automationsUrl, {
-      csrf: csrf ?? "",
-      ...(created
-        ? { newKey: { key: created.key, name: created.info.name, inUrl: created.info.allowUrl } }
-        : {
-            notice: `Connected, but no automation key was made: the scopes Kick granted (${scopes.join(" ")}) allow none of kick-edge's capabilities, and a key never gets more than its account was granted. Connect again and allow at least one capability.`,
-          }),
-    }),
-    { headers: clearFlowCookie },
-  );
+  return accountResponse(env, account, {
+    csrf,
+    headers: clearFlowCookie,
+    ...(created
+      ? { newKey: { key: created.key, name: created.info.name, inUrl: created.info.allowUrl } }
+      : {
+          notice: {
+            text: `Connected, but no automation key was made: the scopes Kick granted (${scopes.join(" ")}) allow none of kick-edge's capabilities, and a key never gets more than its account was granted. Connect again and allow at least one capability.`,
+          },
+        }),
+  });
 }

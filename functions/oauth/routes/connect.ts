@@ -1,4 +1,5 @@
 import { ALL_CAPABILITIES, isCapability, scopesFor } from "../../../shared/capabilities";
+import { accounts } from "../../../shared/storage/accountsStore";
 import { cookieName, isSecureRequest, setCookie } from "../../../shared/http/cookies";
 import { randomToken } from "../../../shared/encoding";
 import { buildAuthorizeUrl, createPkcePair } from "../../../shared/kick/index";
@@ -16,7 +17,9 @@ export const redirectUriFor = (request: Request, env: OAuthEnv) =>
 
 /**
  * POST /connect: start a connect flow. PKCE S256 and a random single-use `state`, stored
- * server side and bound to this browser by a cookie, then off to Kick's consent page.
+ * server side and bound to this browser by a cookie, then off to Kick's consent page. A bot is
+ * connected from the page of the broadcaster it will chat for (`broadcaster`), which the flow
+ * carries to the callback; it asks only for chat, the one thing a bot does here.
  */
 export async function connect(request: OAuthRequest, env: OAuthEnv, now: number): Promise<Response> {
   const { clientId, clientSecret } = kickFor(env);
@@ -33,7 +36,21 @@ export async function connect(request: OAuthRequest, env: OAuthEnv, now: number)
   }
   const form = await request.formData();
   const role = form.get("role") === "bot" ? "bot" : "broadcaster";
-  const picked = form.getAll("capability").map(String);
+  let broadcasterId: number | null = null;
+  if (role === "bot") {
+    const serves = await accounts.get(env.DB, Number(form.get("broadcaster")) || 0);
+    if (serves?.role !== "broadcaster")
+      return page(
+        messagePage(
+          "Connect a bot from its channel",
+          "A bot account chats in one broadcaster's channel: open that broadcaster's page here and press “Connect a bot account” there.",
+          { csrf },
+        ),
+        { status: 400 },
+      );
+    broadcasterId = serves.id;
+  }
+  const picked = role === "bot" ? ["chat"] : form.getAll("capability").map(String);
   const unknown = picked.filter((c) => !isCapability(c));
   if (unknown.length)
     return page(
@@ -50,7 +67,7 @@ export async function connect(request: OAuthRequest, env: OAuthEnv, now: number)
   const state = randomToken(32);
   const browser = randomToken(32);
   const redirectUri = redirectUriFor(request, env);
-  await startFlow(env, { state, browser, verifier: pkce.verifier, role, scopes, redirectUri, now });
+  await startFlow(env, { state, browser, verifier: pkce.verifier, role, scopes, redirectUri, broadcasterId, now });
   const url = buildAuthorizeUrl({
     idBase: kickFor(env).idBase,
     clientId,

@@ -27,7 +27,8 @@ export async function guardHome(request: OAuthRequest, env: OAuthEnv, now: numbe
 /** GET /: the accounts dashboard. */
 export async function home(request: OAuthRequest, env: OAuthEnv): Promise<Response> {
   const notice = NOTICES[new URL(request.url).searchParams.get("done") ?? ""];
-  return page(dashboardPage(await accounts.list(env.DB), request.session?.csrf ?? "", notice), {
+  const [all, links] = await Promise.all([accounts.list(env.DB), accounts.botLinks(env.DB)]);
+  return page(dashboardPage(all, links, request.session?.csrf ?? "", notice), {
     formTargets: kickFormTargets(env),
   });
 }

@@ -1,19 +1,24 @@
-import { accounts, type Account } from "../../../shared/storage/accountsStore";
+import { accounts, type Account, type BotLink } from "../../../shared/storage/accountsStore";
 import { capabilitiesGranted } from "../../../shared/capabilities";
 import { html } from "../../../shared/http/html";
 import { guard, type OAuthRequest } from "../guard";
 import type { OAuthEnv } from "../settings";
-import { accountStatus } from "../pages/dashboardPage";
+import { accountStatus, linksOf, linkWords } from "../pages/dashboardPage";
 import { layout } from "../pages/layout";
 import { page } from "../respond";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function statusOf(a: Account, reconnectUrl: string) {
+const named = (a: Account) => ({ id: a.id, username: a.username });
+
+function statusOf(a: Account, reconnectUrl: string, all: Account[], links: BotLink[]) {
+  const { bot, serves } = linksOf(a, all, links);
   return {
     id: a.id,
     username: a.username,
     role: a.role,
+    // A broadcaster's bot (who speaks for as=bot), or the channels a bot chats for.
+    ...(a.role === "broadcaster" ? { bot: bot && named(bot) } : { serves: serves.map(named) }),
     state: a.needsReconnect ? "needs_reconnect" : "connected",
     reconnect_reason: a.reconnectReason,
     reconnect_url: a.needsReconnect ? reconnectUrl : null,
@@ -45,16 +50,16 @@ export async function guardStatus(request: OAuthRequest, env: OAuthEnv, now: num
  * `Authorization: Bearer <ADMIN_SECRET>`).
  */
 export async function status(request: OAuthRequest, env: OAuthEnv): Promise<Response> {
-  const all = await accounts.list(env.DB);
+  const [all, links] = await Promise.all([accounts.list(env.DB), accounts.botLinks(env.DB)]);
   if (wantsJson(request))
     return Response.json(
-      { ok: true, data: { accounts: all.map((a) => statusOf(a, `${new URL(request.url).origin}/`)) } },
+      { ok: true, data: { accounts: all.map((a) => statusOf(a, `${new URL(request.url).origin}/`, all, links)) } },
       { headers: { "cache-control": "no-store" } },
     );
   const rows = all.map(
     (
       a,
-    ) => html`<tr><td>${a.username}<br><span class="muted">${a.role} · ${a.id}</span></td><td class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
+    ) => html`<tr><td>${a.username}<br><span class="muted">${a.role} · ${a.id} · ${linkWords(a, all, links)}</span></td><td class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
 <td><code>${a.scopes.join(" ")}</code></td><td>${iso(a.tokenExpiresAt) ?? "—"}</td><td>${iso(a.lastRefreshAt) ?? "never"}</td></tr>`,
   );
   return page(
