@@ -78,3 +78,12 @@ export async function finishFlow(
     },
   };
 }
+
+/** Pending flows whose verifier is sealed under an older key (they expire within FLOW_TTL_MS; /status counts them). */
+export async function countFlowsOnOldKeys(db: D1Database, current: string): Promise<number> {
+  const row = await db
+    .prepare("SELECT COUNT(*) AS n FROM oauth_flows WHERE verifier_sealed NOT LIKE ?")
+    .bind(current)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}

@@ -162,6 +162,19 @@ describe("disconnecting", () => {
 });
 
 describe("status", () => {
+  it("counts what is still sealed under an older key after a rotation, and says when nothing is", async () => {
+    expect(await (await browser.get(`${OAUTH}/status`)).text()).toContain("Everything is sealed under the current");
+    // The connected account's record, as if sealed before the key rotated.
+    await E.DB.prepare("UPDATE token_records SET sealed = 'v1.0ldk3y00.aaaa.bbbb' WHERE account_id = 1001").run();
+    const body = await (
+      await fetchStatus(`Bearer ${PASSPHRASE}`)
+    ).json<{
+      data: { sealed_on_old_keys: Record<string, number> };
+    }>();
+    expect(body.data.sealed_on_old_keys).toEqual({ token_records: 1, relay_secrets: 0, oauth_flows: 0 });
+    expect(await (await browser.get(`${OAUTH}/status`)).text()).toContain("1 token records, 0 relay secrets");
+  });
+
   it("lists accounts for people and tools, with needs-re-connect shown", async () => {
     await E.DB.prepare(
       "UPDATE accounts SET needs_reconnect = 1, reconnect_reason = 'refresh token rejected (invalid_grant)'",

@@ -6,6 +6,26 @@ import type { OAuthEnv } from "../settings";
 import { accountStatus, linksOf, linkWords } from "../pages/dashboardPage";
 import { layout } from "../pages/layout";
 import { page } from "../respond";
+import { countFlowsOnOldKeys } from "../oauthFlows";
+import { countTokensOnOldKeys } from "../../../shared/storage/tokenStore";
+import { relaySecretsSweep } from "../../../shared/storage/rulesStore";
+import { keyRing } from "../../../shared/tokens/encryptionKeys";
+import { sealedUnderCurrentKey } from "../../../shared/tokens/seal";
+
+/**
+ * After TOKEN_ENCRYPTION_KEY rotates: what is still sealed under an older key. The refresh
+ * Worker's hourly housekeeping moves token records and relay secrets; flows expire in minutes.
+ * At zero, the old key can leave TOKEN_ENCRYPTION_KEYS_OLD.
+ */
+async function onOldKeys(env: OAuthEnv) {
+  const current = sealedUnderCurrentKey(await keyRing(env));
+  const [token_records, relay_secrets, oauth_flows] = await Promise.all([
+    countTokensOnOldKeys(env.DB, current),
+    relaySecretsSweep.count(env.DB, current),
+    countFlowsOnOldKeys(env.DB, current),
+  ]);
+  return { token_records, relay_secrets, oauth_flows };
+}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -50,12 +70,19 @@ export async function guardStatus(request: OAuthRequest, env: OAuthEnv, now: num
  * `Authorization: Bearer <ADMIN_SECRET>`).
  */
 export async function status(request: OAuthRequest, env: OAuthEnv): Promise<Response> {
-  const [all, links] = await Promise.all([accounts.list(env.DB), accounts.botLinks(env.DB)]);
+  const [all, links, old] = await Promise.all([accounts.list(env.DB), accounts.botLinks(env.DB), onOldKeys(env)]);
   if (wantsJson(request))
     return Response.json(
-      { ok: true, data: { accounts: all.map((a) => statusOf(a, `${new URL(request.url).origin}/`, all, links)) } },
+      {
+        ok: true,
+        data: {
+          accounts: all.map((a) => statusOf(a, `${new URL(request.url).origin}/`, all, links)),
+          sealed_on_old_keys: old,
+        },
+      },
       { headers: { "cache-control": "no-store" } },
     );
+  const stale = old.token_records + old.relay_secrets + old.oauth_flows;
   const rows = all.map(
     (
       a,
@@ -65,7 +92,9 @@ export async function status(request: OAuthRequest, env: OAuthEnv): Promise<Resp
   return page(
     layout(
       "Status",
-      html`<h1>Status</h1><div class="card">${all.length ? html`<table><thead><tr><th>Account</th><th>State</th><th>Scopes</th><th>Token expires</th><th>Last refresh</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>No accounts connected.</p>`}</div><p class="muted">JSON: <code>/status?format=json</code></p>`,
+      html`<h1>Status</h1><div class="card">${all.length ? html`<table><thead><tr><th>Account</th><th>State</th><th>Scopes</th><th>Token expires</th><th>Last refresh</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>No accounts connected.</p>`}</div>
+<p id="old-keys" class="${stale ? "bad" : "muted"}">${stale ? `After the key rotation, ${old.token_records} token records, ${old.relay_secrets} relay secrets and ${old.oauth_flows} pending connects are still sealed under an older key; the hourly housekeeping moves them. Keep the old key in TOKEN_ENCRYPTION_KEYS_OLD until this reads zero.` : "Everything is sealed under the current encryption key."}</p>
+<p class="muted">JSON: <code>/status?format=json</code></p>`,
       { csrf: request.session?.csrf },
     ),
   );
