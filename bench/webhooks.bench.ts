@@ -128,6 +128,8 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
     rejected: intake.statuses.get(401) ?? 0,
     other_statuses: Object.fromEntries([...intake.statuses].filter(([s]) => ![200, 208, 401].includes(s))),
     actions_run: actionsRun,
+    // The relay takes "*", which never includes chat messages (they are many; a relay names them to get them).
+    relays_expected: valid.filter((d) => new Headers(d.headers).get("kick-event-type") !== "chat.message.sent").length,
     relays_delivered: relayed,
     intake: { throughput_per_s: intake.throughput_per_s, p50_ms: intake.p50_ms, p99_ms: intake.p99_ms },
     bare_200: { throughput_per_s: bare.throughput_per_s, p50_ms: bare.p50_ms, p99_ms: bare.p99_ms },
@@ -143,5 +145,5 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
   expect(result.duplicates_suppressed).toBe(duplicates);
   expect(result.rejected).toBe(forged);
   expect(result.actions_run).toBe(unique);
-  expect(result.relays_delivered).toBe(unique);
+  expect(result.relays_delivered).toBe(result.relays_expected);
 });
