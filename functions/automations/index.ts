@@ -3,7 +3,7 @@ import { automationsSettings, type AutomationsEnv } from "./settings";
 import { AUTOMATIONS } from "./Action";
 import { runAutomationsCron } from "./runCron";
 import { errorResponse, formatOf, settingsErrorResponse } from "../../shared/http/respond";
-import { readBodyLimited } from "../../shared/http/readBodyLimited";
+import { readBytesLimited } from "../../shared/http/request";
 import { MAX_INPUT_BYTES } from "../../shared/actions/readInput";
 import { toTriggerError } from "../../shared/actions/toTriggerError";
 import { actionRouter } from "../../shared/actions/actionRouter";
@@ -45,5 +45,11 @@ export default {
  * the rules Worker refuses before reading (a bad key) would be left mid-pipe and logged as an
  * uncaught exception here.
  */
-const buffered = async (request: Request) =>
-  request.body ? new Request(request, { body: await readBodyLimited(request, MAX_INPUT_BYTES) }) : request;
+async function buffered(request: Request): Promise<Request> {
+  // A GET or HEAD may arrive with an (empty) body stream, but may not be built with one.
+  if (!request.body || request.method === "GET" || request.method === "HEAD") return request;
+  const body = await readBytesLimited(request, MAX_INPUT_BYTES);
+  const headers = new Headers(request.headers);
+  headers.delete("content-length");
+  return new Request(request, { body, headers });
+}

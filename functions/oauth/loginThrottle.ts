@@ -1,3 +1,4 @@
+import { clientOf } from "../../shared/http/request";
 /**
  * Wrong passphrases per 15-minute window: five per client, thirty for everyone together (many
  * addresses guessing at once). With a passphrase of 20 characters or more, guessing stays
@@ -16,24 +17,6 @@ interface Row {
   client: string;
   failures: number;
   window_start: number;
-}
-
-/**
- * The client a guess comes from: its address, an IPv6 /64 as one (one user usually holds a whole
- * /64, and each address of it must not get its own five guesses).
- */
-export function clientOf(request: Request): string {
-  const ip = request.headers.get("cf-connecting-ip") ?? "local";
-  if (!ip.includes(":")) return ip;
-  if (ip.includes(".")) return ip.slice(ip.lastIndexOf(":") + 1);
-  const [head = "", tail = ""] = ip.toLowerCase().split("::");
-  const left = head ? head.split(":") : [];
-  const right = tail ? tail.split(":") : [];
-  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, ""))
-    .join(":")}::/64`;
 }
 
 export const bucketsOf = (request: Request, tag: string): Buckets => ({

@@ -51,20 +51,29 @@ export async function resealOldKeys(env: RefreshEnv): Promise<{ tokens: number; 
   const ring = await keyRing(env);
   const current = sealedUnderCurrentKey(ring);
   const tokens = await resealOldTokenRecords(env, current, RESEAL_BATCH);
-  const relays = await relaySecretsSweep.onOldKeys(env.DB, current, RESEAL_BATCH);
-  const replacements = await Promise.all(
-    relays.map(async (r) => {
-      const context = relaySecretContext(r.id);
+  // From a few times the batch, in id order: a secret that no longer opens is skipped and logged.
+  const relays = await relaySecretsSweep.onOldKeys(env.DB, current, RESEAL_BATCH * 5);
+  const replacements: D1PreparedStatement[] = [];
+  for (const r of relays) {
+    if (replacements.length >= RESEAL_BATCH) break;
+    const context = relaySecretContext(r.id);
+    try {
       const secret = (await resealed(ring, r.secret, context)) ?? r.secret;
-      const previous = r.previous_secret && ((await resealed(ring, r.previous_secret, context)) ?? r.previous_secret);
-      return relaySecretsSweep.replace(
-        env.DB,
-        r.id,
-        { secret: r.secret, previous: r.previous_secret },
-        { secret, previous },
+      // A previous secret past its overlap signs nothing more: dropped, not re-sealed.
+      const live = r.previous_secret !== null && (r.previous_secret_until ?? 0) > Date.now();
+      const previous = live ? ((await resealed(ring, r.previous_secret!, context)) ?? r.previous_secret) : null;
+      replacements.push(
+        relaySecretsSweep.replace(
+          env.DB,
+          r.id,
+          { secret: r.secret, previous: r.previous_secret },
+          { secret, previous },
+        ),
       );
-    }),
-  );
+    } catch (error) {
+      logError("reseal_unreadable", error, { table: "relays", relay_id: r.id });
+    }
+  }
   const written = replacements.length ? await env.DB.batch(replacements) : [];
   const appToken = await readSealedAppToken(env);
   if (appToken && sealedWithOldKey(ring, appToken)) await forgetAppToken(env);

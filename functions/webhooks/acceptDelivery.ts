@@ -1,5 +1,5 @@
 import { TriggerError } from "../../shared/http/TriggerError";
-import { BodyTooLargeError, readBodyLimited } from "../../shared/http/readBodyLimited";
+import { BodyTooLargeError, readBodyLimited } from "../../shared/http/request";
 import { InvocationBudget } from "../../shared/refresh/invocationBudget";
 import { errorResponse, okResponse } from "../../shared/http/respond";
 import { broadcasterOf } from "../../shared/webhooks/eventFacts";

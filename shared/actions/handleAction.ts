@@ -1,6 +1,7 @@
 import { TtlCache } from "../cache/ttlCache";
 import { verifyAutomationKey, type Account } from "../storage/accountsStore";
 import { parseAutomationKey, presentedKey } from "../keys/automationKey";
+import { clientOf } from "../http/request";
 import { checkInput } from "../validation/checkInput";
 import type { Action } from "./Action";
 import { claim, held, idempotencyKeyOf, settle, type Claim } from "../storage/idempotencyStore";
@@ -62,11 +63,18 @@ export async function handleAction<Env extends ActionEnv>(
       );
     let key = verified.get(presented.key, now);
     if (!key) {
-      const client = request.headers.get("cf-connecting-ip") ?? "unknown";
-      // Made-up keys cost a D1 read each: a key just found unknown, or an address that keeps
-      // sending unknown keys, is answered from memory.
-      if (unknown.get(presented.key, now) || (misses.get(client, now) ?? 0) >= UNKNOWN_KEYS_PER_ADDRESS)
-        throw unknownKey();
+      const client = clientOf(request);
+      // Made-up keys cost a D1 read each: a key just found unknown is answered from memory, and
+      // an address that keeps sending unknown keys is told to wait (its valid keys too, for a minute).
+      if (unknown.get(presented.key, now)) throw unknownKey();
+      if ((misses.get(client, now) ?? 0) >= UNKNOWN_KEYS_PER_ADDRESS)
+        throw new TriggerError(
+          429,
+          "too_many_unknown_keys",
+          "Too many unknown automation keys from this address; wait a minute. (A Zap or button with a revoked key may be the cause.)",
+          undefined,
+          { "retry-after": "60" },
+        );
       key =
         (await verifyAutomationKey(env.DB, presented.key, now, ctx ? (work) => ctx.waitUntil(work) : undefined)) ??
         undefined;

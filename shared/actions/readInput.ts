@@ -1,7 +1,7 @@
 import type * as z from "zod/mini";
 import { searchParamsToInput } from "../validation/searchParamsToInput";
 import { TriggerError } from "../http/TriggerError";
-import { readBodyLimited } from "../http/readBodyLimited";
+import { readBodyLimited } from "../http/request";
 
 /**
  * The most a trigger call's body may be (64 KiB): every field of every action fits many times

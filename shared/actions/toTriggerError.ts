@@ -13,7 +13,7 @@ import {
 import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "../refresh/errors";
 import type { ChatCapError, MessageTooLongError, NoBotAccountError, NotLiveError } from "../announce/errors";
 import type { SyncInProgressError } from "../webhooks/errors";
-import type { BodyTooLargeError } from "../http/readBodyLimited";
+import type { BodyTooLargeError } from "../http/request";
 import { TriggerError } from "../http/TriggerError";
 
 /** The refusals of shared domain code (announce, speaker, subscription sync) a trigger caller can meet. */

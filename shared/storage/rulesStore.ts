@@ -143,9 +143,10 @@ export const timerRuns = {
   async enabled(db: D1Database, accountId: number) {
     const { results } = await db
       .prepare(
-        "SELECT name, message, interval_minutes, last_posted_at FROM timers WHERE account_id = ? AND enabled = 1",
+        "SELECT name, message, interval_minutes, last_posted_at FROM timers WHERE account_id = ? AND enabled = 1 ORDER BY name LIMIT ?",
       )
-      .bind(accountId)
+      // The cap holds for timers made before it existed too.
+      .bind(accountId, TIMER_LIMITS.perAccount)
       .all<{ name: string; message: string; interval_minutes: number; last_posted_at: number | null }>();
     return results;
   },
@@ -359,10 +360,10 @@ export const relaySecretsSweep = {
   async onOldKeys(db: D1Database, current: string, limit: number) {
     const { results } = await db
       .prepare(
-        "SELECT id, secret, previous_secret FROM relays WHERE secret NOT LIKE ?1 OR previous_secret NOT LIKE ?1 LIMIT ?2",
+        "SELECT id, secret, previous_secret, previous_secret_until FROM relays WHERE secret NOT LIKE ?1 OR previous_secret NOT LIKE ?1 ORDER BY id LIMIT ?2",
       )
       .bind(current, limit)
-      .all<{ id: string; secret: string; previous_secret: string | null }>();
+      .all<{ id: string; secret: string; previous_secret: string | null; previous_secret_until: number | null }>();
     return results;
   },
 

@@ -1,4 +1,5 @@
-import { keyRing, type EncryptionEnv } from "../tokens/encryptionKeys";
+import { keyRing, SealError, type EncryptionEnv } from "../tokens/encryptionKeys";
+import { logError } from "../log";
 import { resealed, seal, unseal } from "../tokens/seal";
 
 /** What is kept for one connected Kick account. Only ever stored sealed. */
@@ -42,7 +43,15 @@ export async function openSealedRecord(
  */
 export async function readTokenRecord(env: TokenStoreEnv, accountId: number): Promise<TokenRecord | null> {
   const sealed = await env.TOKENS.get(kvKey(accountId));
-  return sealed === null ? readAuthoritativeTokenRecord(env, accountId) : openSealedRecord(env, accountId, sealed);
+  if (sealed === null) return readAuthoritativeTokenRecord(env, accountId);
+  try {
+    return await openSealedRecord(env, accountId, sealed);
+  } catch (error) {
+    // A cached copy sealed under a key since dropped (a KV delete not yet everywhere, a put that
+    // failed after D1's write): D1 holds the authoritative record.
+    if (!(error instanceof SealError)) throw error;
+    return readAuthoritativeTokenRecord(env, accountId);
+  }
 }
 
 /** The newest record, from D1: what a reader falls back to when KV may be stale. */
@@ -96,19 +105,25 @@ export const deleteTokenRecordStatement = (db: D1Database, accountId: number): D
 /**
  * After a key rotation: re-seals up to `limit` token records still sealed under an older key
  * (`current` is the LIKE pattern of the current one). Each goes in place of the exact value it
- * was made from, so a refresh that wrote meanwhile wins; the KV copy is dropped, and readers
- * refill it from D1. Returns how many moved.
+ * was made from, so a refresh that wrote meanwhile wins; the KV copy is dropped (readers then
+ * read D1 until the next refresh writes KV again). Returns how many moved.
  */
 export async function resealOldTokenRecords(env: TokenStoreEnv, current: string, limit: number): Promise<number> {
   const ring = await keyRing(env);
+  // From a few times the batch: a record that no longer opens (its key already dropped) is
+  // skipped and logged, never a wall the sweep stops at every hour.
   const { results } = await env.DB.prepare(
-    "SELECT account_id, sealed FROM token_records WHERE sealed NOT LIKE ?1 LIMIT ?2",
+    "SELECT account_id, sealed FROM token_records WHERE sealed NOT LIKE ?1 ORDER BY account_id LIMIT ?2",
   )
-    .bind(current, limit)
+    .bind(current, limit * 5)
     .all<{ account_id: number; sealed: string }>();
   let moved = 0;
   for (const row of results) {
-    const now = await resealed(ring, row.sealed, context(row.account_id));
+    if (moved >= limit) break;
+    const now = await resealed(ring, row.sealed, context(row.account_id)).catch((error: unknown) => {
+      logError("reseal_unreadable", error, { table: "token_records", account_id: row.account_id });
+      return null;
+    });
     if (!now) continue;
     const replaced = await env.DB.prepare("UPDATE token_records SET sealed = ?3 WHERE account_id = ?1 AND sealed = ?2")
       .bind(row.account_id, row.sealed, now)

@@ -173,17 +173,31 @@ export function enqueueRelays(
   const lease = leaseEnd(e.now, 3 + Math.ceil(e.firstTries / RELAY_POLICY.concurrency));
   // Chat is named or nothing: `*` matches every event type but these.
   const namedOnly = NAMED_ONLY_EVENTS.map((t) => `'${t}'`).join(", ");
-  return db
-    .prepare(
-      `INSERT INTO relay_deliveries (id, relay_id, message_id, body, status, attempts, next_attempt_at, lease_id, created_at, updated_at)
+  return (
+    db
+      .prepare(
+        `INSERT INTO relay_deliveries (id, relay_id, message_id, body, status, attempts, next_attempt_at, lease_id, created_at, updated_at)
        SELECT ?1 || '-' || id, id, ?1, ?2, 'pending', n <= ?8, CASE WHEN n <= ?8 THEN ?3 ELSE ?7 END, CASE WHEN n <= ?8 THEN ?6 END, ?7, ?7
        FROM (SELECT r.id, ROW_NUMBER() OVER (ORDER BY r.id) AS n FROM relays r
          WHERE r.account_id = ?4 AND r.disabled_at IS NULL
-           AND EXISTS (SELECT 1 FROM json_each(r.events) WHERE value = ?5 OR (value = '*' AND ?5 NOT IN (${namedOnly}))))
+           AND EXISTS (SELECT 1 FROM json_each(r.events) WHERE value = ?5 OR (value = '*' AND ?5 NOT IN (${namedOnly})))
+         ORDER BY r.id LIMIT ?9)
        WHERE true
        ON CONFLICT (relay_id, message_id) DO NOTHING RETURNING ${RELAY_COLUMNS}`,
-    )
-    .bind(e.messageId, e.body, lease, e.accountId, e.type, e.leaseId, e.now, e.firstTries);
+      )
+      // The ceiling holds even for relays made before the per-account cap existed.
+      .bind(
+        e.messageId,
+        e.body,
+        lease,
+        e.accountId,
+        e.type,
+        e.leaseId,
+        e.now,
+        e.firstTries,
+        RELAY_POLICY.maxRelaysPerAccount,
+      )
+  );
 }
 
 /** Claims up to `limit` deliveries whose retry time has come (one statement), for the cron. */

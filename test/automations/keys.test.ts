@@ -31,11 +31,23 @@ describe("automation keys", () => {
     ).rejects.toThrow(RangeError);
   });
 
+  it("a GET with an empty body stream reaches the rules Worker (a GET may not be rebuilt with a body)", async () => {
+    const streamDeck = await setUp(E, ["chat"]);
+    const response = await SELF.fetch(`${AUTOMATIONS}/v1/timers`, {
+      headers: { "x-api-key": streamDeck, "content-length": "0" },
+    });
+    expect(response.status).toBe(200);
+  });
+
   it("an address that keeps sending made-up keys is answered without a lookup, others are not", async () => {
     for (let i = 0; i < 30; i++) expect((await from("198.51.100.7", generateAutomationKey().key)).status).toBe(401);
     // A real key from that address is not looked up either (so the flood costs no D1 read)...
     const blocked = await from("198.51.100.7", key);
-    expect(blocked.status).toBe(401);
+    expect(blocked.status).toBe(429);
+    expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe("too_many_unknown_keys");
+    // ...nor from another address of the same IPv6 /64...
+    for (let i = 0; i < 30; i++) await from(`2001:db8:1:2::${i + 1}`, generateAutomationKey().key);
+    expect((await from("2001:db8:1:2:ffff::9", key)).status).toBe(429);
     // ...while the same key from anywhere else is.
     expect((await from("203.0.113.9", key)).status).toBe(200);
     // Malformed keys are refused without a lookup anyway, and do not count.

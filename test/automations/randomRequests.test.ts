@@ -22,6 +22,7 @@ const REFUSALS = new Set([
   "not_found",
   "method_not_allowed",
   "rate_limited",
+  "too_many_unknown_keys",
   "idempotency_key_mismatch",
   "not_live",
   "category_ambiguous",

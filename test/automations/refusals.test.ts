@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ChatCapError, MessageTooLongError, NoBotAccountError, NotLiveError } from "../../shared/announce/errors";
 import { TriggerError } from "../../shared/http/TriggerError";
 import { SyncInProgressError } from "../../shared/webhooks/errors";
-import { BodyTooLargeError } from "../../shared/http/readBodyLimited";
+import { BodyTooLargeError } from "../../shared/http/request";
 import { REFUSAL_HTTP, toTriggerError } from "../../shared/actions/toTriggerError";
 
 // Shared domain code refuses with domain errors; the automations Worker's edge says what the caller sees.

@@ -84,6 +84,25 @@ it("after TOKEN_ENCRYPTION_KEY rotates, moves token records and relay secrets to
     .bind(await seal(oldRing, "whsec_new", context), await seal(oldRing, "whsec_old", context), Date.now() + HOUR)
     .run();
 
+  // A record that no longer opens (its key dropped by an earlier rotation) must not stop the sweep.
+  await accounts.connect(E.DB, {
+    id: 1000,
+    username: "lost",
+    role: "broadcaster",
+    scopes: [],
+    tokenExpiresAt: 0,
+    now: Date.now(),
+  });
+  await E.DB.prepare(
+    "INSERT INTO token_records (account_id, version, sealed, expires_at) VALUES (1000, 1, 'v1.deadbeef.aaaa.bbbb', 0)",
+  ).run();
+  // A relay whose previous secret's overlap has ended: dropped, not re-sealed.
+  await E.DB.prepare(
+    "INSERT INTO relays (id, account_id, name, url, events, secret, previous_secret, previous_secret_until, created_at) VALUES ('r2', 1001, 'old', 'https://hooks.example.com/y', '[\"*\"]', ?, 'v1.deadbeef.aaaa.bbbb', 1, 0)",
+  )
+    .bind(await seal(oldRing, "whsec_r2", relaySecretContext("r2")))
+    .run();
+
   const rotated = { ...E, TOKEN_ENCRYPTION_KEY: newKey, TOKEN_ENCRYPTION_KEYS_OLD: oldKey };
   await refresh.scheduled(
     createScheduledController({ cron: "17 * * * *", scheduledTime: Date.now() }),
@@ -103,6 +122,11 @@ it("after TOKEN_ENCRYPTION_KEY rotates, moves token records and relay secrets to
   const newRing = await keyRing(onlyNew);
   expect(await unseal(newRing, relay.secret, context)).toBe("whsec_new");
   expect(await unseal(newRing, relay.previous_secret, context)).toBe("whsec_old");
-  expect(await countTokensOnOldKeys(E.DB, sealedUnderCurrentKey(newRing))).toBe(0);
+  expect(
+    await E.DB.prepare("SELECT previous_secret FROM relays WHERE id = 'r2'").first<{ previous_secret: null }>(),
+  ).toEqual({ previous_secret: null });
+  // Only the record that cannot be opened remains on an old key.
+  expect(await countTokensOnOldKeys(E.DB, sealedUnderCurrentKey(newRing))).toBe(1);
+  await E.DB.prepare("DELETE FROM accounts WHERE id = 1000").run();
   expect(await relaySecretsSweep.count(E.DB, sealedUnderCurrentKey(newRing))).toBe(0);
 });
