@@ -174,7 +174,7 @@ export async function handleAction<Env extends ActionEnv>(
       }
     };
     const response = await run();
-    return idemKey ? settle(env.DB, key.id, idemKey, response) : response;
+    return idemKey ? settle(env.DB, key.id, idemKey, now, response) : response;
   } catch (error) {
     return fail(error);
   }
@@ -212,6 +212,8 @@ async function claimOrWait(
     if (claimed.kind !== "in_progress") break;
     await new Promise((resolve) => setTimeout(resolve, ms));
     claimed = await held(db, keyId, idemKey, fingerprint);
+    // The first call failed without doing anything and let go: this one runs instead.
+    if (claimed.kind === "free") claimed = await claim(db, keyId, idemKey, fingerprint, now);
   }
   return claimed;
 }

@@ -7,7 +7,11 @@ const NOT_STORED = new Set([429, 502, 503]);
 const LEASE_MS = 60_000;
 
 export type Claim =
-  { kind: "new" } | { kind: "replay"; response: Response } | { kind: "in_progress" } | { kind: "mismatch" };
+  | { kind: "new" }
+  | { kind: "replay"; response: Response }
+  | { kind: "in_progress" }
+  | { kind: "mismatch" }
+  | { kind: "free" };
 
 /** The caller's idempotency key: `Idempotency-Key` header or `idem` parameter. */
 export function idempotencyKeyOf(request: Request): string | null {
@@ -47,7 +51,9 @@ export async function held(db: D1Database, keyId: string, idemKey: string, finge
     .bind(keyId, idemKey)
     .first<{ status: number | null; body: string | null; content_type: string | null; fingerprint: string | null }>();
   if (row?.fingerprint && row.fingerprint !== fingerprint) return { kind: "mismatch" };
-  if (!row || row.status === null) return { kind: "in_progress" };
+  // Gone: the first call did nothing and let go; the key is free to claim.
+  if (!row) return { kind: "free" };
+  if (row.status === null) return { kind: "in_progress" };
   return {
     kind: "replay",
     response: new Response(row.body, {
@@ -61,17 +67,32 @@ export async function held(db: D1Database, keyId: string, idemKey: string, finge
   };
 }
 
-/** Keeps the first answer for replays; or lets go of the claim when nothing was done. */
-export async function settle(db: D1Database, keyId: string, idemKey: string, response: Response): Promise<Response> {
+/**
+ * Keeps the first answer for replays; or lets go of the claim when nothing was done. Only the
+ * claim made at `claimedAt`: a call that outlived its lease must not settle (or free) the claim
+ * of the call that took the key over.
+ */
+export async function settle(
+  db: D1Database,
+  keyId: string,
+  idemKey: string,
+  claimedAt: number,
+  response: Response,
+): Promise<Response> {
   if (NOT_STORED.has(response.status)) {
-    await db.prepare("DELETE FROM idempotency WHERE key_id = ? AND idem_key = ?").bind(keyId, idemKey).run();
+    await db
+      .prepare("DELETE FROM idempotency WHERE key_id = ? AND idem_key = ? AND created_at = ?")
+      .bind(keyId, idemKey, claimedAt)
+      .run();
     return response;
   }
   // A secret shown once (a relay's signing secret) is never kept: a replay says so instead.
   const body = (await response.clone().text()).replace(/"secret":"[^"]*"/g, '"secret":"(shown once, not replayed)"');
   await db
-    .prepare("UPDATE idempotency SET status = ?, body = ?, content_type = ? WHERE key_id = ? AND idem_key = ?")
-    .bind(response.status, body, response.headers.get("content-type"), keyId, idemKey)
+    .prepare(
+      "UPDATE idempotency SET status = ?, body = ?, content_type = ? WHERE key_id = ? AND idem_key = ? AND created_at = ?",
+    )
+    .bind(response.status, body, response.headers.get("content-type"), keyId, idemKey, claimedAt)
     .run();
   return response;
 }

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
 import { automationKeys } from "../../shared/storage/accountsStore";
 import { call, chatLog, setUp } from "../helpers/automationsSetup";
+import { kickControl } from "../helpers/browser";
 
 // Idempotency-Key as Stripe keeps it: one key, one request; a dead claim does not hold the key;
 // a duplicate sent while the first runs gets the first's answer.
@@ -53,6 +54,13 @@ describe("Idempotency-Key", () => {
     expect([one.status, two.status]).toEqual([200, 200]);
     expect(one.text).toBe(two.text);
     expect([one.headers.get("idempotent-replay"), two.headers.get("idempotent-replay")]).toContain("true");
+    expect((await chatLog()).map((m) => m.content)).toEqual(["tap"]);
+  });
+
+  it("a duplicate waiting on a first call that failed without doing anything runs itself", async () => {
+    await kickControl("POST", "/faults", { method: "POST", path: "/public/v1/chat", status: 503, times: 1 });
+    const [one, two] = await Promise.all([post("tap", "deck-2"), post("tap", "deck-2")]);
+    expect([one.status, two.status].sort()).toEqual([200, 502]);
     expect((await chatLog()).map((m) => m.content)).toEqual(["tap"]);
   });
 });
