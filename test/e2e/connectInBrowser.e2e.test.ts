@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import axe from "axe-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { findChromium } from "../../scripts/chromium.mjs";
 import { E2E_ADMIN_SECRET } from "./globalSetup";
@@ -170,3 +171,82 @@ it("the KICKs overlay renders in OBS-like Chromium, updates after a new snapshot
   expect([...hosts]).toEqual([new URL(automations).host]);
   await context.close();
 });
+
+/** Where the page walk leaves its screenshots (git-ignored): one per page and width. */
+const SHOTS = "test-artifacts/pages";
+
+/**
+ * Checks the page as a person at this width meets it: nothing scrolls sideways, every button
+ * can be seen and reached, and axe-core finds no serious or critical violation. Saves a screenshot.
+ */
+async function walked(page: Page, name: string, width: number) {
+  await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
+  const layout = await page.evaluate(() => ({
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    hiddenButtons: [...document.querySelectorAll("button")]
+      .filter((b) => {
+        const box = b.getBoundingClientRect();
+        return box.width === 0 || box.height === 0 || box.left < 0 || box.right > window.innerWidth;
+      })
+      .map((b) => b.textContent?.trim()),
+  }));
+  expect(layout, `${name} at ${width} px`).toEqual({ overflow: 0, hiddenButtons: [] });
+  await page.addScriptTag({ content: axe.source });
+  const found = await page.evaluate(async () => {
+    const run = await (
+      window as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run();
+    return run.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(" ")) }));
+  });
+  expect(
+    found.filter((v) => v.impact === "serious" || v.impact === "critical"),
+    `${name} at ${width} px`,
+  ).toEqual([]);
+}
+
+it.each([1280, 390])(
+  "every page of the connect flow works at %i px: no sideways scroll, buttons in reach, no serious axe-core finding",
+  async (width) => {
+    mkdirSync(SHOTS, { recursive: true });
+    // bypassCSP: the pages allow no inline script, and axe-core is injected as one.
+    const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+
+    await page.goto(`${oauth}/`);
+    await walked(page, "login", width);
+    await page.fill('input[name="passphrase"]', "not the passphrase at all");
+    await page.click("#login");
+    await walked(page, "login-refused", width);
+    await page.fill('input[name="passphrase"]', E2E_ADMIN_SECRET);
+    await page.click("#login");
+    await page.waitForSelector("#connect");
+    await walked(page, "dashboard", width);
+
+    await page.click("#connect");
+    await page.waitForURL(`${emulator}/oauth/authorize**`);
+    await walked(page, "kick-consent", width);
+    await page.click("#approve");
+    await page.waitForSelector("#key");
+    await walked(page, "connected", width);
+
+    await page.goto(`${oauth}/accounts/1001`);
+    await walked(page, "account", width);
+    await page.fill('form[action$="/keys"] input[name="name"]', "stream deck");
+    await page.click("#create-key");
+    await page.waitForSelector("#key");
+    await walked(page, "key-created", width);
+    // A key with nothing ticked: refused on a page of its own.
+    await page.goto(`${oauth}/accounts/1001`);
+    await page.fill('form[action$="/keys"] input[name="name"]', "nothing");
+    for (const box of await page.$$('form[action$="/keys"] input[name="capability"]')) await box.uncheck();
+    await page.click("#create-key");
+    await walked(page, "key-refused", width);
+
+    await page.goto(`${oauth}/status`);
+    await walked(page, "status", width);
+    await context.close();
+  },
+);

@@ -38,9 +38,9 @@ export function accountPage(
   const keyRows = keys.map(
     (
       k,
-    ) => html`<tr><td>${k.name}<br><code class="muted">ke_${k.id}_…</code></td><td>${k.capabilities.map((c) => CAPABILITY_WORDS[c].label).join(", ")}</td>
-<td>${k.allowUrl ? "in a header or the URL" : "in a header"}${k.allowGet ? "; may act on a plain GET" : ""}</td>
-<td>${when(k.createdAt)}</td><td>${when(k.lastUsedAt)}</td>
+    ) => html`<tr><td>${k.name}<br><code class="muted">ke_${k.id}_…</code></td><td data-label="Can">${k.capabilities.map((c) => CAPABILITY_WORDS[c].label).join(", ")}</td>
+<td data-label="Sent">${k.allowUrl ? "in a header or the URL" : "in a header"}${k.allowGet ? "; may act on a plain GET" : ""}</td>
+<td data-label="Created">${when(k.createdAt)}</td><td data-label="Last used">${when(k.lastUsedAt)}</td>
 <td><form class="inline" method="post" action="/accounts/${account.id}/keys/${k.id}/revoke">${csrfField(csrf)}<button class="danger" aria-label="Revoke ${k.name}">Revoke</button></form></td></tr>`,
   );
   const shown = newKey
@@ -77,7 +77,7 @@ ${
   isBot
     ? ""
     : html`<h2>Automation keys</h2>
-<div class="card">${keys.length ? html`<table><thead><tr><th>Name</th><th>Can</th><th>Sent</th><th>Created</th><th>Last used</th><th></th></tr></thead><tbody>${keyRows}</tbody></table>` : html`<p>No keys.</p>`}</div>`
+<div class="card">${keys.length ? html`<table class="stack"><thead><tr><th>Name</th><th>Can</th><th>Sent</th><th>Created</th><th>Last used</th><th></th></tr></thead><tbody>${keyRows}</tbody></table>` : html`<p>No keys.</p>`}</div>`
 }
 ${
   isBot

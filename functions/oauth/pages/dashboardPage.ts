@@ -31,13 +31,13 @@ export function dashboardPage(accounts: Account[], links: BotLink[], csrf: strin
     (
       a,
     ) => html`<tr><td><a href="/accounts/${a.id}">${a.username}</a><br><span class="muted">${a.role} · ${a.id} · ${linkWords(a, accounts, links)}</span></td>
-<td class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
-<td>${
+<td data-label="State" class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
+<td data-label="Can">${
       capabilitiesGranted(a.scopes)
         .map((c) => CAPABILITY_WORDS[c].label)
         .join(", ") || "identity only"
     }</td>
-<td>${when(a.tokenExpiresAt)}</td></tr>`,
+<td data-label="Token expires">${when(a.tokenExpiresAt)}</td></tr>`,
   );
   const boxes = CONNECT_CAPABILITIES.map(
     (c) =>
@@ -49,7 +49,7 @@ export function dashboardPage(accounts: Account[], links: BotLink[], csrf: strin
 ${notice ? html`<p class="ok" role="status">${notice}</p>` : ""}
 <div class="card">${
       accounts.length
-        ? html`<table><thead><tr><th>Account</th><th>State</th><th>Can</th><th>Token expires</th></tr></thead><tbody>${rows}</tbody></table>`
+        ? html`<table class="stack"><thead><tr><th>Account</th><th>State</th><th>Can</th><th>Token expires</th></tr></thead><tbody>${rows}</tbody></table>`
         : html`<p>No Kick account is connected yet.</p>`
     }</div>
 <h2>Connect a channel</h2>

@@ -1,16 +1,17 @@
 import { html, SafeHtml } from "../../../shared/http/html";
 
 const STYLE = new SafeHtml(`
-:root{color-scheme:light dark;--fg:#111;--bg:#fafafa;--card:#fff;--muted:#666;--accent:#1a7f00;--line:#ddd;--bad:#b00020}
-@media (prefers-color-scheme:dark){:root{--fg:#eee;--bg:#0e1011;--card:#181b1d;--muted:#9a9a9a;--accent:#53fc18;--line:#2c3033;--bad:#ff6b81}}
+:root{color-scheme:light dark;--fg:#111;--bg:#fafafa;--card:#fff;--muted:#666;--accent:#1a7f00;--on-accent:#fff;--line:#ddd;--bad:#b00020}
+@media (prefers-color-scheme:dark){:root{--fg:#eee;--bg:#0e1011;--card:#181b1d;--muted:#9a9a9a;--accent:#53fc18;--on-accent:#000;--line:#2c3033;--bad:#ff6b81}}
 *{box-sizing:border-box}body{font:16px/1.5 system-ui,-apple-system,sans-serif;color:var(--fg);background:var(--bg);margin:0;padding:1rem}
 main{max-width:44rem;margin:0 auto}h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:.6rem;padding:1rem;margin:1rem 0;overflow-x:auto}
 label{display:block;margin:.4rem 0}input[type=text],input[type=password]{width:100%;padding:.55rem;font:inherit;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
-button{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid var(--line);background:var(--accent);color:#000;cursor:pointer}
+button{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid var(--line);background:var(--accent);color:var(--on-accent);cursor:pointer}
 button.secondary{background:transparent;color:var(--fg)}button.danger{background:transparent;color:var(--bad);border-color:var(--bad)}
 table{width:100%;border-collapse:collapse;font-size:.95rem}td,th{text-align:left;padding:.35rem;border-bottom:1px solid var(--line);vertical-align:top}
 code,pre{font-family:ui-monospace,monospace;font-size:.88rem;overflow-wrap:anywhere}pre{white-space:pre-wrap;word-break:break-all;background:var(--bg);padding:.6rem;border-radius:.4rem;border:1px solid var(--line)}
+@media (max-width:40rem){table.stack thead{position:absolute;left:-9999px}table.stack tr{display:block;padding:.5rem 0;border-bottom:1px solid var(--line)}table.stack td{display:block;border:0;padding:.1rem 0}table.stack td[data-label]::before{content:attr(data-label) ": ";color:var(--muted)}}
 .muted{color:var(--muted)}.bad{color:var(--bad)}.ok{color:var(--accent)}.row{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
 .key{font-size:1rem;width:100%}form.inline{display:inline}
 `);

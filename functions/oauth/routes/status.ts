@@ -86,13 +86,13 @@ export async function status(request: OAuthRequest, env: OAuthEnv): Promise<Resp
   const rows = all.map(
     (
       a,
-    ) => html`<tr><td>${a.username}<br><span class="muted">${a.role} · ${a.id} · ${linkWords(a, all, links)}</span></td><td class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
-<td><code>${a.scopes.join(" ")}</code></td><td>${iso(a.tokenExpiresAt) ?? "—"}</td><td>${iso(a.lastRefreshAt) ?? "never"}</td></tr>`,
+    ) => html`<tr><td>${a.username}<br><span class="muted">${a.role} · ${a.id} · ${linkWords(a, all, links)}</span></td><td data-label="State" class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
+<td data-label="Scopes"><code>${a.scopes.join(" ")}</code></td><td data-label="Token expires">${iso(a.tokenExpiresAt) ?? "—"}</td><td data-label="Last refresh">${iso(a.lastRefreshAt) ?? "never"}</td></tr>`,
   );
   return page(
     layout(
       "Status",
-      html`<h1>Status</h1><div class="card">${all.length ? html`<table><thead><tr><th>Account</th><th>State</th><th>Scopes</th><th>Token expires</th><th>Last refresh</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>No accounts connected.</p>`}</div>
+      html`<h1>Status</h1><div class="card">${all.length ? html`<table class="stack"><thead><tr><th>Account</th><th>State</th><th>Scopes</th><th>Token expires</th><th>Last refresh</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>No accounts connected.</p>`}</div>
 <p id="old-keys" class="${stale ? "bad" : "muted"}">${stale ? `After the key rotation, ${old.token_records} token records, ${old.relay_secrets} relay secrets and ${old.oauth_flows} pending connects are still sealed under an older key; the hourly housekeeping moves them. Keep the old key in TOKEN_ENCRYPTION_KEYS_OLD until this reads zero.` : "Everything is sealed under the current encryption key."}</p>
 <p class="muted">JSON: <code>/status?format=json</code></p>`,
       { csrf: request.session?.csrf },
