@@ -2,7 +2,16 @@ import { Router } from "itty-router/Router";
 import { guard, type Handler, type OAuthRequest } from "./guard";
 import { callback } from "./routes/callback";
 import { connect } from "./routes/connect";
-import { createKey, disconnect, revokeKey, showAccount, withAccount, type AccountRequest } from "./routes/accounts";
+import {
+  confirmDisconnect,
+  confirmRevoke,
+  createKey,
+  disconnect,
+  revokeKey,
+  showAccount,
+  withAccount,
+  type AccountRequest,
+} from "./routes/accounts";
 import { guardHome, home, login, logout, logoutEverywhere, notFound } from "./routes/session";
 import { guardStatus, status } from "./routes/status";
 import { kickHealth } from "./routes/health";
@@ -50,7 +59,10 @@ const routes: Route[] = [
   ["get", "/status", guardStatus, status],
   ["get", "/accounts/:id", guard, withAccount, showAccount],
   ["post", "/accounts/:id/keys", guard, withAccount, createKey],
+  // A GET asks first (what stops working); only the POST from that page acts.
+  ["get", "/accounts/:id/keys/:keyId/revoke", guard, withAccount, confirmRevoke],
   ["post", "/accounts/:id/keys/:keyId/revoke", guard, withAccount, revokeKey],
+  ["get", "/accounts/:id/disconnect", guard, withAccount, confirmDisconnect],
   ["post", "/accounts/:id/disconnect", guard, withAccount, disconnect],
   ["get", "/healthz", () => new Response("ok")],
   ["get", "/healthz/kick", kickHealth],

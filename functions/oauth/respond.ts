@@ -1,6 +1,6 @@
 import type { SafeHtml } from "../../shared/http/html";
 import { withSecurityHeaders } from "../../shared/http/securityHeaders";
-import { copyScriptHash } from "./pages/copyScript";
+import { pageScriptHash } from "./pages/pageScript";
 
 /** An HTML page with our security headers. */
 export async function page(
@@ -11,10 +11,15 @@ export async function page(
   const all = new Headers(headers);
   all.set("content-type", "text/html; charset=utf-8");
   const response = new Response(body.value, { status, headers: all });
-  return withSecurityHeaders(response, { scriptHash: await copyScriptHash(), formTargets });
+  return withSecurityHeaders(response, { scriptHash: await pageScriptHash(), formTargets });
 }
 
-/** 303 See Other: after a POST, the browser GETs the next page. */
-export function seeOther(location: string, headers: Record<string, string> = {}): Response {
-  return withSecurityHeaders(new Response(null, { status: 303, headers: { location, ...headers } }));
+/**
+ * 303 See Other: after a POST, the browser GETs the next page, so a reload repeats nothing.
+ * Headers, not an object: the callback clears one cookie and sets another.
+ */
+export function seeOther(location: string, headers: HeadersInit = {}): Response {
+  const all = new Headers(headers);
+  all.set("location", location);
+  return withSecurityHeaders(new Response(null, { status: 303, headers: all }));
 }

@@ -21,25 +21,29 @@ beforeEach(async () => {
 });
 
 describe("a leaked full-capability key", () => {
-  it("1,000 attempts to create timers leave at most the cap, every one at least 5 minutes apart", async () => {
-    const answers = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) =>
-        call("POST", "/v1/timers", key, {
-          json: { name: `spam ${i}`, message: "buy followers", interval_minutes: TIMER_LIMITS.minIntervalMinutes },
-        }),
-      ),
-    );
-    expect(await count("timers")).toBe(TIMER_LIMITS.perAccount);
-    const codes = new Set(answers.filter((a) => a.status !== 200).map((a) => a.json.error.code));
-    // Past the cap: refused by it, or by the key's own rate limit first.
-    expect([...codes].every((c) => c === "timer_limit" || c === "rate_limited")).toBe(true);
-    const fast = await call("POST", "/v1/timers", key, {
-      json: { name: "spam 0", message: "every minute", interval_minutes: 1 },
-    });
-    expect(fast.status === 429 || fast.json.error.details[0].field === "interval_minutes").toBe(true);
-  });
+  it(
+    "1,000 attempts to create timers leave at most the cap, every one at least 5 minutes apart",
+    { timeout: 60_000 },
+    async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) =>
+          call("POST", "/v1/timers", key, {
+            json: { name: `spam ${i}`, message: "buy followers", interval_minutes: TIMER_LIMITS.minIntervalMinutes },
+          }),
+        ),
+      );
+      expect(await count("timers")).toBe(TIMER_LIMITS.perAccount);
+      const codes = new Set(answers.filter((a) => a.status !== 200).map((a) => a.json.error.code));
+      // Past the cap: refused by it, or by the key's own rate limit first.
+      expect([...codes].every((c) => c === "timer_limit" || c === "rate_limited")).toBe(true);
+      const fast = await call("POST", "/v1/timers", key, {
+        json: { name: "spam 0", message: "every minute", interval_minutes: 1 },
+      });
+      expect(fast.status === 429 || fast.json.error.details[0].field === "interval_minutes").toBe(true);
+    },
+  );
 
-  it("1,000 attempts to create relays leave at most MAX_RELAYS_PER_ACCOUNT (10)", async () => {
+  it("1,000 attempts to create relays leave at most MAX_RELAYS_PER_ACCOUNT (10)", { timeout: 60_000 }, async () => {
     const answers = await Promise.all(
       Array.from({ length: 1000 }, (_, i) =>
         call("POST", "/v1/events/relays", key, {
@@ -52,21 +56,25 @@ describe("a leaked full-capability key", () => {
     expect([...codes].every((c) => c === "relay_limit" || c === "rate_limited")).toBe(true);
   });
 
-  it("announce rules and event replies are one per account and event type, however often they are set", async () => {
-    const events = [...REPLY_EVENTS, "chat.message.sent", "nope"];
-    await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        Promise.all([
-          call("POST", "/v1/announce/rule", key, { json: { template: `Live ${i}: {title}` } }),
-          call("POST", "/v1/events/replies", key, {
-            json: { event: events[i % events.length], template: `thanks ${i}`, cooldown_seconds: 0 },
-          }),
-        ]),
-      ),
-    );
-    expect(await count("announce_rules")).toBeLessThanOrEqual(1);
-    expect(await count("event_replies")).toBeLessThanOrEqual(REPLY_EVENTS.length);
-  });
+  it(
+    "announce rules and event replies are one per account and event type, however often they are set",
+    { timeout: 60_000 },
+    async () => {
+      const events = [...REPLY_EVENTS, "chat.message.sent", "nope"];
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          Promise.all([
+            call("POST", "/v1/announce/rule", key, { json: { template: `Live ${i}: {title}` } }),
+            call("POST", "/v1/events/replies", key, {
+              json: { event: events[i % events.length], template: `thanks ${i}`, cooldown_seconds: 0 },
+            }),
+          ]),
+        ),
+      );
+      expect(await count("announce_rules")).toBeLessThanOrEqual(1);
+      expect(await count("event_replies")).toBeLessThanOrEqual(REPLY_EVENTS.length);
+    },
+  );
 
   it("an older one-minute timer is still held to the shortest interval by the cron", async () => {
     // Written straight to D1, as a row from before the floor existed.

@@ -57,8 +57,9 @@ it("a streamer signs in, connects on Kick's consent page, copies a key and uses 
   expect(await page.textContent("h1")).toContain("kick-edge e2e");
   await page.click("#approve");
 
+  // Kick's redirect back lands, by one more redirect, on the account page: a reload repeats nothing.
   await page.waitForSelector("#key");
-  expect(page.url()).toContain(`${oauth}/callback`);
+  expect(page.url()).toBe(`${oauth}/accounts/1001#new-key`);
   expect(await page.textContent("body")).toContain("demo_streamer");
   key = await page.inputValue("#key");
   expect(key).toMatch(/^ke_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
@@ -66,6 +67,8 @@ it("a streamer signs in, connects on Kick's consent page, copies a key and uses 
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.click("#copy");
   expect(await page.textContent("#copy")).toBe("Copied");
+  await page.reload();
+  expect(await page.locator("#key").count()).toBe(0);
 
   const whoami = await fetch(`${automations}/v1/whoami`, { headers: { "x-api-key": key } });
   expect(await whoami.json()).toMatchObject({
@@ -115,7 +118,12 @@ it("the copied key sets up rules through the automations URL, and a token Kick r
   const before = (await (await fetch(`${emulator}/_emulator/tokens?user_id=1001`)).json()) as {
     refresh_tokens: string[];
   };
-  await fetch(`${emulator}/_emulator/clock`, { method: "POST", body: JSON.stringify({ advance_seconds: 7300 }) });
+  // (A fault, not the emulator's clock: other test files share the emulator, and its signed
+  // webhooks carry its time.)
+  await fetch(`${emulator}/_emulator/faults`, {
+    method: "POST",
+    body: JSON.stringify({ method: "GET", path: "/public/v1/*", status: 401, times: 1 }),
+  });
   const status = await call("GET", "/v1/status");
   expect(status).toMatchObject({ status: 200, body: { ok: true } });
   const after = (await (await fetch(`${emulator}/_emulator/tokens?user_id=1001`)).json()) as {
@@ -134,14 +142,16 @@ it("the KICKs overlay renders in OBS-like Chromium, updates after a new snapshot
   await page.click("#login");
   await page.click("#connect");
   await page.click("#approve");
-  key = await page.inputValue("#key");
-  // A read-only overlay key, made on the account page: only the overlay box ticked.
-  for (const box of await page.locator('form[action$="/keys"] input[name="capability"]').all()) await box.uncheck();
-  await page.check('form[action$="/keys"] input[value="overlay"]');
+  // Connected before (the first test): a re-connect keeps its keys and makes none.
+  expect(await page.textContent("#notice")).toContain("No new key was made");
+  // A read-only overlay key, made on the account page: ticking the overlay box is enough, the
+  // boxes ticked by default are left out (and the page says so).
+  await page.check('#key-form input[value="overlay"]');
   await page.fill('input[name="name"]', "obs");
   await page.click("#create-key");
   const overlayKey = await page.inputValue("#key");
   expect(overlayKey).not.toBe(key);
+  expect(await page.textContent("#notice")).toContain("overlay key");
   const snapshot = () =>
     fetch(`${automations}/v1/kicks/snapshot`, { method: "POST", headers: { "x-api-key": key } }).then((r) => r.json());
   expect(await snapshot()).toMatchObject({ ok: true });
@@ -215,6 +225,7 @@ it.each([1280, 390])(
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
 
+    await fetch(`${emulator}/_emulator/reset`, { method: "POST" });
     await page.goto(`${oauth}/`);
     await walked(page, "login", width);
     await page.fill('input[name="passphrase"]', "not the passphrase at all");
@@ -222,6 +233,11 @@ it.each([1280, 390])(
     await walked(page, "login-refused", width);
     await page.fill('input[name="passphrase"]', E2E_ADMIN_SECRET);
     await page.click("#login");
+    await page.waitForSelector("#connect");
+    // Connected by the tests before: disconnected first (it asks), so this connect makes a key.
+    await page.goto(`${oauth}/accounts/1001/disconnect`);
+    if (await page.locator("#confirm").count()) await page.click("#confirm");
+    else await page.goto(`${oauth}/`);
     await page.waitForSelector("#connect");
     await walked(page, "dashboard", width);
 
@@ -232,21 +248,73 @@ it.each([1280, 390])(
     await page.waitForSelector("#key");
     await walked(page, "connected", width);
 
+    const connectedKey = await page.inputValue("#key");
+
     await page.goto(`${oauth}/accounts/1001`);
     await walked(page, "account", width);
-    await page.fill('form[action$="/keys"] input[name="name"]', "stream deck");
+    await page.fill("#key-form input[name=name]", "stream deck");
     await page.click("#create-key");
     await page.waitForSelector("#key");
     await walked(page, "key-created", width);
-    // A key with nothing ticked: refused on a page of its own.
+    // A key with nothing ticked: refused on the same form, as typed, the problem beside the boxes.
     await page.goto(`${oauth}/accounts/1001`);
-    await page.fill('form[action$="/keys"] input[name="name"]', "nothing");
-    for (const box of await page.$$('form[action$="/keys"] input[name="capability"]')) await box.uncheck();
+    await page.fill("#key-form input[name=name]", "nothing");
+    for (const box of await page.$$('#key-form input[name="capability"]')) await box.uncheck();
     await page.click("#create-key");
+    await page.waitForSelector("#capability-error");
+    expect(await page.inputValue("#key-form input[name=name]")).toBe("nothing");
     await walked(page, "key-refused", width);
 
+    // Revoke and disconnect ask first, on pages of their own.
+    await page.click('a[aria-label="Revoke stream deck"]');
+    await page.waitForSelector("#confirm");
+    await walked(page, "revoke-confirm", width);
+    await page.click("#confirm");
+    await page.waitForSelector("#notice");
+    await walked(page, "key-revoked", width);
+    await page.click("#disconnect");
+    await page.waitForSelector("#confirm");
+    await walked(page, "disconnect-confirm", width);
+
+    // Kick refuses the refresh token: every page says so in plain words, with a Re-connect button.
+    await fetch(`${emulator}/_emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ method: "POST", path: "/oauth/token", status: 400, body: { error: "invalid_grant" } }),
+    });
+    // Kick stops honouring the access token (a fault, not the shared emulator's clock).
+    await fetch(`${emulator}/_emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ method: "GET", path: "/public/v1/*", status: 401, times: 6 }),
+    });
+    // The automations Worker may first spend a token it cached before this connect (Kick refuses
+    // it, and the newer one is found without a refresh): a later call reaches the refresh.
+    const marked = async () =>
+      (
+        await (
+          await fetch(`${oauth}/status?format=json`, { headers: { authorization: `Bearer ${E2E_ADMIN_SECRET}` } })
+        ).text()
+      ).includes('"state":"needs_reconnect"');
+    for (let i = 0; i < 3 && !(await marked()); i++)
+      expect((await fetch(`${automations}/v1/status`, { headers: { "x-api-key": connectedKey } })).status).toBe(409);
+    expect(await marked()).toBe(true);
+    // Kick is well again (the leftover faults would refuse the re-connect below).
+    await fetch(`${emulator}/_emulator/faults`, { method: "DELETE" });
+    await page.goto(`${oauth}/`);
+    await walked(page, "needs-reconnect", width);
+    expect(await page.textContent("body")).not.toContain("invalid_grant");
+
     await page.goto(`${oauth}/status`);
+    // Times read in the viewer's zone; UTC stays on hover.
+    const time = page.locator("time").first();
+    expect(await time.getAttribute("title")).toMatch(/ UTC$/);
+    expect(await time.textContent()).not.toMatch(/UTC/);
     await walked(page, "status", width);
+    await page.click('button[aria-label="Re-connect demo_streamer"]');
+    await page.waitForURL(`${emulator}/oauth/authorize**`);
+    await page.click("#approve");
+    await page.waitForSelector("#notice");
+    expect(await page.textContent("#notice")).toContain("No new key was made");
+    await walked(page, "reconnected", width);
     await context.close();
   },
 );

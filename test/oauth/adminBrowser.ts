@@ -1,4 +1,5 @@
 import { SELF } from "cloudflare:test";
+import { expect } from "vitest";
 import { Browser as PlainBrowser, OAUTH } from "../helpers/browser";
 
 /** The CSRF token of the first form on a page of ours. */
@@ -19,6 +20,23 @@ export class Browser extends PlainBrowser {
     });
   }
 
+  /**
+   * A GET as a browser makes it: a 303 from our Worker is followed (the callback lands on the
+   * account page that way). `follow: false` shows the hop itself.
+   */
+  override async get(url: string, { follow = true } = {}): Promise<Response> {
+    const response = await super.get(url);
+    const next = response.headers.get("location");
+    if (!follow || response.status !== 303 || !next || new URL(next, url).origin !== OAUTH) return response;
+    return this.get(new URL(next, url).toString());
+  }
+
+  /** Where a browser lands after this answer to a POST: its redirect, followed. */
+  async landed(response: Response): Promise<Response> {
+    expect(response.status, await response.clone().text()).toBe(303);
+    return this.get(new URL(response.headers.get("location")!, OAUTH).toString());
+  }
+
   override async post(url: string, fields: [string, string][] | Record<string, string>, origin = OAUTH) {
     const list = Array.isArray(fields) ? [...fields] : Object.entries(fields);
     if (new URL(url).origin === OAUTH && !list.some(([name]) => name === "csrf")) {
@@ -34,9 +52,17 @@ export class Browser extends PlainBrowser {
    */
   async connectBotThroughKick(broadcasterId: number, userId: number) {
     const page = await (await this.get(`${OAUTH}/accounts/${broadcasterId}`)).text();
-    const form = /<form[^>]*action="\/connect"[^>]*>([\s\S]*?)<\/form>/.exec(page)?.[1];
+    const form = formsOf(page).find((f) => f.includes('id="connect-bot"'));
     if (!form) throw new Error(`no bot connect form on the page of ${broadcasterId}`);
-    const started = await this.post(`${OAUTH}/connect`, hiddenFields(form));
+    return this.approvedOnKick(hiddenFields(form), userId);
+  }
+
+  /**
+   * Post these fields of a connect form of ours (the bot's, a Re-connect button's), then, on
+   * Kick's consent page, sign in as `userId` and approve: returns Kick's redirect back.
+   */
+  async approvedOnKick(fields: [string, string][], userId: number) {
+    const started = await this.post(`${OAUTH}/connect`, fields);
     if (started.status !== 303) throw new Error(`connect: ${started.status} ${await started.text()}`);
     const authorizeUrl = started.headers.get("location")!;
     const consent = await this.get(authorizeUrl);
@@ -56,8 +82,11 @@ export class Browser extends PlainBrowser {
 
 export { keyOnPage, kickControl, OAUTH, PASSPHRASE } from "../helpers/browser";
 
+/** The forms of a page, each from its <form> tag to its end. */
+export const formsOf = (html: string) => [...html.matchAll(/<form[\s\S]*?<\/form>/g)].map((m) => m[0]);
+
 /** The hidden fields of a form (or page), decoded, in order. */
-const hiddenFields = (html: string): [string, string][] =>
+export const hiddenFields = (html: string): [string, string][] =>
   [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
     decode(m[1]!),
     decode(m[2]!),

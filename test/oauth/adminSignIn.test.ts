@@ -194,14 +194,17 @@ describe("CSRF tokens", () => {
     const token = csrfOnPage(await (await browser.get(`${OAUTH}/`)).text())!;
     expect(token).toMatch(/^[\w-]{43}$/);
     expect(csrfOnPage(await (await other.get(`${OAUTH}/`)).text())).not.toBe(token);
+    const [key] = await automationKeys.list(E.DB, 1001);
     const forms = [
       ...postForms(await (await browser.get(`${OAUTH}/`)).text()),
       ...postForms(await (await browser.get(`${OAUTH}/accounts/1001`)).text()),
       ...postForms(await (await browser.get(`${OAUTH}/status`)).text()),
+      ...postForms(await (await browser.get(`${OAUTH}/accounts/1001/keys/${key!.id}/revoke`)).text()),
+      ...postForms(await (await browser.get(`${OAUTH}/accounts/1001/disconnect`)).text()),
     ];
-    // Dashboard: log out, connect, sign out everywhere; account page: log out, connect a bot, revoke, create,
-    // disconnect; status: log out.
-    expect(forms.length).toBe(9);
+    // Dashboard: log out, connect, sign out everywhere; account page: log out, connect a bot,
+    // create; status: log out; the revoke and disconnect questions: log out, and the step itself.
+    expect(forms.length).toBe(11);
     for (const form of forms) expect(form).toContain(`<input type="hidden" name="csrf" value="${token}">`);
     expect(postForms(await (await new Browser().get(`${OAUTH}/`)).text())[0]).toMatch(/name="csrf" value="[\w-]{43}"/);
   });
@@ -244,8 +247,8 @@ describe("CSRF tokens", () => {
       { name: "deck", capability: "chat", csrf: token },
       { origin: "null" },
     );
-    expect(made.status).toBe(200);
-    expect(keyOnPage(await made.text())).not.toBeNull();
+    expect(made.status).toBe(303);
+    expect(await automationKeys.list(E.DB, 1001)).toHaveLength(2);
   });
 
   it("guard the sign-in form too: without its pre-session token nothing is checked or counted", async () => {

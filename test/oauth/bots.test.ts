@@ -160,7 +160,7 @@ describe("connecting a bot", () => {
 describe("disconnecting", () => {
   it("a broadcaster unlinks its bot, which stays connected and says it chats for no channel", async () => {
     await connectBot(1001, 1002);
-    expect(await pageOf("/accounts/1001")).toContain("Its bot demo_bot is unlinked");
+    expect(await pageOf("/accounts/1001/disconnect")).toContain("Its bot demo_bot is unlinked");
     expect((await browser.post(`${OAUTH}/accounts/1001/disconnect`, {})).status).toBe(303);
     expect(await accounts.get(E.DB, 1001)).toBeNull();
     expect(await accounts.get(E.DB, 1002)).toMatchObject({ role: "bot" });

@@ -30,11 +30,13 @@ beforeEach(async () => {
 
 describe("automation keys", () => {
   it("creates a named key limited to some capabilities, shown once, listed without its secret", async () => {
-    const made = await browser.post(`${OAUTH}/accounts/1001/keys`, [
-      ["name", "stream deck"],
-      ["capability", "announce"],
-      ["capability", "channel"],
-    ]);
+    const made = await browser.landed(
+      await browser.post(`${OAUTH}/accounts/1001/keys`, [
+        ["name", "stream deck"],
+        ["capability", "announce"],
+        ["capability", "channel"],
+      ]),
+    );
     expect(made.status).toBe(200);
     const key = keyOnPage(await made.text())!;
     expect(await automationKeys.verify(E.DB, key, Date.now())).toMatchObject({
@@ -51,7 +53,7 @@ describe("automation keys", () => {
 
   it("may be sent in the URL only when made for it (or for an overlay), and shows URL examples only then", async () => {
     const make = async (fields: [string, string][]) => {
-      const page = await (await browser.post(`${OAUTH}/accounts/1001/keys`, fields)).text();
+      const page = await (await browser.landed(await browser.post(`${OAUTH}/accounts/1001/keys`, fields))).text();
       const key = keyOnPage(page)!;
       return { page, key, info: await automationKeys.verify(E.DB, key, Date.now()) };
     };
@@ -180,7 +182,8 @@ describe("status", () => {
       "UPDATE accounts SET needs_reconnect = 1, reconnect_reason = 'refresh token rejected (invalid_grant)'",
     ).run();
     const html = await (await browser.get(`${OAUTH}/status`)).text();
-    expect(html).toContain("needs re-connect (refresh token rejected (invalid_grant))");
+    expect(html).toContain("Needs re-connect: Kick no longer accepts");
+    expect(html).not.toContain("invalid_grant");
     const tool = await fetchStatus(`Bearer ${PASSPHRASE}`);
     expect(tool.status).toBe(200);
     const body = await tool.json<{ ok: boolean; data: { accounts: Record<string, unknown>[] } }>();
@@ -190,6 +193,8 @@ describe("status", () => {
         username: "demo_streamer",
         state: "needs_reconnect",
         reconnect_url: `${OAUTH}/`,
+        // Tools keep the machine's words.
+        reconnect_reason: "refresh token rejected (invalid_grant)",
         capabilities: expect.arrayContaining(["chat", "announce"]),
       }),
     ]);

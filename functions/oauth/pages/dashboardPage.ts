@@ -4,8 +4,31 @@ import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html } from "../../../shared/http/html";
 import { csrfField, layout, when } from "./layout";
 
-export function accountStatus(a: Account): string {
-  return a.needsReconnect ? `needs re-connect${a.reconnectReason ? ` (${a.reconnectReason})` : ""}` : "connected";
+/**
+ * Why an account needs re-connecting, in words a streamer can act on: the stored reason may
+ * carry Kick's raw error code, which stays for tools in /status's JSON.
+ */
+const reconnectWords = (a: Account) =>
+  /lost/.test(a.reconnectReason ?? "")
+    ? "a token refresh was cut off midway, and Kick no longer accepts the old sign-in"
+    : "Kick no longer accepts kick-edge's sign-in for it (it expired, or access was removed on Kick)";
+
+/**
+ * An account's state, with a Re-connect button when it needs one. A broadcaster asks Kick again
+ * for what it was granted; a bot is re-connected for a channel it chats for, as it was connected.
+ */
+export function stateOf(a: Account, serves: Account[], csrf: string) {
+  if (!a.needsReconnect) return html`<span class="ok">connected</span>`;
+  const fields =
+    a.role === "broadcaster"
+      ? capabilitiesGranted(a.scopes).map((c) => html`<input type="hidden" name="capability" value="${c}">`)
+      : serves[0] &&
+        html`<input type="hidden" name="role" value="bot"><input type="hidden" name="broadcaster" value="${serves[0].id}">`;
+  return html`<span class="bad">Needs re-connect: ${reconnectWords(a)}. Its keys and rules stay as they are.</span> ${
+    fields
+      ? html`<form class="inline" method="post" action="/connect">${csrfField(csrf)}${fields}<button aria-label="Re-connect ${a.username}">Re-connect</button></form>`
+      : "Connect it again from the page of a channel for it to chat in."
+  }`;
 }
 
 /** An account's side of the bot links: a broadcaster's bot, or the channels a bot chats for. */
@@ -31,7 +54,7 @@ export function dashboardPage(accounts: Account[], links: BotLink[], csrf: strin
     (
       a,
     ) => html`<tr><td><a href="/accounts/${a.id}">${a.username}</a><br><span class="muted">${a.role} · ${a.id} · ${linkWords(a, accounts, links)}</span></td>
-<td data-label="State" class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
+<td data-label="State">${stateOf(a, linksOf(a, accounts, links).serves, csrf)}</td>
 <td data-label="Can">${
       capabilitiesGranted(a.scopes)
         .map((c) => CAPABILITY_WORDS[c].label)

@@ -1,4 +1,5 @@
 import { html, SafeHtml } from "../../../shared/http/html";
+import { PAGE_SCRIPT } from "./pageScript";
 
 const STYLE = new SafeHtml(`
 :root{color-scheme:light dark;--fg:#111;--bg:#fafafa;--card:#fff;--muted:#666;--accent:#1a7f00;--on-accent:#fff;--line:#ddd;--bad:#b00020}
@@ -7,8 +8,9 @@ const STYLE = new SafeHtml(`
 main{max-width:44rem;margin:0 auto}h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:.6rem;padding:1rem;margin:1rem 0;overflow-x:auto}
 label{display:block;margin:.4rem 0}input[type=text],input[type=password]{width:100%;padding:.55rem;font:inherit;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
-button{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid var(--line);background:var(--accent);color:var(--on-accent);cursor:pointer}
-button.secondary{background:transparent;color:var(--fg)}button.danger{background:transparent;color:var(--bad);border-color:var(--bad)}
+button,.btn{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid var(--line);background:var(--accent);color:var(--on-accent);cursor:pointer}
+.btn{display:inline-block;text-decoration:none}fieldset{border:0;padding:0;margin:0}
+button.secondary{background:transparent;color:var(--fg)}.danger{background:transparent;color:var(--bad);border-color:var(--bad)}
 table{width:100%;border-collapse:collapse;font-size:.95rem}td,th{text-align:left;padding:.35rem;border-bottom:1px solid var(--line);vertical-align:top}
 code,pre{font-family:ui-monospace,monospace;font-size:.88rem;overflow-wrap:anywhere}pre{white-space:pre-wrap;word-break:break-all;background:var(--bg);padding:.6rem;border-radius:.4rem;border:1px solid var(--line)}
 @media (max-width:40rem){table.stack thead{position:absolute;left:-9999px}table.stack tr{display:block;padding:.5rem 0;border-bottom:1px solid var(--line)}table.stack td{display:block;border:0;padding:.1rem 0}table.stack td[data-label]::before{content:attr(data-label) ": ";color:var(--muted)}}
@@ -33,9 +35,16 @@ export function layout(title: string, body: SafeHtml, { csrf }: { csrf?: string 
 <body><main>
 <header class="row" style="justify-content:space-between"><strong>kick-edge</strong>${csrf === undefined ? "" : html`<nav class="row"><a href="/">Accounts</a><a href="/status">Status</a><form class="inline" method="post" action="/logout">${csrfField(csrf)}<button class="secondary" id="logout">Log out</button></form></nav>`}</header>
 ${body}
-</main></body></html>`;
+</main><script>${new SafeHtml(PAGE_SCRIPT)}</script></body></html>`;
 }
 
-/** A time as people read it on our pages: minute precision, UTC, or "never". */
-export const when = (ms: number | null) =>
-  ms === null ? "never" : new Date(ms).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+/**
+ * A time on our pages, in one format: minute precision in UTC as the server renders it, which
+ * the page script turns into the viewer's zone (UTC stays on hover), or "never".
+ */
+export function when(ms: number | null) {
+  if (ms === null) return "never";
+  const iso = new Date(ms).toISOString();
+  const utc = `${iso.replace("T", " ").slice(0, 16)} UTC`;
+  return html`<time datetime="${iso}" title="${utc}">${utc}</time>`;
+}

@@ -6,7 +6,9 @@ import { deleteTokenRecord, readAuthoritativeTokenRecord } from "../../../shared
 import { unsubscribeChannel } from "../../../shared/webhooks/unsubscribeChannel";
 import type { OAuthRequest } from "../guard";
 import { kickFor, kickFormTargets, oauthSettings, type OAuthEnv } from "../settings";
-import { accountPage, type NewKey, type Notice } from "../pages/accountPage";
+import { accountPage, type KeyForm } from "../pages/accountPage";
+import { disconnectPage, revokePage } from "../pages/confirmPage";
+import { flashCookie, takeFlash, type Flash } from "../flash";
 import { linksOf } from "../pages/dashboardPage";
 import { messagePage } from "../pages/messagePage";
 import { page, seeOther } from "../respond";
@@ -29,35 +31,59 @@ export async function withAccount(
   request.account = account;
 }
 
-/**
- * An account's page as it stands: its keys and bot links read afresh. A broadcaster's page
- * carries the bot's connect form, which lands on Kick: the CSP must allow that target.
- */
-export async function accountResponse(
-  env: OAuthEnv,
-  account: Account,
-  options: { csrf?: string; newKey?: NewKey; notice?: Notice; headers?: HeadersInit },
-): Promise<Response> {
+/** An account's keys and bot links, read afresh. */
+async function keysAndLinks(env: OAuthEnv, account: Account) {
   const [keys, all, links] = await Promise.all([
     automationKeys.list(env.DB, account.id),
     accounts.list(env.DB),
     accounts.botLinks(env.DB),
   ]);
+  return { keys, links: linksOf(account, all, links) };
+}
+
+/**
+ * An account's page as it stands. A broadcaster's page carries the bot's connect form, which
+ * lands on Kick: the CSP must allow that target.
+ */
+export async function accountResponse(
+  env: OAuthEnv,
+  account: Account,
+  options: Flash & { csrf?: string; form?: KeyForm; headers?: HeadersInit; status?: number },
+): Promise<Response> {
+  const { keys, links } = await keysAndLinks(env, account);
   return page(
-    accountPage(account, keys, oauthSettings(env).automationsUrl, linksOf(account, all, links), {
-      ...options,
-      csrf: options.csrf ?? "",
-    }),
-    { headers: options.headers, formTargets: kickFormTargets(env) },
+    accountPage(account, keys, oauthSettings(env).automationsUrl, links, { ...options, csrf: options.csrf ?? "" }),
+    { status: options.status, headers: options.headers, formTargets: kickFormTargets(env) },
   );
 }
 
-/** GET /accounts/:id */
-export async function showAccount({ account, session }: AccountRequest, env: OAuthEnv): Promise<Response> {
-  return accountResponse(env, account, { csrf: session?.csrf });
+/** GET /accounts/:id, with what the POST before it did (a new key is shown here, once). */
+export async function showAccount(request: AccountRequest, env: OAuthEnv): Promise<Response> {
+  const { flash, drop } = await takeFlash(request, env, request.account.id);
+  return accountResponse(env, request.account, {
+    ...flash,
+    csrf: request.session?.csrf,
+    headers: drop ? { "set-cookie": drop } : {},
+  });
 }
 
-/** POST /accounts/:id/keys: a named key limited to some of the account's capabilities. */
+/** To the account page, with what just happened riding along in the one-time cookie. */
+export const backToAccount = async (
+  request: Request,
+  env: OAuthEnv,
+  id: number,
+  flash: Flash,
+  headers = new Headers(),
+) => {
+  headers.append("set-cookie", await flashCookie(request, env, id, flash));
+  return seeOther(`/accounts/${id}${flash.newKey ? "#new-key" : ""}`, headers);
+};
+
+/**
+ * POST /accounts/:id/keys: a named key limited to some of the account's capabilities. Made, it
+ * is shown after a redirect, so a reload makes no second key; refused, the form comes back as
+ * sent (400), each problem beside its field.
+ */
 export async function createKey(request: AccountRequest, env: OAuthEnv, now: number): Promise<Response> {
   const { account } = request;
   const csrf = request.session?.csrf;
@@ -74,41 +100,84 @@ export async function createKey(request: AccountRequest, env: OAuthEnv, now: num
   const form = await request.formData();
   const name = String(form.get("name") ?? "").trim();
   const picked = form.getAll("capability").map(String);
+  const allowUrl = form.get("allow_url") === "on";
+  const allowGet = form.get("allow_get") === "on";
+  // An overlay key is read-only and can do nothing else, while the other boxes start ticked: a
+  // tick on the overlay means "an overlay key", said so on the next page, not an error.
+  const overlay = picked.includes("overlay");
+  const wanted = overlay ? ["overlay"] : picked;
   const granted = capabilitiesGranted(account.scopes, true);
   const problems = [
-    name.length === 0 || name.length > 60 ? "name: give the key a name of 1 to 60 characters" : null,
-    picked.length === 0 ? "capability: pick at least one thing the key may do" : null,
-    ...picked.filter((c) => !isCapability(c)).map((c) => `capability: ${c} is not a capability`),
-    ...picked
-      .filter((c) => isCapability(c) && !granted.includes(c))
-      .map(
-        (c) =>
-          `capability: ${isCapability(c) ? CAPABILITY_WORDS[c].label : c} was not granted to this account (re-connect to add it)`,
-      ),
-    picked.includes("overlay") && picked.length > 1
-      ? "capability: an overlay key is read-only and can do nothing else; make it with only the overlay"
-      : null,
-  ].filter((p): p is string => p !== null);
-  if (problems.length)
-    return page(messagePage("Key not created", problems.join(". ") + ".", { csrf, next: `/accounts/${account.id}` }), {
-      status: 400,
-    });
+    wanted.length ? null : "pick at least one thing the key may do",
+    ...wanted.map((c) =>
+      !isCapability(c)
+        ? `${c} is not a capability`
+        : granted.includes(c)
+          ? null
+          : `${CAPABILITY_WORDS[c].label} was not granted to this account (re-connect to add it)`,
+    ),
+  ].filter((p) => p !== null);
+  const errors = {
+    ...(name.length === 0 || name.length > 60 ? { name: "Give the key a name of 1 to 60 characters." } : {}),
+    ...(problems.length ? { capability: `Not made: ${problems.join("; ")}.` } : {}),
+  };
+  if (errors.name || errors.capability)
+    return accountResponse(env, account, { csrf, status: 400, form: { name, picked, allowUrl, allowGet, errors } });
   const created = await automationKeys.create(env.DB, {
     accountId: account.id,
     name,
-    capabilities: picked.filter(isCapability),
-    allowGet: form.get("allow_get") === "on",
+    capabilities: wanted.filter(isCapability),
+    allowGet,
     // OBS and Stream Deck's open-URL button can only send a URL: such keys must be allowed there.
-    allowUrl: form.get("allow_url") === "on" || form.get("allow_get") === "on" || picked.includes("overlay"),
+    allowUrl: allowUrl || allowGet || overlay,
     now,
   });
-  return accountResponse(env, account, { csrf, newKey: { key: created.key, name, inUrl: created.info.allowUrl } });
+  return backToAccount(request, env, account.id, {
+    newKey: { key: created.key, name, inUrl: created.info.allowUrl },
+    ...(overlay && picked.length > 1
+      ? {
+          notice: {
+            ok: true,
+            text: `“${name}” is an overlay key: read-only, for the KICKs overlay in OBS. The other ticked boxes were left out, as an overlay key can do nothing else; make another key for them.`,
+          },
+        }
+      : {}),
+  });
+}
+
+const keyOf = async (env: OAuthEnv, { account, params }: AccountRequest) =>
+  (await automationKeys.list(env.DB, account.id)).find((k) => k.id === params.keyId);
+
+/** GET /accounts/:id/keys/:keyId/revoke: asks first, naming the key and what stops working. */
+export async function confirmRevoke(request: AccountRequest, env: OAuthEnv): Promise<Response> {
+  const key = await keyOf(env, request);
+  const { account, session } = request;
+  return key
+    ? page(revokePage(account, key, session?.csrf ?? ""))
+    : page(
+        messagePage("No such key", "That key was revoked already, or never was one of this account's.", {
+          csrf: session?.csrf,
+          next: `/accounts/${account.id}`,
+        }),
+        { status: 404 },
+      );
 }
 
 /** POST /accounts/:id/keys/:keyId/revoke */
-export async function revokeKey({ account, params }: AccountRequest, env: OAuthEnv, now: number): Promise<Response> {
-  await automationKeys.revoke(env.DB, account.id, String(params.keyId), now);
-  return seeOther(`/accounts/${account.id}`);
+export async function revokeKey(request: AccountRequest, env: OAuthEnv, now: number): Promise<Response> {
+  const key = await keyOf(env, request);
+  const revoked = key && (await automationKeys.revoke(env.DB, request.account.id, key.id, now));
+  return backToAccount(request, env, request.account.id, {
+    notice: revoked
+      ? { ok: true, text: `Revoked “${key.name}”: calls with it are refused from now on.` }
+      : { text: "That key was revoked already." },
+  });
+}
+
+/** GET /accounts/:id/disconnect: asks first, naming what stops working. */
+export async function confirmDisconnect({ account, session }: AccountRequest, env: OAuthEnv): Promise<Response> {
+  const { keys, links } = await keysAndLinks(env, account);
+  return page(disconnectPage(account, keys, links, session?.csrf ?? ""));
 }
 
 /**

@@ -17,7 +17,8 @@ import { kickFor, oauthSettings, type OAuthEnv } from "../settings";
 import { finishFlow, type FlowCheck } from "../oauthFlows";
 import { messagePage } from "../pages/messagePage";
 import { page } from "../respond";
-import { accountResponse } from "./accounts";
+import { backToAccount } from "./accounts";
+import type { Flash } from "../flash";
 import { BROWSER_COOKIE, browserCookieName } from "./connect";
 
 const REFUSALS: Record<Extract<FlowCheck, { ok: false }>["reason"], string> = {
@@ -180,14 +181,23 @@ export async function callback(request: OAuthRequest, env: OAuthEnv, now: number
     scopes,
     obtainedAt: now,
   });
-  const account = (await accounts.get(env.DB, me.user_id))!;
+  // The page comes after a redirect, so a reload shows the account, not a spent callback.
+  const done = (flash: Flash) => backToAccount(request, env, me.user_id, flash, new Headers(clearFlowCookie));
   if (serves)
-    return accountResponse(env, account, {
-      csrf,
-      headers: clearFlowCookie,
+    return done({
       notice: {
         ok: true,
         text: `Connected: ${me.name} now speaks in ${serves.username}'s channel when a key of ${serves.username} sends as=bot.`,
+      },
+    });
+  // A re-connect keeps the account's keys working; another full-power key nobody asked for
+  // would only be one more secret to leak.
+  const kept = existing ? (await automationKeys.list(env.DB, me.user_id)).length : 0;
+  if (kept)
+    return done({
+      notice: {
+        ok: true,
+        text: `Re-connected ${me.name}. No new key was made: its ${kept === 1 ? "key keeps" : `${kept} keys keep`} working. Make another below if you need one.`,
       },
     });
   // The first key gets exactly what the granted scopes cover. When they cover nothing there is
@@ -196,15 +206,13 @@ export async function callback(request: OAuthRequest, env: OAuthEnv, now: number
   const created = capabilities.length
     ? await automationKeys.create(env.DB, { accountId: me.user_id, name: "default", capabilities, now })
     : null;
-  return accountResponse(env, account, {
-    csrf,
-    headers: clearFlowCookie,
-    ...(created
+  return done(
+    created
       ? { newKey: { key: created.key, name: created.info.name, inUrl: created.info.allowUrl } }
       : {
           notice: {
             text: `Connected, but no automation key was made: the scopes Kick granted (${scopes.join(" ")}) allow none of kick-edge's capabilities, and a key never gets more than its account was granted. Connect again and allow at least one capability.`,
           },
-        }),
-  });
+        },
+  );
 }

@@ -3,8 +3,8 @@ import { capabilitiesGranted } from "../../../shared/capabilities";
 import { html } from "../../../shared/http/html";
 import { guard, type OAuthRequest } from "../guard";
 import type { OAuthEnv } from "../settings";
-import { accountStatus, linksOf, linkWords } from "../pages/dashboardPage";
-import { layout } from "../pages/layout";
+import { linksOf, linkWords, stateOf } from "../pages/dashboardPage";
+import { layout, when } from "../pages/layout";
 import { page } from "../respond";
 import { countFlowsOnOldKeys } from "../oauthFlows";
 import { countTokensOnOldKeys } from "../../../shared/storage/tokenStore";
@@ -86,8 +86,8 @@ export async function status(request: OAuthRequest, env: OAuthEnv): Promise<Resp
   const rows = all.map(
     (
       a,
-    ) => html`<tr><td>${a.username}<br><span class="muted">${a.role} · ${a.id} · ${linkWords(a, all, links)}</span></td><td data-label="State" class="${a.needsReconnect ? "bad" : "ok"}">${accountStatus(a)}</td>
-<td data-label="Scopes"><code>${a.scopes.join(" ")}</code></td><td data-label="Token expires">${iso(a.tokenExpiresAt) ?? "—"}</td><td data-label="Last refresh">${iso(a.lastRefreshAt) ?? "never"}</td></tr>`,
+    ) => html`<tr><td>${a.username}<br><span class="muted">${a.role} · ${a.id} · ${linkWords(a, all, links)}</span></td><td data-label="State">${stateOf(a, linksOf(a, all, links).serves, request.session?.csrf ?? "")}</td>
+<td data-label="Scopes"><code>${a.scopes.join(" ")}</code></td><td data-label="Token expires">${when(a.tokenExpiresAt)}</td><td data-label="Last refresh">${when(a.lastRefreshAt)}</td></tr>`,
   );
   return page(
     layout(
