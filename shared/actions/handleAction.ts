@@ -4,7 +4,7 @@ import { parseAutomationKey, presentedKey } from "../keys/automationKey";
 import { clientOf } from "../http/request";
 import { checkInput } from "../validation/checkInput";
 import type { Action } from "./Action";
-import { claim, held, idempotencyKeyOf, settle, type Claim } from "../storage/idempotencyStore";
+import { claim, idempotencyKeyOf, settle } from "../storage/idempotencyStore";
 import { sha256Hex } from "../crypto";
 import { readInput } from "./readInput";
 import { errorResponse, formatOf, okResponse } from "../http/respond";
@@ -140,13 +140,7 @@ export async function handleAction<Env extends ActionEnv>(
 
     const idemKey = action.mutating ? idempotencyKeyOf(request) : null;
     if (idemKey) {
-      const claimed = await claimOrWait(
-        env.DB,
-        key.id,
-        idemKey,
-        await fingerprintOf(action, request, checked.data),
-        now,
-      );
+      const claimed = await claim(env.DB, key.id, idemKey, await fingerprintOf(action, request, checked.data), now);
       if (claimed.kind === "replay") return claimed.response;
       if (claimed.kind === "mismatch")
         throw new TriggerError(
@@ -195,25 +189,3 @@ const sorted = (value: unknown): unknown =>
             .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
         )
       : value;
-
-/** Polls while a duplicate's first call runs (a double-tapped button): most finish in a second or two. */
-const WAIT_FOR_FIRST_MS = [250, 500, 1000, 1500];
-
-/** Claims the key; a concurrent duplicate waits briefly for the first call's answer and replays it. */
-async function claimOrWait(
-  db: D1Database,
-  keyId: string,
-  idemKey: string,
-  fingerprint: string,
-  now: number,
-): Promise<Claim> {
-  let claimed = await claim(db, keyId, idemKey, fingerprint, now);
-  for (const ms of WAIT_FOR_FIRST_MS) {
-    if (claimed.kind !== "in_progress") break;
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    claimed = await held(db, keyId, idemKey, fingerprint);
-    // The first call failed without doing anything and let go: this one runs instead.
-    if (claimed.kind === "free") claimed = await claim(db, keyId, idemKey, fingerprint, now);
-  }
-  return claimed;
-}

@@ -19,12 +19,36 @@ export function idempotencyKeyOf(request: Request): string | null {
   return value && value.trim() ? value.trim().slice(0, 200) : null;
 }
 
+/** Polls while a duplicate's first call runs (a double-tapped button): most finish in a second or two. */
+const WAIT_FOR_FIRST_MS = [250, 500, 1000, 1500];
+
 /**
- * Claims `idemKey` for this key and this request (`fingerprint`). A unique row decides, so two
+ * Claims `idemKey` for this key and this request; a concurrent duplicate waits briefly for the
+ * first call's answer and replays it, or runs itself if the first call let go.
+ */
+export async function claim(
+  db: D1Database,
+  keyId: string,
+  idemKey: string,
+  fingerprint: string,
+  now: number,
+): Promise<Claim> {
+  let claimed = await tryClaim(db, keyId, idemKey, fingerprint, now);
+  for (const ms of WAIT_FOR_FIRST_MS) {
+    if (claimed.kind !== "in_progress") break;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    claimed = await held(db, keyId, idemKey, fingerprint);
+    if (claimed.kind === "free") claimed = await tryClaim(db, keyId, idemKey, fingerprint, now);
+  }
+  return claimed;
+}
+
+/**
+ * Claims `idemKey` for this key and this request (`fingerprint`), once. A unique row decides, so two
  * racing calls cannot both run; a row past its 24 h, or a first call whose lease ran out, is
  * taken over. Otherwise: the first answer to replay, still running, or another request's key.
  */
-export async function claim(
+async function tryClaim(
   db: D1Database,
   keyId: string,
   idemKey: string,
@@ -45,7 +69,7 @@ export async function claim(
 }
 
 /** What holds a key already claimed: its first answer, a call still running, or another request. */
-export async function held(db: D1Database, keyId: string, idemKey: string, fingerprint: string): Promise<Claim> {
+async function held(db: D1Database, keyId: string, idemKey: string, fingerprint: string): Promise<Claim> {
   const row = await db
     .prepare("SELECT status, body, content_type, fingerprint FROM idempotency WHERE key_id = ? AND idem_key = ?")
     .bind(keyId, idemKey)

@@ -82,6 +82,14 @@ export class Browser extends PlainBrowser {
 
 export { keyOnPage, kickControl, OAUTH, PASSPHRASE } from "../helpers/browser";
 
+/** The Kick settings the oauth Worker runs with in these tests: the emulator, as the emulated app. */
+export const EMULATOR_KICK = {
+  idBase: "http://kick.test",
+  apiBase: "http://kick.test",
+  clientId: "emulator-client",
+  clientSecret: "emulator-secret",
+};
+
 /** The forms of a page, each from its <form> tag to its end. */
 export const formsOf = (html: string) => [...html.matchAll(/<form[\s\S]*?<\/form>/g)].map((m) => m[0]);
 

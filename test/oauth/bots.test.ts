@@ -4,15 +4,9 @@ import { accounts, automationKeys, linkedBot } from "../../shared/storage/accoun
 import { introspectToken } from "../../shared/kick/index";
 import { readTokenRecord } from "../../shared/storage/tokenStore";
 import { resetWorkerState } from "../helpers/resetWorkerState";
-import { Browser, keyOnPage, kickControl, OAUTH, PASSPHRASE } from "./adminBrowser";
+import { Browser, EMULATOR_KICK as kick, keyOnPage, kickControl, OAUTH, PASSPHRASE } from "./adminBrowser";
 
 const E = env as unknown as Cloudflare.OauthEnv & { TEST_MIGRATIONS: { name: string; queries: string[] }[] };
-const kick = {
-  idBase: "http://kick.test",
-  apiBase: "http://kick.test",
-  clientId: "emulator-client",
-  clientSecret: "emulator-secret",
-};
 
 let browser: Browser;
 let broadcasterKey: string;

@@ -5,16 +5,10 @@ import { readTokenRecord } from "../../shared/storage/tokenStore";
 import { introspectToken, refreshToken, KickInvalidGrantError } from "../../shared/kick/index";
 import { createKickClient } from "../../shared/kick/endpoints";
 import { getAppAccessToken } from "../../shared/tokens/getAppAccessToken";
-import { Browser, keyOnPage, kickControl, OAUTH, PASSPHRASE } from "./adminBrowser";
+import { Browser, EMULATOR_KICK as kick, keyOnPage, kickControl, OAUTH, PASSPHRASE } from "./adminBrowser";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 
 const E = env as unknown as Cloudflare.OauthEnv;
-const kick = {
-  idBase: "http://kick.test",
-  apiBase: "http://kick.test",
-  clientId: "emulator-client",
-  clientSecret: "emulator-secret",
-};
 
 let browser: Browser;
 let firstKey: string;
