@@ -73,6 +73,7 @@ const BOUND = {
 const BESIDE: Record<string, (keyof typeof BOUND)[]> = {
   automations: ["rules", "webhooks", "refresh"],
   webhooks: ["refresh"],
+  oauth: ["rules", "webhooks", "refresh"],
 };
 const bound = (environment: string) =>
   Promise.all(
@@ -127,7 +128,7 @@ export default defineConfig({
   test: {
     projects: [
       worker("kick-emulator", ["test/kick-emulator/**/*.test.ts", "test/shared/**/*.test.ts"]),
-      worker("oauth", ["test/oauth/**/*.test.ts"], true),
+      worker("oauth", ["test/oauth/**/*.test.ts", "test/controlRoom/**/*.test.ts"], true),
       worker("automations", ["test/automations/**/*.test.ts"], true),
       worker("webhooks", ["test/webhooks/**/*.test.ts"], true),
       worker("refresh", ["test/refresh/**/*.test.ts"], true),

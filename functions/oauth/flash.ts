@@ -1,14 +1,8 @@
 import { isSecureRequest, readCookies } from "../../shared/http/cookies";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { seal, unseal } from "../../shared/tokens/seal";
-import type { NewKey, Notice } from "./pages/accountPage";
+import type { Flash } from "../../shared/pages/controlRoom";
 import type { OAuthEnv } from "./settings";
-
-/** What a POST (or Kick's redirect back) did, for the account page the browser GETs next. */
-export interface Flash {
-  notice?: Notice;
-  newKey?: NewKey;
-}
 
 const ONCE = "kick_edge_once";
 

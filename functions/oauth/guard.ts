@@ -13,7 +13,7 @@ import { admitGuess, bucketsOf, forgiveGuess } from "./loginThrottle";
 import type { OAuthEnv } from "./settings";
 import { loginPage } from "./pages/loginPage";
 import { messagePage } from "./pages/messagePage";
-import { page } from "./respond";
+import { page } from "../../shared/pages/respond";
 
 /**
  * A POST from our own pages, not a cross-site form. Browsers send `Sec-Fetch-Site`; under our

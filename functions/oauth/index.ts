@@ -12,13 +12,14 @@ import {
   withAccount,
   type AccountRequest,
 } from "./routes/accounts";
+import { toControlRoom } from "./routes/controlRoom";
 import { guardHome, home, login, logout, logoutEverywhere, notFound } from "./routes/session";
 import { guardStatus, status } from "./routes/status";
 import { kickHealth } from "./routes/health";
 import { oauthSettings, type OAuthEnv } from "./settings";
 import { AdminSecretError, MIN_PASSPHRASE_LENGTH } from "./adminSession";
 import { messagePage } from "./pages/messagePage";
-import { page } from "./respond";
+import { page } from "../../shared/pages/respond";
 import { logError } from "../../shared/log";
 import { SettingsError } from "../../shared/settings";
 
@@ -64,6 +65,10 @@ const routes: Route[] = [
   ["post", "/accounts/:id/keys/:keyId/revoke", guard, withAccount, revokeKey],
   ["get", "/accounts/:id/disconnect", guard, withAccount, confirmDisconnect],
   ["post", "/accounts/:id/disconnect", guard, withAccount, disconnect],
+  // Set-up pages (announcement, replies, timers, relays) and activity: the control room draws them.
+  ["get", "/accounts/:id/setup/*", guard, withAccount, toControlRoom],
+  ["post", "/accounts/:id/setup/*", guard, withAccount, toControlRoom],
+  ["get", "/accounts/:id/activity", guard, withAccount, toControlRoom],
   ["get", "/healthz", () => new Response("ok")],
   ["get", "/healthz/kick", kickHealth],
 ];

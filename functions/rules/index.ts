@@ -17,3 +17,5 @@ export default {
     return (await router.route(request, env, ctx)) ?? router.refuse(request);
   },
 } satisfies ExportedHandler<RulesEnv>;
+
+export { ControlRoom } from "./controlRoom/index";

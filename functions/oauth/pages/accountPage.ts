@@ -4,20 +4,8 @@ import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html } from "../../../shared/http/html";
 import { stateOf } from "./dashboardPage";
 import { examples } from "./examples";
-import { csrfField, layout, when } from "./layout";
-
-export interface NewKey {
-  key: string;
-  name: string;
-  /** May be sent in the URL: its examples may show it there. */
-  inUrl: boolean;
-}
-
-/** A line at the top of the page: what just happened (`ok`), or what went short of it. */
-export interface Notice {
-  text: string;
-  ok?: boolean;
-}
+import type { NewKey, Notice } from "../../../shared/pages/controlRoom";
+import { csrfField, layout, when } from "../../../shared/pages/layout";
 
 /** The key form as it was sent, shown again with what was wrong beside each field. */
 export interface KeyForm {

@@ -1,7 +1,7 @@
 import type { Account, AutomationKeyInfo } from "../../../shared/storage/accountsStore";
 import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html, type SafeHtml } from "../../../shared/http/html";
-import { csrfField, layout } from "./layout";
+import { csrfField, layout } from "../../../shared/pages/layout";
 
 /**
  * The question before a step that cannot be undone: what stops working, then the real POST form.

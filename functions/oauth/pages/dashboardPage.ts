@@ -2,7 +2,7 @@ import type { Account, BotLink } from "../../../shared/storage/accountsStore";
 import { CAPABILITIES, CONNECT_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
 import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html } from "../../../shared/http/html";
-import { csrfField, layout, when } from "./layout";
+import { csrfField, layout, when } from "../../../shared/pages/layout";
 
 /**
  * Why an account needs re-connecting, in words a streamer can act on: the stored reason may

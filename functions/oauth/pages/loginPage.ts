@@ -1,5 +1,5 @@
 import { html } from "../../../shared/http/html";
-import { csrfField, layout } from "./layout";
+import { csrfField, layout } from "../../../shared/pages/layout";
 
 /** The sign-in form; `csrf` is its pre-session token (adminSession.ts, `loginToken`). */
 export function loginPage(csrf: string, error?: string) {

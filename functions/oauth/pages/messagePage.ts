@@ -1,5 +1,5 @@
 import { html } from "../../../shared/http/html";
-import { layout } from "./layout";
+import { layout } from "../../../shared/pages/layout";
 
 /** A plain page that says what happened and what to do next. */
 export function messagePage(

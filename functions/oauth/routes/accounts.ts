@@ -8,10 +8,11 @@ import type { OAuthRequest } from "../guard";
 import { kickFor, kickFormTargets, oauthSettings, type OAuthEnv } from "../settings";
 import { accountPage, type KeyForm } from "../pages/accountPage";
 import { disconnectPage, revokePage } from "../pages/confirmPage";
-import { flashCookie, takeFlash, type Flash } from "../flash";
+import { flashCookie, takeFlash } from "../flash";
+import type { Flash } from "../../../shared/pages/controlRoom";
 import { linksOf } from "../pages/dashboardPage";
 import { messagePage } from "../pages/messagePage";
-import { page, seeOther } from "../respond";
+import { page, seeOther } from "../../../shared/pages/respond";
 
 /** A request for one account's routes, after `withAccount` found that account. */
 export type AccountRequest = OAuthRequest & { account: Account };

@@ -16,9 +16,9 @@ import type { OAuthRequest } from "../guard";
 import { kickFor, oauthSettings, type OAuthEnv } from "../settings";
 import { finishFlow, type FlowCheck } from "../oauthFlows";
 import { messagePage } from "../pages/messagePage";
-import { page } from "../respond";
+import { page } from "../../../shared/pages/respond";
 import { backToAccount } from "./accounts";
-import type { Flash } from "../flash";
+import type { Flash } from "../../../shared/pages/controlRoom";
 import { BROWSER_COOKIE, browserCookieName } from "./connect";
 
 const REFUSALS: Record<Extract<FlowCheck, { ok: false }>["reason"], string> = {

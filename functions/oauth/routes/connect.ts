@@ -7,7 +7,7 @@ import type { OAuthRequest } from "../guard";
 import { kickFor, oauthSettings, type OAuthEnv } from "../settings";
 import { FLOW_TTL_MS, startFlow } from "../oauthFlows";
 import { messagePage } from "../pages/messagePage";
-import { page, seeOther } from "../respond";
+import { page, seeOther } from "../../../shared/pages/respond";
 
 export const BROWSER_COOKIE = "kick_edge_flow";
 

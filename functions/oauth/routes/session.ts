@@ -11,7 +11,7 @@ import { fromOurPages, guard, judgeGuess, refusedForm, signInPage, tooManyGuesse
 import { kickFormTargets, type OAuthEnv } from "../settings";
 import { dashboardPage } from "../pages/dashboardPage";
 import { messagePage } from "../pages/messagePage";
-import { page, seeOther } from "../respond";
+import { page, seeOther } from "../../../shared/pages/respond";
 
 const NOTICES: Record<string, string> = {
   disconnected:

@@ -1,17 +1,17 @@
-import type { SafeHtml } from "../../shared/http/html";
-import { withSecurityHeaders } from "../../shared/http/securityHeaders";
-import { pageScriptHash } from "./pages/pageScript";
+import type { SafeHtml } from "../http/html";
+import { withSecurityHeaders } from "../http/securityHeaders";
+import { pageScriptHash } from "./pageScript";
 
-/** An HTML page with our security headers. */
+/** An HTML page with our security headers; `script` is what the page added to PAGE_SCRIPT (layout's option). */
 export async function page(
   body: SafeHtml,
-  { status = 200, headers = {} as HeadersInit, formTargets = [] as string[] } = {},
+  { status = 200, headers = {} as HeadersInit, formTargets = [] as string[], script = "" } = {},
 ): Promise<Response> {
   // Headers, not an object: a page may set two cookies.
   const all = new Headers(headers);
   all.set("content-type", "text/html; charset=utf-8");
   const response = new Response(body.value, { status, headers: all });
-  return withSecurityHeaders(response, { scriptHash: await pageScriptHash(), formTargets });
+  return withSecurityHeaders(response, { scriptHash: await pageScriptHash(script), formTargets });
 }
 
 /**

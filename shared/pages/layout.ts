@@ -1,4 +1,4 @@
-import { html, SafeHtml } from "../../../shared/http/html";
+import { html, SafeHtml } from "../http/html";
 import { PAGE_SCRIPT } from "./pageScript";
 
 const STYLE = new SafeHtml(`
@@ -7,7 +7,7 @@ const STYLE = new SafeHtml(`
 *{box-sizing:border-box}body{font:16px/1.5 system-ui,-apple-system,sans-serif;color:var(--fg);background:var(--bg);margin:0;padding:1rem}
 main{max-width:44rem;margin:0 auto}h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:.6rem;padding:1rem;margin:1rem 0;overflow-x:auto}
-label{display:block;margin:.4rem 0}input[type=text],input[type=password]{width:100%;padding:.55rem;font:inherit;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
+label{display:block;margin:.4rem 0}input[type=text],input[type=password],input[type=url],input[type=number],textarea,select{width:100%;padding:.55rem;font:inherit;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
 button,.btn{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid var(--line);background:var(--accent);color:var(--on-accent);cursor:pointer}
 .btn{display:inline-block;text-decoration:none}fieldset{border:0;padding:0;margin:0}
 button.secondary{background:transparent;color:var(--fg)}.danger{background:transparent;color:var(--bad);border-color:var(--bad)}
@@ -16,6 +16,7 @@ code,pre{font-family:ui-monospace,monospace;font-size:.88rem;overflow-wrap:anywh
 @media (max-width:40rem){table.stack thead{position:absolute;left:-9999px}table.stack tr{display:block;padding:.5rem 0;border-bottom:1px solid var(--line)}table.stack td{display:block;border:0;padding:.1rem 0}table.stack td[data-label]::before{content:attr(data-label) ": ";color:var(--muted)}}
 .muted{color:var(--muted)}.bad{color:var(--bad)}.ok{color:var(--accent)}.row{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
 .key{font-size:1rem;width:100%}form.inline{display:inline}
+nav.sub{gap:.25rem 1rem;margin:.5rem 0}nav.sub a[aria-current]{font-weight:700;color:var(--fg)}a{color:inherit}a:focus-visible,button:focus-visible,input:focus-visible,textarea:focus-visible,select:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 `);
 
 /**
@@ -28,15 +29,46 @@ export const csrfField = (csrf: string) => html`<input type="hidden" name="csrf"
  * Every page: the same frame, the same small stylesheet, no external requests. `csrf` is the
  * signed-in browser's token: given, the page shows the navigation and its Log out form.
  */
-export function layout(title: string, body: SafeHtml, { csrf }: { csrf?: string } = {}): SafeHtml {
+export function layout(
+  title: string,
+  body: SafeHtml,
+  { csrf, script = "" }: { csrf?: string; script?: string } = {},
+): SafeHtml {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${title} · kick-edge</title><style>${STYLE}</style></head>
 <body><main>
 <header class="row" style="justify-content:space-between"><strong>kick-edge</strong>${csrf === undefined ? "" : html`<nav class="row"><a href="/">Accounts</a><a href="/status">Status</a><form class="inline" method="post" action="/logout">${csrfField(csrf)}<button class="secondary" id="logout">Log out</button></form></nav>`}</header>
 ${body}
-</main><script>${new SafeHtml(PAGE_SCRIPT)}</script></body></html>`;
+</main><script>${new SafeHtml(PAGE_SCRIPT + script)}</script></body></html>`;
 }
+
+/** An account's pages, the connect page's and the control room's alike; a bot has only its own. */
+export const ACCOUNT_PAGES = [
+  ["", "Keys"],
+  ["/setup/announce", "Go-live announcement"],
+  ["/setup/replies", "Event replies"],
+  ["/setup/timers", "Timers"],
+  ["/setup/relays", "Relays"],
+  ["/activity", "Activity"],
+] as const;
+
+/** The links between an account's pages, the one shown marked for screen readers too. */
+export const accountNav = (accountId: number, current: string) =>
+  html`<nav class="row sub" aria-label="This channel">${ACCOUNT_PAGES.map(
+    ([path, label]) =>
+      html`<a href="/accounts/${accountId}${path}"${path === current ? html` aria-current="page"` : ""}>${label}</a>`,
+  )}</nav>`;
+
+/**
+ * A form field's problem, under it, tied to it for screen readers (`aria-describedby`); the
+ * field itself gets `invalid(name)`. Ids are the field's name, so a page has one form per field
+ * name that can fail.
+ */
+export const fieldError = (name: string, error: string | undefined) =>
+  error ? html`<p class="bad" id="${name}-error">${error}</p>` : "";
+export const invalid = (name: string, error: string | undefined) =>
+  error ? html` aria-invalid="true" aria-describedby="${name}-error"` : "";
 
 /**
  * A time on our pages, in one format: minute precision in UTC as the server renders it, which

@@ -1,0 +1,3 @@
+import type { RoomRoute } from "./index";
+
+export const ANNOUNCE_ROUTES: RoomRoute[] = [];

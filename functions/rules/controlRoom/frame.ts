@@ -1,0 +1,121 @@
+import type { Action } from "../../../shared/actions/Action";
+import { ALL_CAPABILITIES } from "../../../shared/capabilities";
+import { html, type SafeHtml } from "../../../shared/http/html";
+import { TriggerError } from "../../../shared/http/TriggerError";
+import { CONTROL_ROOM_HEADERS, type Flash } from "../../../shared/pages/controlRoom";
+import { accountNav, layout } from "../../../shared/pages/layout";
+import { page, seeOther } from "../../../shared/pages/respond";
+import type { Account } from "../../../shared/storage/accountsStore";
+import { checkInput } from "../../../shared/validation/checkInput";
+import { searchParamsToInput } from "../../../shared/validation/searchParamsToInput";
+import type { RulesEnv } from "../settings";
+
+/** One control-room request: whose channel, the session's CSRF token, and what the POST before it did. */
+export interface Room {
+  env: RulesEnv;
+  account: Account;
+  csrf: string;
+  flash: Flash;
+  params: Record<string, string>;
+  url: URL;
+  now: number;
+}
+
+/** Problems by form field name (`form` for the form as a whole), each shown beside its field. */
+export type FieldErrors = Record<string, string>;
+
+/** What running an action from a form came to: its answer, or what to show beside which field. */
+export type Outcome<R> = { ok: true; data: R } | { ok: false; errors: FieldErrors };
+
+/**
+ * The control room acts through the very actions the trigger API runs, with their schemas, so a
+ * page accepts exactly what the API accepts and refuses it in the same words. It acts for the
+ * signed-in owner, who may do everything; this stands in for the key an API caller would send.
+ */
+const ownerKey = (account: Account) => ({
+  id: "control-room",
+  accountId: account.id,
+  name: "control room",
+  capabilities: ALL_CAPABILITIES,
+  allowGet: false,
+  allowUrl: false,
+  createdAt: 0,
+  lastUsedAt: null,
+  account,
+});
+
+/** Runs `action` on `input` as the API would; a refusal becomes errors beside the fields it names. */
+export async function runAction<R>(room: Room, action: Action, input: Record<string, unknown>): Promise<Outcome<R>> {
+  const checked = checkInput(action.input, input);
+  if (!checked.ok)
+    return {
+      ok: false,
+      errors: Object.fromEntries(checked.issues.map((i) => [i.field.split(".")[0] || "form", i.reason])),
+    };
+  try {
+    const run = action.run as (ctx: object) => Promise<unknown>;
+    const data = (await run({
+      env: room.env,
+      input: checked.data,
+      account: room.account,
+      key: ownerKey(room.account),
+      params: room.params,
+      now: room.now,
+    })) as R;
+    return { ok: true, data };
+  } catch (error) {
+    if (!(error instanceof TriggerError)) throw error;
+    const fields = Array.isArray(error.details) ? (error.details as { field?: string; reason?: string }[]) : [];
+    const named = fields.filter((f) => f.field && f.reason).map((f) => [f.field!, f.reason!] as const);
+    return { ok: false, errors: named.length ? Object.fromEntries(named) : { form: error.message } };
+  }
+}
+
+/** A posted form's fields, shaped for `action`'s schema (checkboxes and numbers as the API takes them). */
+export async function formInput(request: Request, action: Action): Promise<Record<string, unknown>> {
+  return searchParamsToInput(action.input, new URLSearchParams(await request.text()));
+}
+
+/**
+ * A control-room page: the channel it sets up named in the heading, the links between the
+ * account's pages, and what the last POST did (a secret shown once is shown here, once).
+ */
+export function roomPage(
+  room: Room,
+  {
+    title,
+    current,
+    body,
+    status = 200,
+    script = "",
+  }: { title: string; current: string; body: SafeHtml; status?: number; script?: string },
+): Promise<Response> {
+  const { notice, secret } = room.flash;
+  return page(
+    layout(
+      `${title} · ${room.account.username}`,
+      html`<h1>${title} <span class="muted">for ${room.account.username}'s channel</span></h1>
+${accountNav(room.account.id, current)}
+${notice ? html`<p class="${notice.ok ? "ok" : "bad"}" role="status" id="notice">${notice.text}</p>` : ""}
+${
+  secret
+    ? html`<div class="card" id="secret"><h2>${secret.label}</h2><p><strong>Copy it now: it is shown only once.</strong> ${secret.note}</p>
+<div class="row"><input class="key" id="key" type="text" readonly value="${secret.value}" aria-label="${secret.label}"><button type="button" id="copy" class="secondary">Copy</button></div></div>`
+    : ""
+}
+${body}`,
+      { csrf: room.csrf, script },
+    ),
+    { status, script },
+  );
+}
+
+/** After a POST: 303 to the page the browser GETs next, with what happened riding in the oauth Worker's cookie. */
+export const after = (room: Room, path: string, flash: Flash) =>
+  seeOther(`/accounts/${room.account.id}${path}`, {
+    [CONTROL_ROOM_HEADERS.flash]: encodeURIComponent(JSON.stringify(flash)),
+  });
+
+/** The form's problem as a whole (not any one field's), at its top. */
+export const formError = (errors: FieldErrors | undefined) =>
+  errors?.form ? html`<p class="bad" role="alert">${errors.form}</p>` : "";
