@@ -37,13 +37,22 @@ const REFRESHER = rpc("REFRESHER", "kick-edge-refresh", "Refresher");
  * rules paths to it), the webhooks Worker (it makes relay secrets for the rules Worker), and
  * the refresh Worker (it refreshes tokens on demand for both).
  */
+const RULES_VARS = {
+  OAUTH_URL: "http://127.0.0.1:8787",
+  RELAY_HTTP_HOSTS: "localhost,127.0.0.1",
+  MAX_RELAYS_PER_ACCOUNT: "10",
+};
 const BOUND = {
-  rules: {
-    bindings: {
-      OAUTH_URL: "http://127.0.0.1:8787",
-      RELAY_HTTP_HOSTS: "localhost,127.0.0.1",
-      MAX_RELAYS_PER_ACCOUNT: "10",
+  "control-room": {
+    bindings: RULES_VARS,
+    d1Databases: { DB: D1_ID },
+    serviceBindings: {
+      ...rpc("RELAY_SECRETS", "kick-edge-webhooks", "RelaySecrets"),
+      ...rpc("SUBSCRIPTIONS", "kick-edge-webhooks", "Subscriptions"),
     },
+  },
+  rules: {
+    bindings: RULES_VARS,
     d1Databases: { DB: D1_ID },
     ratelimits: { KEY_LIMITER: { namespace_id: "1001", simple: { limit: 60, period: 60 as const } } },
     serviceBindings: {
@@ -73,14 +82,16 @@ const BOUND = {
 const BESIDE: Record<string, (keyof typeof BOUND)[]> = {
   automations: ["rules", "webhooks", "refresh"],
   webhooks: ["refresh"],
-  oauth: ["rules", "webhooks", "refresh"],
+  oauth: ["control-room", "webhooks", "refresh"],
 };
+/** A Worker's folder, where it is not named as its wrangler env is. */
+const FOLDERS: Record<string, string> = { "control-room": "controlRoom" };
 const bound = (environment: string) =>
   Promise.all(
     (BESIDE[environment] ?? []).map(async (name) => ({
       name: `kick-edge-${name}`,
       modules: true,
-      scriptPath: await buildWorker(name, `functions/${name}/index.ts`),
+      scriptPath: await buildWorker(name, `functions/${FOLDERS[name] ?? name}/index.ts`),
       compatibilityDate: "2026-11-01",
       ...BOUND[name],
     })),

@@ -158,6 +158,7 @@ if (ready.includes(false)) {
     webhooks: "Kick event intake",
     refresh: "token refresh (cron: /cdn-cgi/handler/scheduled)",
     rules: "announce rule, timers, event replies, relays (reached through the automations URL)",
+    "control-room": "set-up and activity pages (reached through the connect page)",
   };
   console.log("\nkick-edge is running:\n");
   for (const w of running) console.log(`  ${w.name.padEnd(width)}  ${url(w).padEnd(24)}  ${notes[w.name] ?? ""}`);

@@ -11,6 +11,7 @@ export const PORTS = {
   refresh: 8790,
   "kick-emulator": 8791,
   rules: 8792,
+  "control-room": 8793,
 };
 
 export const WRANGLER = "node_modules/.bin/wrangler";
@@ -33,7 +34,7 @@ export const QUIET_ENV = {
 export function workers(configPath = "wrangler.toml") {
   // The same parser as `npm run deploy` (scripts/deploy/config.mjs), so both see the same Workers.
   const envs = parse(readFileSync(configPath, "utf8")).env ?? {};
-  let next = 8793;
+  let next = 8794;
   return Object.entries(envs)
     .filter(([, section]) => section.main && existsSync(section.main))
     .map(([name, section]) => ({

@@ -17,5 +17,3 @@ export default {
     return (await router.route(request, env, ctx)) ?? router.refuse(request);
   },
 } satisfies ExportedHandler<RulesEnv>;
-
-export { ControlRoom } from "./controlRoom/index";

@@ -20,7 +20,7 @@ export const KICK_SECRETS = ["KICK_CLIENT_ID", "KICK_CLIENT_SECRET"];
  * A Worker is uploaded after those it binds to (Cloudflare refuses a service binding to a
  * Worker that does not exist yet), and the connect page last, once everything it hands out works.
  */
-const ORDER = ["refresh", "webhooks", "rules", "automations", "oauth"];
+const ORDER = ["refresh", "webhooks", "rules", "control-room", "automations", "oauth"];
 
 /**
  * The deployable Workers of wrangler.toml, in upload order: each with its wrangler env

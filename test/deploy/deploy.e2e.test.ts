@@ -14,6 +14,8 @@ import { startCloudflareApi, type CloudflareApi, type CloudflareApiOptions } fro
 const SCRIPTS = ["kick-edge-refresh", "kick-edge-webhooks", "kick-edge-automations", "kick-edge-oauth"];
 /** The private one: no URL, no KV, no secret; reached through the automations Worker's binding. */
 const RULES = "kick-edge-rules";
+/** Private too: the set-up pages, reached only through the oauth Worker's binding. */
+const CONTROL_ROOM = "kick-edge-control-room";
 const KICK = { KICK_CLIENT_ID: "01JKICKAPPCLIENTID0000000", KICK_CLIENT_SECRET: "kick-app-secret-value-1234567890" };
 const MUTATIONS = /^(POST|PUT|PATCH|DELETE)$/;
 
@@ -183,6 +185,15 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
       .map((r) => r.path.split("/").pop());
     expect(uploads.indexOf(RULES)).toBeGreaterThan(uploads.indexOf("kick-edge-webhooks"));
     expect(uploads.indexOf(RULES)).toBeLessThan(uploads.indexOf("kick-edge-automations"));
+    const room = script(at.api, CONTROL_ROOM);
+    expect(room.workersDev).toBe(false);
+    expect(room.secrets).toEqual({});
+    expect(room.bindings.some((b) => b.type === "kv_namespace")).toBe(false);
+    expect(script(at.api, "kick-edge-oauth").bindings).toContainEqual(
+      expect.objectContaining({ name: "CONTROL_ROOM", type: "service", service: CONTROL_ROOM }),
+    );
+    expect(uploads.indexOf(CONTROL_ROOM)).toBeGreaterThan(uploads.indexOf("kick-edge-webhooks"));
+    expect(uploads.indexOf(CONTROL_ROOM)).toBeLessThan(uploads.indexOf("kick-edge-oauth"));
   });
 
   it("applies every migration remotely before the Workers go live", () => {
@@ -257,12 +268,15 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     expect(at.api.unhandled()).toEqual([]);
   }, 180_000);
 
-  it("upgrades a deployment from before the rules Worker: it is added, and needs no secret from this machine", async () => {
+  it("upgrades a deployment from before the rules and control room Workers: they are added, and need no secret from this machine", async () => {
     at.api.state.scripts.delete(RULES);
+    at.api.state.scripts.delete(CONTROL_ROOM);
     const upgraded = await deploy(at.api, at.dir, ["--account", "Streamer"]);
     expect(upgraded.code, upgraded.out).toBe(0);
     expect(upgraded.out).toContain(`+ create ${RULES}`);
+    expect(upgraded.out).toContain(`+ create ${CONTROL_ROOM}`);
     expect(script(at.api, RULES).workersDev).toBe(false);
+    expect(script(at.api, CONTROL_ROOM).workersDev).toBe(false);
     expect(at.api.unhandled()).toEqual([]);
   }, 180_000);
 
@@ -410,7 +424,14 @@ describe("the deploy config", () => {
       options: {},
     };
     const config = deployConfig(project, ids);
-    expect(Object.keys(config.env).sort()).toEqual(["automations", "oauth", "refresh", "rules", "webhooks"]);
+    expect(Object.keys(config.env).sort()).toEqual([
+      "automations",
+      "control-room",
+      "oauth",
+      "refresh",
+      "rules",
+      "webhooks",
+    ]);
     // The rules Worker stays private: no URL of its own, whatever the others get.
     expect(config.env.rules).toMatchObject({ workers_dev: false });
     expect(config.env.rules!.routes).toBeUndefined();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { applyLocalMigrations, wranglerDev } from "./wranglerDev";
 
-/** Ports apart from `npm start`'s (8787-8792), so the tests run while a dev suite is up. */
+/** Ports apart from `npm start`'s (8787-8793), so the tests run while a dev suite is up. */
 export const E2E_PORTS = {
   oauth: 18787,
   automations: 18788,
@@ -12,6 +12,7 @@ export const E2E_PORTS = {
   refresh: 18790,
   emulator: 18791,
   rules: 18792,
+  controlRoom: 18793,
 };
 export const E2E_ADMIN_SECRET = "e2e admin passphrase";
 
@@ -28,7 +29,7 @@ declare module "vitest" {
 
 /**
  * The suite as `npm start` runs it, on its own ports and its own state folder: the emulator,
- * then the oauth, automations, webhooks, refresh and rules Workers pointed at it, sharing one
+ * then the oauth, automations, webhooks, refresh, rules and control room Workers pointed at it, sharing one
  * local D1 and KV, and reaching each other through service bindings (wrangler's dev registry).
  */
 export default async function setup(project: TestProject) {
@@ -68,6 +69,7 @@ export default async function setup(project: TestProject) {
     workers.push(await wranglerDev("webhooks", E2E_PORTS.webhooks, persist, kick));
     workers.push(await wranglerDev("refresh", E2E_PORTS.refresh, persist, kick));
     workers.push(await wranglerDev("rules", E2E_PORTS.rules, persist, { OAUTH_URL: oauthUrl }));
+    workers.push(await wranglerDev("control-room", E2E_PORTS.controlRoom, persist, { OAUTH_URL: oauthUrl }));
   } catch (error) {
     await Promise.all(workers.map((w) => w.stop()));
     throw error;

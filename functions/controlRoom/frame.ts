@@ -1,18 +1,18 @@
-import type { Action } from "../../../shared/actions/Action";
-import { ALL_CAPABILITIES } from "../../../shared/capabilities";
-import { html, type SafeHtml } from "../../../shared/http/html";
-import { TriggerError } from "../../../shared/http/TriggerError";
-import { CONTROL_ROOM_HEADERS, type Flash } from "../../../shared/pages/controlRoom";
-import { accountNav, layout } from "../../../shared/pages/layout";
-import { page, seeOther } from "../../../shared/pages/respond";
-import type { Account } from "../../../shared/storage/accountsStore";
-import { checkInput } from "../../../shared/validation/checkInput";
-import { searchParamsToInput } from "../../../shared/validation/searchParamsToInput";
-import type { RulesEnv } from "../settings";
+import type { Action } from "../../shared/actions/Action";
+import { ALL_CAPABILITIES } from "../../shared/capabilities";
+import { html, type SafeHtml } from "../../shared/http/html";
+import { TriggerError } from "../../shared/http/TriggerError";
+import { CONTROL_ROOM_HEADERS, type Flash } from "../../shared/pages/controlRoom";
+import { accountNav, layout } from "../../shared/pages/layout";
+import { page, seeOther } from "../../shared/pages/respond";
+import type { Account } from "../../shared/storage/accountsStore";
+import { checkInput } from "../../shared/validation/checkInput";
+import { searchParamsToInput } from "../../shared/validation/searchParamsToInput";
+import type { ControlRoomEnv } from "./settings";
 
 /** One control-room request: whose channel, the session's CSRF token, and what the POST before it did. */
 export interface Room {
-  env: RulesEnv;
+  env: ControlRoomEnv;
   account: Account;
   csrf: string;
   flash: Flash;

@@ -1,12 +1,12 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { Router } from "itty-router/Router";
-import { html } from "../../../shared/http/html";
-import { CONTROL_ROOM_HEADERS, type Flash } from "../../../shared/pages/controlRoom";
-import { layout } from "../../../shared/pages/layout";
-import { page } from "../../../shared/pages/respond";
-import { accounts } from "../../../shared/storage/accountsStore";
-import { logError } from "../../../shared/log";
-import type { RulesEnv } from "../settings";
+import { html } from "../../shared/http/html";
+import { CONTROL_ROOM_HEADERS, type Flash } from "../../shared/pages/controlRoom";
+import { layout } from "../../shared/pages/layout";
+import { page } from "../../shared/pages/respond";
+import { accounts } from "../../shared/storage/accountsStore";
+import { logError } from "../../shared/log";
+import type { ControlRoomEnv } from "./settings";
 import type { Room } from "./frame";
 import { ACTIVITY_ROUTES } from "./activityPage";
 import { ANNOUNCE_ROUTES } from "./announcePage";
@@ -34,11 +34,11 @@ const plainPage = (title: string, text: string, csrf: string, status: number) =>
   page(layout(title, html`<h1>${title}</h1><p class="card">${text}</p>`, { csrf }), { status });
 
 /**
- * The control room: an account's set-up pages (go-live announcement, event replies, timers,
+ * The control room, a Worker of its own (the set-up pages outgrew the rules Worker's budget): an account's set-up pages (go-live announcement, event replies, timers,
  * relays) and its activity. Only the oauth Worker reaches it, through a service binding, after
  * signing the browser in and checking the form's CSRF token (shared/pages/controlRoom.ts).
  */
-export class ControlRoom extends WorkerEntrypoint<RulesEnv> {
+export class ControlRoom extends WorkerEntrypoint<ControlRoomEnv> {
   override async fetch(request: Request): Promise<Response> {
     const csrf = request.headers.get(CONTROL_ROOM_HEADERS.csrf) ?? "";
     try {
@@ -65,10 +65,15 @@ export class ControlRoom extends WorkerEntrypoint<RulesEnv> {
       logError("control_room_error", error);
       return plainPage(
         "Something went wrong",
-        "kick-edge hit an unexpected error. Try again; if it keeps happening, the rules Worker's logs say which step failed.",
+        "kick-edge hit an unexpected error. Try again; if it keeps happening, the control room Worker's logs say which step failed.",
         csrf,
         500,
       );
     }
   }
 }
+
+/** Nothing on the internet reaches this Worker (no route, no workers.dev URL); its default entry answers nobody. */
+export default {
+  fetch: () => new Response("Not found", { status: 404 }),
+} satisfies ExportedHandler<ControlRoomEnv>;

@@ -1,7 +1,7 @@
-import { html } from "../../../shared/http/html";
-import { csrfField, fieldError, invalid, when } from "../../../shared/pages/layout";
-import { TIMER_LIMITS, timers, type TimerRow } from "../../../shared/storage/rulesStore";
-import { deleteTimer, setTimer } from "../actions/timers";
+import { html } from "../../shared/http/html";
+import { csrfField, fieldError, invalid, when } from "../../shared/pages/layout";
+import { TIMER_LIMITS, timers, type TimerRow } from "../../shared/storage/rulesStore";
+import { deleteTimer, setTimer } from "../rules/actions/timers";
 import { after, formError, formInput, roomPage, runAction, type FieldErrors, type Room } from "./frame";
 import type { RoomRoute } from "./index";
 
