@@ -49,6 +49,8 @@ const BOUND = {
     serviceBindings: {
       ...rpc("RELAY_SECRETS", "kick-edge-webhooks", "RelaySecrets"),
       ...rpc("SUBSCRIPTIONS", "kick-edge-webhooks", "Subscriptions"),
+      ...rpc("LIVE_STREAMS", "kick-edge-webhooks", "LiveStreams"),
+      ...rpc("RELAY_TESTS", "kick-edge-webhooks", "RelayTests"),
     },
   },
   rules: {

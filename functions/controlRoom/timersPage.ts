@@ -30,7 +30,7 @@ async function show(room: Room, sent?: TimerForm, errors?: FieldErrors) {
 <td data-label="Every">${t.interval_minutes} min</td><td data-label="State">${t.enabled ? "on" : "off"}</td>
 <td data-label="Last posted">${when(t.last_posted_at)}</td>
 <td><div class="row"><a class="btn secondary" href="?edit=${encodeURIComponent(t.name)}#timer-form" aria-label="Change ${t.name}">Change</a>
-<form class="inline" method="post" action="${here(room)}/toggle">${csrfField(room.csrf)}<input type="hidden" name="name" value="${t.name}"><button class="secondary" aria-label="Turn ${t.name} ${t.enabled ? "off" : "on"}">Turn ${t.enabled ? "off" : "on"}</button></form>
+<form class="inline" method="post" action="${here(room)}/toggle">${csrfField(room.csrf)}<input type="hidden" name="name" value="${t.name}"><button class="secondary" aria-label="Turn ${t.enabled ? "off" : "on"} ${t.name}">Turn ${t.enabled ? "off" : "on"}</button></form>
 <form class="inline" method="post" action="${here(room)}/delete">${csrfField(room.csrf)}<input type="hidden" name="name" value="${t.name}"><button class="danger" aria-label="Delete ${t.name}">Delete</button></form></div></td></tr>`,
   );
   return roomPage(room, {

@@ -4,12 +4,19 @@ import { keyRing } from "../../shared/tokens/encryptionKeys";
 import { issueRelaySecret } from "../../shared/webhooks/relayDeliveries";
 import { reconcileSubscriptions, type SyncAnswer } from "../../shared/webhooks/reconcileSubscriptions";
 import { toTriggerError } from "../../shared/actions/toTriggerError";
-import type { Account } from "../../shared/storage/accountsStore";
+import { accountFromResult, accountStatement, type Account } from "../../shared/storage/accountsStore";
+import { kickContextFor } from "../../shared/announce/KickContext";
+import { liveStream, type LiveStream } from "../../shared/announce/liveStream";
+import { CHAT_ENDPOINTS } from "../../shared/kick/schemas/chat";
+import { KICKS_ENDPOINTS } from "../../shared/kick/schemas/kicks";
+import { LIVESTREAM_ENDPOINTS } from "../../shared/kick/schemas/livestreams";
+import { logError } from "../../shared/log";
 import { TriggerError } from "../../shared/http/TriggerError";
 import { errorResponse, settingsErrorResponse } from "../../shared/http/respond";
 import { acceptDelivery } from "./acceptDelivery";
 import { processEvent } from "./processEvent";
 import { runWebhooksCron } from "./runWebhooksCron";
+import { sendRelayTest, type RelayTestResult } from "./relayTest";
 import { cronSettings, intakeSettings, type WebhooksEnv } from "./settings";
 
 const router = Router<Request, [WebhooksEnv, ExecutionContext]>();
@@ -75,6 +82,46 @@ export class Subscriptions extends WorkerEntrypoint<WebhooksEnv> {
     } catch (error) {
       const { status, code, message, details } = toTriggerError(error, reconnectUrl);
       return { ok: false, status, code, message, details };
+    }
+  }
+}
+
+/**
+ * For the control room only (a service binding): "Send test" on a relay. This Worker signs
+ * deliveries and holds the key their secrets are sealed with; the control room gets back how
+ * the send went, never the secret or the body.
+ */
+export class RelayTests extends WorkerEntrypoint<WebhooksEnv> {
+  async send(accountId: number, relayId: string): Promise<RelayTestResult> {
+    const { httpHosts } = intakeSettings(this.env);
+    return sendRelayTest(this.env.DB, await keyRing(this.env), httpHosts, accountId, relayId);
+  }
+}
+
+/** The stream's facts (null: offline), or the code of why Kick could not say (RPC keeps no error class). */
+export type LiveAnswer = { ok: true; stream: LiveStream | null } | { ok: false; code: string };
+
+/**
+ * For the control room only (a service binding): the channel's live stream, for the go-live
+ * announcement's preview. This Worker holds the tokens and calls Kick; the control room holds
+ * neither, and gets back the stream's facts alone.
+ */
+export class LiveStreams extends WorkerEntrypoint<WebhooksEnv> {
+  async current(accountId: number): Promise<LiveAnswer> {
+    const account = accountFromResult(await accountStatement(this.env.DB, accountId).all());
+    if (!account) return { ok: false, code: "not_connected" };
+    try {
+      // liveStream takes the announcers' context; processEvent bundles these endpoints already.
+      const ctx = kickContextFor(this.env, account, Date.now(), {
+        ...CHAT_ENDPOINTS,
+        ...LIVESTREAM_ENDPOINTS,
+        ...KICKS_ENDPOINTS,
+      });
+      return { ok: true, stream: await liveStream(ctx) };
+    } catch (error) {
+      const { code } = toTriggerError(error, "");
+      if (code === "internal_error") logError("live_stream_error", error, { account: accountId });
+      return { ok: false, code };
     }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * What the oauth Worker and the control room (the rules Worker's `ControlRoom` entrypoint)
+ * What the oauth Worker and the control room (the control room Worker's `ControlRoom` entrypoint)
  * agree on. The oauth Worker owns the browser: sign-in, the session, CSRF, and the sealed
  * one-time cookie. It forwards an account's set-up and activity pages only after those checks,
  * through a service binding that nothing on the internet can reach, so the control room trusts

@@ -17,6 +17,7 @@ code,pre{font-family:ui-monospace,monospace;font-size:.88rem;overflow-wrap:anywh
 .muted{color:var(--muted)}.bad{color:var(--bad)}.ok{color:var(--accent)}.row{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
 .key{font-size:1rem;width:100%}form.inline{display:inline}
 nav.sub{gap:.25rem 1rem;margin:.5rem 0}nav.sub a[aria-current]{font-weight:700;color:var(--fg)}a{color:inherit}a:focus-visible,button:focus-visible,input:focus-visible,textarea:focus-visible,select:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+form:has([value=custom]:not(:checked)) .custom{display:none}.skip:not(:focus){position:absolute;left:-99rem}
 `);
 
 /**
@@ -27,7 +28,8 @@ export const csrfField = (csrf: string) => html`<input type="hidden" name="csrf"
 
 /**
  * Every page: the same frame, the same small stylesheet, no external requests. `csrf` is the
- * signed-in browser's token: given, the page shows the navigation and its Log out form.
+ * signed-in browser's token: given, the page shows the navigation and its Log out form, after a
+ * link that skips them (shown when focused), so the keyboard reaches the page itself in one Tab.
  */
 export function layout(
   title: string,
@@ -38,8 +40,8 @@ export function layout(
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${title} · kick-edge</title><style>${STYLE}</style></head>
 <body><main>
-<header class="row" style="justify-content:space-between"><strong>kick-edge</strong>${csrf === undefined ? "" : html`<nav class="row"><a href="/">Accounts</a><a href="/status">Status</a><form class="inline" method="post" action="/logout">${csrfField(csrf)}<button class="secondary" id="logout">Log out</button></form></nav>`}</header>
-${body}
+${csrf === undefined ? "" : html`<a class="skip" href="#content">Skip to content</a>`}<header class="row" style="justify-content:space-between"><strong>kick-edge</strong>${csrf === undefined ? "" : html`<nav class="row"><a href="/">Accounts</a><a href="/status">Status</a><form class="inline" method="post" action="/logout">${csrfField(csrf)}<button class="secondary" id="logout">Log out</button></form></nav>`}</header>
+<div id="content">${body}</div>
 </main><script>${new SafeHtml(PAGE_SCRIPT + script)}</script></body></html>`;
 }
 
@@ -63,12 +65,12 @@ export const accountNav = (accountId: number, current: string) =>
 /**
  * A form field's problem, under it, tied to it for screen readers (`aria-describedby`); the
  * field itself gets `invalid(name)`. Ids are the field's name, so a page has one form per field
- * name that can fail.
+ * name that can fail, unless each form gives its own `prefix` (ids must be unique on a page).
  */
-export const fieldError = (name: string, error: string | undefined) =>
-  error ? html`<p class="bad" id="${name}-error">${error}</p>` : "";
-export const invalid = (name: string, error: string | undefined) =>
-  error ? html` aria-invalid="true" aria-describedby="${name}-error"` : "";
+export const fieldError = (name: string, error: string | undefined, prefix = "") =>
+  error ? html`<p class="bad" id="${prefix}${name}-error">${error}</p>` : "";
+export const invalid = (name: string, error: string | undefined, prefix = "") =>
+  error ? html` aria-invalid="true" aria-describedby="${prefix}${name}-error"` : "";
 
 /**
  * A time on our pages, in one format: minute precision in UTC as the server renders it, which

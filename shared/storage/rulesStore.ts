@@ -37,6 +37,14 @@ export const announceRules = {
       .first<{ auto: number }>();
     return rule?.auto === 1;
   },
+
+  /** The whole rule, for the control room's page; null when none was saved. */
+  async get(db: D1Database, accountId: number) {
+    return db
+      .prepare("SELECT template, auto, updated_at FROM announce_rules WHERE account_id = ?")
+      .bind(accountId)
+      .first<{ template: string; auto: number; updated_at: number }>();
+  },
 };
 
 /** `announceRules.isAuto` for a caller that batches it (the webhooks Worker): a row when the account announces automatically. */
@@ -193,10 +201,16 @@ export const eventReplies = {
   async list(db: D1Database, accountId: number) {
     const { results } = await db
       .prepare(
-        "SELECT event, template, cooldown_seconds, as_bot FROM event_replies WHERE account_id = ? ORDER BY event",
+        "SELECT event, template, cooldown_seconds, as_bot, last_sent_at FROM event_replies WHERE account_id = ? ORDER BY event",
       )
       .bind(accountId)
-      .all<{ event: string; template: string; cooldown_seconds: number; as_bot: number }>();
+      .all<{
+        event: string;
+        template: string;
+        cooldown_seconds: number;
+        as_bot: number;
+        last_sent_at: number | null;
+      }>();
     return results;
   },
 
@@ -333,6 +347,18 @@ export const relays = {
     return deleted.meta.changes !== 0;
   },
 };
+
+/**
+ * One relay of the account as a sender needs it (URL, sealed secrets, state), for a batch: no
+ * row when the account has no relay of that id. Apart from `relays` so the webhooks Worker's
+ * bundle takes this read alone.
+ */
+export const relayToSendStatement = (db: D1Database, accountId: number, id: string): D1PreparedStatement =>
+  db
+    .prepare(
+      "SELECT id AS relay_id, url, secret, previous_secret, previous_secret_until, disabled_at FROM relays WHERE account_id = ? AND id = ?",
+    )
+    .bind(accountId, id);
 
 /**
  * Every event name the account's rules listen to, in one round trip: its relays' events

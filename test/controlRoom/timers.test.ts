@@ -52,7 +52,7 @@ describe("the timers page", () => {
       ["interval_minutes", "30"],
       ["enabled", "true"],
     ]);
-    await browser.landed(await submit(browser, await roomPage(browser, "/setup/timers"), "Turn hydrate off", []));
+    await browser.landed(await submit(browser, await roomPage(browser, "/setup/timers"), "Turn off hydrate", []));
     expect((await timers.list(E.DB, CHANNEL))[0]).toMatchObject({ enabled: 0, message: "drink water" });
     const gone = await browser.landed(
       await submit(browser, await roomPage(browser, "/setup/timers"), "Delete hydrate", []),

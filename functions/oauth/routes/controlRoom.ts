@@ -8,10 +8,10 @@ import type { AccountRequest } from "./accounts";
 const MAX_FORM_BYTES = 64 * 1024;
 
 /**
- * An account's set-up and activity pages, drawn by the control room in the rules Worker (this
- * Worker has no room left in its budget, and the rules Worker holds the rules' schemas). Only
+ * An account's set-up and activity pages, drawn by the control room Worker (this Worker has no
+ * room left in its budget; docs/architecture.md says why a Worker of its own). Only
  * what the control room needs crosses: the account, the CSRF token, the form, and the one-time
- * flash, which this Worker seals into its cookie because the rules Worker holds no key. The
+ * flash, which this Worker seals into its cookie because the control room holds no key. The
  * browser's cookies and headers stay here.
  */
 export async function toControlRoom(request: AccountRequest, env: OAuthEnv): Promise<Response> {
