@@ -1,7 +1,8 @@
 import { randomToken } from "../../shared/encoding";
 import { logError } from "../../shared/log";
 import { InvocationBudget, type Usage } from "../../shared/refresh/invocationBudget";
-import { refreshAccount, type RefreshOutcome } from "../../shared/refresh/refreshAccount";
+import { refreshAccount, refreshActivity, type RefreshOutcome } from "../../shared/refresh/refreshAccount";
+import { recordRefreshes } from "../../shared/storage/activityStore";
 import { REFRESH_POLICY } from "../../shared/refresh/refreshPolicy";
 import { mapWithConcurrency } from "./mapWithConcurrency";
 import { refreshSettings, type RefreshEnv } from "./settings";
@@ -74,4 +75,9 @@ export async function refreshMany(
     if (outcome.kind === "dead")
       console.log(JSON.stringify({ event: "account_needs_reconnect", reason: outcome.reason }));
   }
+  // The run's rows for the activity pages, in one statement, only if the budget has one left:
+  // refreshing comes first, and the worst case (every write fenced out) spends it all.
+  const activity = outcomes.flatMap((outcome, i) => refreshActivity(accountIds[i]!, "scheduled", outcome, now) ?? []);
+  if (activity.length && budget.fits({ subrequests: 0, kvOps: 0, d1Queries: 1 }))
+    await recordRefreshes(metered.DB, activity).catch((error: unknown) => logError("activity_not_recorded", error));
 }

@@ -1,4 +1,5 @@
 import { thinSnapshots } from "../../shared/storage/leaderboardStore";
+import { forgetOldActivity } from "../../shared/storage/activityStore";
 import { forgetAppToken, readSealedAppToken, resealOldTokenRecords } from "../../shared/storage/tokenStore";
 import { relaySecretsSweep } from "../../shared/storage/rulesStore";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
@@ -11,8 +12,9 @@ import { housekeepingSettings, type RefreshEnv } from "./settings";
 export const HOUSEKEEPING_CRON = "17 * * * *";
 
 /**
- * D1 upkeep that needs no Kick call: KICKs history thinning, in bounded batches. Hourly, not
- * each minute: finding what to thin reads every snapshot older than a week.
+ * D1 upkeep that needs no Kick call: KICKs history thinning and the activity table's retention,
+ * in bounded batches. Hourly, not each minute: finding what to thin reads every snapshot older
+ * than a week.
  */
 export async function runHousekeeping(env: RefreshEnv, now = Date.now()) {
   const retention = { ...housekeepingSettings(env).retention, batch: 500 };
@@ -23,6 +25,10 @@ export async function runHousekeeping(env: RefreshEnv, now = Date.now()) {
     thinned += n;
     if (n < retention.batch) break;
   }
+  const forgotten = await forgetActivity(env.DB, now).catch((error) => {
+    logError("activity_sweep_failed", error);
+    return { aged: 0, excess: 0 };
+  });
   const resealedCount = await resealOldKeys(env).catch((error) => {
     logError("reseal_failed", error);
     return { tokens: 0, relays: 0 };
@@ -30,11 +36,30 @@ export async function runHousekeeping(env: RefreshEnv, now = Date.now()) {
   const summary = {
     event: "housekeeping",
     kicks_snapshots_thinned: thinned,
+    activity_forgotten: forgotten.aged + forgotten.excess,
     resealed_tokens: resealedCount.tokens,
     resealed_relays: resealedCount.relays,
   };
   console.log(JSON.stringify(summary));
   return summary;
+}
+
+/** Activity rows deleted per statement: an hour of a busy channel's triggers fits in a round or two. */
+const ACTIVITY_BATCH = 1000;
+
+/**
+ * The activity table's retention (shared/storage/activityStore.ts): past its age, and past each
+ * account's newest rows. Three rounds at most, each one D1 round trip of two statements.
+ */
+async function forgetActivity(db: D1Database, now: number) {
+  const total = { aged: 0, excess: 0 };
+  for (let round = 0; round < 3; round++) {
+    const n = await forgetOldActivity(db, now, ACTIVITY_BATCH);
+    total.aged += n.aged;
+    total.excess += n.excess;
+    if (n.aged < ACTIVITY_BATCH && n.excess < ACTIVITY_BATCH) break;
+  }
+  return total;
 }
 
 /** Per run, at most this many token records and relays are re-sealed: a few D1 queries and KV deletes. */

@@ -10,6 +10,7 @@ import { readInput } from "./readInput";
 import { errorResponse, formatOf, okResponse } from "../http/respond";
 import { toTriggerError } from "./toTriggerError";
 import { TriggerError } from "../http/TriggerError";
+import { recordTrigger } from "../storage/activityStore";
 
 /** The bindings the pipeline itself uses, whichever Worker runs it. */
 export interface ActionEnv {
@@ -37,6 +38,11 @@ const UNKNOWN_KEYS_PER_ADDRESS = 30;
 const unknown = new TtlCache<true>();
 const misses = new TtlCache<number>();
 const unknownKey = () => new TriggerError(401, "invalid_key", "This automation key is unknown or was revoked.");
+/**
+ * A key's refusals (and replays) of one kind reach the activity page once a minute per isolate:
+ * a runaway button refused before the rate limit must not cost a D1 write per call.
+ */
+const noted = new TtlCache<true>();
 
 /**
  * Every trigger call, whatever the action: the key, its rate limit and capabilities, the input
@@ -52,7 +58,14 @@ export async function handleAction<Env extends ActionEnv>(
   now = Date.now(),
 ): Promise<Response> {
   const format = formatOf(request);
-  const fail = (error: unknown) => errorResponse(toTriggerError(error, worker.reconnectUrl(env)), format);
+  // What the call came to, for the channel's activity page once the key is known.
+  let done: [outcome: string, status: number] = ["ok", 200];
+  let key: Awaited<ReturnType<typeof verifyAutomationKey>> | undefined;
+  const fail = (error: unknown) => {
+    const refusal = toTriggerError(error, worker.reconnectUrl(env));
+    done = [refusal.code, refusal.status];
+    return errorResponse(refusal, format);
+  };
   try {
     const presented = presentedKey(request);
     if (!presented)
@@ -61,7 +74,7 @@ export async function handleAction<Env extends ActionEnv>(
         "missing_key",
         "Send the automation key as Authorization: Bearer <key>, X-Api-Key: <key>, or ?key=<key>.",
       );
-    let key = verified.get(presented.key, now);
+    key = verified.get(presented.key, now);
     if (!key) {
       const client = clientOf(request);
       // Made-up keys cost a D1 read each: a key just found unknown is answered from memory, and
@@ -141,7 +154,10 @@ export async function handleAction<Env extends ActionEnv>(
     const idemKey = action.mutating ? idempotencyKeyOf(request) : null;
     if (idemKey) {
       const claimed = await claim(env.DB, key.id, idemKey, await fingerprintOf(action, request, checked.data), now);
-      if (claimed.kind === "replay") return claimed.response;
+      if (claimed.kind === "replay") {
+        done = ["replay", claimed.response.status];
+        return claimed.response;
+      }
       if (claimed.kind === "mismatch")
         throw new TriggerError(
           422,
@@ -153,39 +169,44 @@ export async function handleAction<Env extends ActionEnv>(
           "retry-after": "2",
         });
     }
-    const run = async () => {
-      try {
-        const extra = worker.extra(env, account, now);
-        const data = await action.run({ ...extra, env, account, now, input: checked.data, key, params } as never);
-        return okResponse(
-          data,
-          format,
-          action.text?.(data as never),
-          format === "csv" ? action.csv?.(data as never) : undefined,
-        );
-      } catch (error) {
-        return fail(error);
-      }
-    };
-    const response = await run();
+    let response: Response;
+    try {
+      const extra = worker.extra(env, account, now);
+      const data = await action.run({ ...extra, env, account, now, input: checked.data, key, params } as never);
+      response = okResponse(
+        data,
+        format,
+        action.text?.(data as never),
+        format === "csv" ? action.csv?.(data as never) : undefined,
+      );
+    } catch (error) {
+      response = fail(error);
+    }
     return idemKey ? settle(env.DB, key.id, idemKey, now, response) : response;
   } catch (error) {
     return fail(error);
+  } finally {
+    // A read that worked (an overlay or a Zap polling) would drown the page: only what acted or failed.
+    const seen = key?.id + done[0];
+    if (key && ctx && (done[0] === "ok" ? action.mutating : !noted.get(seen, now))) {
+      noted.set(seen, true, now + 60_000);
+      // Uncaught like the key's last use: a failed write shows in the Worker's logs (D1's words, never a value).
+      ctx.waitUntil(recordTrigger(env.DB, [key.accountId, now, `${request.method} ${action.path}`, key.name, ...done]));
+    }
   }
 }
 
 /** Which request an Idempotency-Key is spent on: the action, its path, and its input in a stable order. */
 async function fingerprintOf(action: Action, request: Request, input: unknown): Promise<string> {
-  return sha256Hex(`${action.name}\n${new URL(request.url).pathname}\n${JSON.stringify(sorted(input))}`);
+  return sha256Hex(`${action.name}\n${new URL(request.url).pathname}\n${JSON.stringify(input, sorted)}`);
 }
 
-const sorted = (value: unknown): unknown =>
-  Array.isArray(value)
-    ? value.map(sorted)
-    : value && typeof value === "object"
-      ? Object.fromEntries(
-          Object.keys(value)
-            .sort()
-            .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
-        )
-      : value;
+/** Each object's keys in order (JSON.stringify walks into what it returns): the same input, the same text. */
+const sorted = (_: string, value: unknown): unknown =>
+  value && typeof value === "object" && !Array.isArray(value)
+    ? Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((k) => [k, (value as Record<string, unknown>)[k]]),
+      )
+    : value;

@@ -2,7 +2,9 @@ import type { KickConfig, TokenSource } from "../kick/index";
 import { randomToken } from "../encoding";
 import { readAuthoritativeTokenRecord, type TokenRecord, type TokenStoreEnv } from "../storage/tokenStore";
 import { NeedsReconnectError, NotConnectedError, TokenUnavailableError } from "./errors";
-import { refreshAccount } from "./refreshAccount";
+import { refreshAccount, refreshActivity } from "./refreshAccount";
+import { recordRefreshes } from "../storage/activityStore";
+import { logError } from "../log";
 import { REFRESH_POLICY } from "./refreshPolicy";
 import { accountTokens, getTokenRecord as getRecord } from "../tokens/accountTokens";
 
@@ -35,6 +37,9 @@ export async function refreshNewerThan(
       now,
       mode: { kind: "trigger", seenVersion },
     });
+    const activity = refreshActivity(accountId, "on_demand", outcome, now);
+    // The activity page's row must never cost the caller its token.
+    if (activity) await recordRefreshes(env.DB, [activity]).catch((error) => logError("activity_not_recorded", error));
     switch (outcome.kind) {
       case "refreshed":
       case "recovered":

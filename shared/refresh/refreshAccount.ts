@@ -25,6 +25,7 @@ import {
   type TokenRecord,
   type TokenStoreEnv,
 } from "../storage/tokenStore";
+import type { RefreshActivity } from "../storage/activityStore";
 import { backoffAfter, REFRESH_POLICY } from "./refreshPolicy";
 
 export type RefreshOutcome =
@@ -37,7 +38,8 @@ export type RefreshOutcome =
   | { kind: "leased" }
   /** Kick failed lately and asked for (or earned) a pause: nothing was done until `retryAt`. */
   | { kind: "backing_off"; retryAt: number }
-  | { kind: "dead"; reason: string }
+  /** `marked`: this refresh found out (an account already waiting for a re-connect was not tried). */
+  | { kind: "dead"; reason: string; marked?: true }
   | { kind: "transient"; error: string; retryAt: number }
   | { kind: "missing" };
 
@@ -168,11 +170,36 @@ async function failed(
   const lease = { accountId: request.accountId, owner: request.owner, version: leased.version };
   if (error instanceof KickInvalidGrantError) {
     const reason = uncertain ? REASON_LOST : REASON_REVOKED;
-    return (await markNeedsReconnect(env.DB, lease, reason)) ? { kind: "dead", reason } : { kind: "not_due" };
+    return (await markNeedsReconnect(env.DB, lease, reason))
+      ? { kind: "dead", reason, marked: true }
+      : { kind: "not_due" };
   }
   const failures = leased.failures + 1;
   const retryAt = request.now + backoffAfter(failures, error instanceof KickRateLimitedError ? error.retryAfterMs : 0);
   await recordRefreshFailure(env.DB, lease, { failures, retryAt, uncertain });
   if (!(error instanceof KickError)) throw error;
   return { kind: "transient", error: error.code, retryAt };
+}
+
+/**
+ * A refresh as the account's activity page shows it: one that reached Kick (refreshed, failed,
+ * or found the account needs a re-connect); null when nothing was tried.
+ */
+export function refreshActivity(
+  accountId: number,
+  what: RefreshActivity["what"],
+  outcome: RefreshOutcome,
+  at: number,
+): RefreshActivity | null {
+  const row = (result: string, detail: string | null = null) => ({
+    account_id: accountId,
+    at,
+    what,
+    outcome: result,
+    detail,
+  });
+  if (outcome.kind === "refreshed") return row("ok");
+  if (outcome.kind === "transient") return row(outcome.error);
+  if (outcome.kind === "dead" && outcome.marked) return row("needs_reconnect", outcome.reason);
+  return null;
 }

@@ -93,6 +93,17 @@ export const webhookEvents = {
   },
 };
 
+/** The account's newest events for its activity page: type, times and our outcome, never the body. */
+export async function webhookEventsOf(db: D1Database, accountId: number, limit: number) {
+  const { results } = await db
+    .prepare(
+      "SELECT type, received_at, processed_at, outcome FROM webhook_events WHERE broadcaster_user_id = ? ORDER BY received_at DESC LIMIT ?",
+    )
+    .bind(accountId, limit)
+    .all<{ type: string; received_at: number; processed_at: number | null; outcome: string | null }>();
+  return results;
+}
+
 /**
  * Retention: message ids after 7 days (Kick's retries arrive within minutes), delivered relays
  * after 7 days, dead ones after 30 (time to look and retry), in bounded batches. Returns the
