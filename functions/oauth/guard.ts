@@ -80,7 +80,7 @@ export async function judgeGuess(
 export const tooManyGuesses = (request: Request, env: OAuthEnv, wait: number) =>
   signInPage(request, env, {
     status: 429,
-    error: `Too many wrong passphrases. Try again in ${Math.ceil(wait / 60_000)} minutes. The owner need not wait: a new passphrase starts the count afresh (npm run deploy -- --rotate-admin-secret; locally, change ADMIN_SECRET in .dev.vars or .state/dev-secrets.json and restart npm start).`,
+    error: `Too many wrong passphrases. Try again in ${Math.ceil(wait / 60_000)} minutes, or set a new passphrase, which starts the count afresh (npm run deploy -- --rotate-admin-secret; locally, change ADMIN_SECRET in .dev.vars or .state/dev-secrets.json and restart npm start).`,
     headers: { "retry-after": String(Math.ceil(wait / 1000)) },
   });
 

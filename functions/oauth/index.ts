@@ -31,7 +31,7 @@ const SETUP_PAGES: Record<AdminSecretError["code"], [title: string, message: str
   ],
   admin_secret_too_short: [
     "Passphrase too weak",
-    `This deployment's ADMIN_SECRET is shorter than ${MIN_PASSPHRASE_LENGTH} characters, so sign-in is closed until it is replaced. Run npm run deploy -- --rotate-admin-secret: it sets a strong generated passphrase and shows it once. Locally, npm start replaces a short generated one; if you set ADMIN_SECRET in .dev.vars yourself, make it ${MIN_PASSPHRASE_LENGTH} characters or more.`,
+    `This deployment's ADMIN_SECRET is shorter than ${MIN_PASSPHRASE_LENGTH} characters, so sign-in is closed. Run npm run deploy -- --rotate-admin-secret: it sets a strong one and shows it once. Locally, npm start replaces a generated one; one you set in .dev.vars must be ${MIN_PASSPHRASE_LENGTH} characters or more.`,
   ],
   encryption_key_unusable: [
     "Not set up yet",

@@ -78,6 +78,17 @@ describe("connecting a bot", () => {
     expect(await pageOf("/status")).toContain("bot · 1002 · chats for demo_streamer");
   });
 
+  it("a broadcaster's page links its set-up pages under the heading, Keys marked current; a bot's page has none", async () => {
+    await connectBot(1001, 1002);
+    const channel = await pageOf("/accounts/1001");
+    expect(channel).toMatch(
+      /<h1>demo_streamer <span class="muted">\(broadcaster\)<\/span><\/h1><nav class="row sub" aria-label="This channel"><a href="\/accounts\/1001" aria-current="page">Keys<\/a>/,
+    );
+    for (const path of ["/setup/announce", "/setup/replies", "/setup/timers", "/setup/relays", "/activity"])
+      expect(channel).toContain(`<a href="/accounts/1001${path}">`);
+    expect(await pageOf("/accounts/1002")).not.toContain('aria-label="This channel"');
+  });
+
   it("replaces the channel's bot when another is connected from its page; one bot may chat for two channels", async () => {
     await connectChannel(3001);
     await connectBot(1001, 1002);

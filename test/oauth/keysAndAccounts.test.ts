@@ -63,7 +63,7 @@ describe("automation keys", () => {
       ["allow_url", "on"],
     ]);
     expect(applet.info).toMatchObject({ allowUrl: true, allowGet: false });
-    expect(applet.page).toContain(`/v1/chat?key=${applet.key}`);
+    expect(applet.page).toContain(`&#38;key=${applet.key})`);
     const obs = await make([
       ["name", "obs"],
       ["capability", "overlay"],

@@ -5,16 +5,23 @@ import { html } from "../../../shared/http/html";
 import { stateOf } from "./dashboardPage";
 import { examples } from "./examples";
 import type { NewKey, Notice } from "../../../shared/pages/controlRoom";
-import { csrfField, layout, when } from "../../../shared/pages/layout";
+import { accountNav, csrfField, layout, when } from "../../../shared/pages/layout";
+import { labels, PRESETS } from "../keyPresets";
 
 /** The key form as it was sent, shown again with what was wrong beside each field. */
 export interface KeyForm {
   name: string;
+  /** A PRESETS id, or "custom": the boxes. */
+  preset: string;
   picked: string[];
   allowUrl: boolean;
   allowGet: boolean;
   errors: { name?: string; capability?: string };
 }
+
+/** How a key is sent, and whether a plain GET sets it off: the key table and the presets say it alike. */
+const sentHow = (url?: boolean, get?: boolean) =>
+  `sent in a header${url ? " or the URL" : " only"}; ${get ? "acts on a plain GET" : "never acts on a plain GET"}`;
 
 /**
  * One account: what it may do, its bot link, its keys, a new key (shown once) or a notice, and
@@ -34,33 +41,38 @@ export function accountPage(
   const keyRows = keys.map(
     (
       k,
-    ) => html`<tr><td>${k.name}<br><code class="muted">ke_${k.id}_…</code></td><td data-label="Can">${k.capabilities.map((c) => CAPABILITY_WORDS[c].label).join(", ")}</td>
-<td data-label="Sent">${k.allowUrl ? "in a header or the URL" : "in a header"}${k.allowGet ? "; may act on a plain GET" : ""}</td>
+    ) => html`<tr><td>${k.name}<br><code class="muted">ke_${k.id}_…</code></td><td data-label="Can">${labels(k.capabilities)}</td>
+<td data-label="Sent">${sentHow(k.allowUrl, k.allowGet)}</td>
 <td data-label="Created">${when(k.createdAt)}</td><td data-label="Last used">${when(k.lastUsedAt)}</td>
 <td><a class="btn danger" href="/accounts/${account.id}/keys/${k.id}/revoke" aria-label="Revoke ${k.name}">Revoke</a></td></tr>`,
   );
   const sent = form ?? {
     name: "",
+    preset: "custom",
     picked: granted.filter((c) => c !== "overlay"),
     allowUrl: false,
     allowGet: false,
     errors: {} as KeyForm["errors"],
   };
+  const ticked = (on: boolean) => (on ? " checked" : "");
+  // The key as stored, not as the flash says: its examples are the calls it can run.
+  const made = newKey && keys.find((k) => newKey.key.startsWith(`ke_${k.id}_`));
   const problem = (field: keyof KeyForm["errors"]) =>
     sent.errors[field] ? html`<p class="bad" id="${field}-error">${sent.errors[field]}</p>` : "";
   const describedBy = (field: keyof KeyForm["errors"]) =>
     sent.errors[field] ? html` aria-describedby="${field}-error"` : "";
-  const ticked = (on: boolean) => (on ? " checked" : "");
+  // The capability problem sits where it was made: with the presets, or with Custom's boxes.
+  const here = (custom: boolean) => (sent.preset === "custom") === custom;
   const shown = newKey
     ? html`<div class="card" id="new-key"><h2>New key “${newKey.name}”</h2>
 <p><strong>Copy it now: it is shown only once.</strong> Anyone with it can do what it allows.</p>
 <div class="row"><input class="key" id="key" type="text" readonly value="${newKey.key}" aria-label="Automation key"><button type="button" id="copy" class="secondary">Copy</button></div>
-${examples(automationsUrl, newKey.key, newKey.inUrl).map((e) => html`<h3>${e.tool}</h3><pre>${e.text}</pre>`)}</div>`
+${made && examples(automationsUrl, newKey.key, made).map((e) => html`<h3>${e[0]}</h3><pre>${e[1]}</pre>`)}</div>`
     : "";
   const botSection = isBot
     ? html`<h2>Automation keys</h2>
-<div class="card" id="bot-keys"><p>A bot has no automation keys of its own. It speaks in the channel it chats for when that broadcaster's key sends <code>as=bot</code>, for example <code>{"message": "hi", "as": "bot"}</code> to <code>/v1/chat</code>.</p>
-<p>To connect it again (new scopes, or after "needs re-connect"), use “Connect a bot account” on the page of the channel it chats for.</p></div>`
+<div class="card" id="bot-keys"><p>A bot has no automation keys of its own. It speaks when a key of the channel it chats for sends <code>as=bot</code>, for example <code>{"message": "hi", "as": "bot"}</code> to <code>/v1/chat</code>.</p>
+<p>To connect it again, use “Connect a bot account” on that channel's page.</p></div>`
     : html`<h2>Bot account</h2>
 <form class="card" method="post" action="/connect">${csrfField(csrf)}<input type="hidden" name="role" value="bot"><input type="hidden" name="broadcaster" value="${account.id}">
 <p id="bot">${links.bot ? html`<a href="/accounts/${links.bot.id}">${links.bot.username}</a> speaks in this channel when a key of ${account.username} sends <code>as=bot</code>.` : html`No bot account: calls with <code>as=bot</code> are refused.`}</p>
@@ -68,7 +80,7 @@ ${examples(automationsUrl, newKey.key, newKey.inUrl).map((e) => html`<h3>${e.too
 <button id="connect-bot">Connect a bot account</button></form>`;
   return layout(
     account.username,
-    html`<h1>${account.username} <span class="muted">(${account.role})</span></h1>
+    html`<h1>${account.username} <span class="muted">(${account.role})</span></h1>${isBot ? "" : accountNav(account.id, "")}
 ${notice ? html`<p class="${notice.ok ? "ok" : "bad"}" role="status" id="notice">${notice.text}</p>` : ""}${shown}
 <div class="card"><table>
 <tr><th>State</th><td>${stateOf(account, links.serves, csrf)}</td></tr>
@@ -92,13 +104,16 @@ ${
     : granted.length
       ? html`<form class="card" id="key-form" method="post" action="/accounts/${account.id}/keys#key-form">${csrfField(csrf)}
 <label>Key name <input type="text" name="name" maxlength="60" required placeholder="stream deck" value="${sent.name}"${sent.errors.name ? html` aria-invalid="true"` : ""}${describedBy("name")}></label>${problem("name")}
-<fieldset${describedBy("capability")}><legend>What this key may do (limit each key to what its button or Zap needs):</legend>${problem("capability")}
-${granted.map((c) => html`<label><input type="checkbox" name="capability" value="${c}"${ticked(sent.picked.includes(c))}> ${CAPABILITY_WORDS[c].label}${c === "overlay" ? html` <span class="muted">(ticked, the key is for the overlay alone: the other boxes are left out)</span>` : ""}</label>`)}</fieldset>
+<fieldset${here(false) && describedBy("capability")}><legend>What the key is for</legend>${here(false) && problem("capability")}
+${PRESETS.map((p) => html`<label><input type="radio" name="preset" value="${p.id}"${ticked(sent.preset === p.id)}> ${p.label} <span class="muted">— ${labels(p.can.filter((c) => granted.includes(c))) || "nothing this account granted"}; ${sentHow(p.url, p.get)}</span></label>`)}
+<label><input type="radio" name="preset" value="custom"${ticked(sent.preset === "custom")}> Custom <span class="muted">— the boxes below</span></label></fieldset>
+<fieldset${here(true) && describedBy("capability")} class="custom"><legend>Custom: what this key may do</legend>${here(true) && problem("capability")}
+${granted.map((c) => html`<label><input type="checkbox" name="capability" value="${c}"${ticked(sent.picked.includes(c))}> ${CAPABILITY_WORDS[c].label}</label>`)}
+<label><input type="checkbox" name="allow_url"${ticked(sent.allowUrl)}> May be sent in the URL (<code>?key=</code>): URLs end up in logs and histories.</label>
+<label><input type="checkbox" name="allow_get"${ticked(sent.allowGet)}> Acts on a plain GET (and may be sent in the URL): a link preview could set it off.</label></fieldset>
 ${ALL_CAPABILITIES.filter((c) => !granted.includes(c)).length ? html`<p class="muted">Other capabilities need a re-connect with more scopes.</p>` : ""}
-<label><input type="checkbox" name="allow_url"${ticked(sent.allowUrl)}> May be sent in the URL (<code>?key=</code>): only for callers that cannot set a header (a Stream Deck button, an IFTTT applet, a chat-bot command). URLs end up in logs and Zap histories. An overlay key always may.</label>
-<label><input type="checkbox" name="allow_get"${ticked(sent.allowGet)}> Allow plain GET requests to trigger actions (only for Stream Deck's Website button, which also sends the key in the URL; link previews could trigger them too)</label>
 <p><button id="create-key">Create key</button></p></form>`
-      : html`<p class="card">The scopes this account granted allow no capability, so it can have no key. Connect it again and allow at least one.</p>`
+      : html`<p class="card">The scopes this account granted allow no capability, so it can have no key: connect it again and allow one.</p>`
 }
 <h2>Disconnect</h2>
 <p class="card">Ends everything kick-edge does as ${account.username}; the next page says what stops, and asks first.

@@ -1,7 +1,7 @@
 import type { Account, AutomationKeyInfo } from "../../../shared/storage/accountsStore";
-import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html, type SafeHtml } from "../../../shared/http/html";
 import { csrfField, layout } from "../../../shared/pages/layout";
+import { labels } from "../keyPresets";
 
 /**
  * The question before a step that cannot be undone: what stops working, then the real POST form.
@@ -20,7 +20,7 @@ function confirmPage(title: string, stops: SafeHtml, action: string, button: str
 export const revokePage = (account: Account, key: AutomationKeyInfo, csrf: string) =>
   confirmPage(
     `Revoke the key “${key.name}”?`,
-    html`<p>Whatever sends this key stops working at once: every Zap, applet, Stream Deck button, bot command or overlay that uses it is refused from then on. It could do: ${key.capabilities.map((c) => CAPABILITY_WORDS[c].label).join(", ")}.</p>
+    html`<p>Whatever sends this key stops working at once: every Zap, applet, Stream Deck button, bot command or overlay that uses it is refused from then on. It could do: ${labels(key.capabilities)}.</p>
 <p>A revoked key cannot be brought back; make a new one to replace it.</p>`,
     `/accounts/${account.id}/keys/${key.id}/revoke`,
     `Revoke “${key.name}”`,

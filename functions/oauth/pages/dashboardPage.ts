@@ -3,6 +3,7 @@ import { CAPABILITIES, CONNECT_CAPABILITIES, capabilitiesGranted } from "../../.
 import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html } from "../../../shared/http/html";
 import { csrfField, layout, when } from "../../../shared/pages/layout";
+import { labels } from "../keyPresets";
 
 /**
  * Why an account needs re-connecting, in words a streamer can act on: the stored reason may
@@ -55,11 +56,7 @@ export function dashboardPage(accounts: Account[], links: BotLink[], csrf: strin
       a,
     ) => html`<tr><td><a href="/accounts/${a.id}">${a.username}</a><br><span class="muted">${a.role} · ${a.id} · ${linkWords(a, accounts, links)}</span></td>
 <td data-label="State">${stateOf(a, linksOf(a, accounts, links).serves, csrf)}</td>
-<td data-label="Can">${
-      capabilitiesGranted(a.scopes)
-        .map((c) => CAPABILITY_WORDS[c].label)
-        .join(", ") || "identity only"
-    }</td>
+<td data-label="Can">${labels(capabilitiesGranted(a.scopes)) || "identity only"}</td>
 <td data-label="Token expires">${when(a.tokenExpiresAt)}</td></tr>`,
   );
   const boxes = CONNECT_CAPABILITIES.map(
@@ -77,8 +74,8 @@ ${notice ? html`<p class="ok" role="status">${notice}</p>` : ""}
     }</div>
 <h2>Connect a channel</h2>
 <form class="card" method="post" action="/connect">${csrfField(csrf)}
-<p>Connect a <strong>broadcaster</strong> account: the channel to automate. A separate <strong>bot</strong> account that chats in a channel is connected from that channel's page, once the channel is connected.</p>
-<p>What kick-edge may do. Each item asks Kick for the fewest scopes it needs; <code>user:read</code> is always asked, to know which account connected.</p>
+<p>Connect a <strong>broadcaster</strong> account: the channel to automate. A <strong>bot</strong> account that chats in it is connected from the channel's page.</p>
+<p>What kick-edge may do. Each item asks Kick for the fewest scopes it needs; <code>user:read</code> always, to know who connected.</p>
 ${boxes}
 <p><button id="connect">Continue to Kick</button></p></form>
 <h2>Sessions</h2>

@@ -1,6 +1,7 @@
 import { accounts, automationKeys, type Account } from "../../../shared/storage/accountsStore";
 import { capabilitiesGranted, isCapability } from "../../../shared/capabilities";
 import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
+import { labels, PRESETS } from "../keyPresets";
 import { revokeToken } from "../../../shared/kick/index";
 import { deleteTokenRecord, readAuthoritativeTokenRecord } from "../../../shared/storage/tokenStore";
 import { unsubscribeChannel } from "../../../shared/webhooks/unsubscribeChannel";
@@ -100,16 +101,22 @@ export async function createKey(request: AccountRequest, env: OAuthEnv, now: num
     );
   const form = await request.formData();
   const name = String(form.get("name") ?? "").trim();
+  // A preset decides everything the boxes would; they were hidden, and may hold stale ticks.
+  const preset = PRESETS.find((p) => p.id === form.get("preset"));
   const picked = form.getAll("capability").map(String);
   const allowUrl = form.get("allow_url") === "on";
   const allowGet = form.get("allow_get") === "on";
   // An overlay key is read-only and can do nothing else, while the other boxes start ticked: a
   // tick on the overlay means "an overlay key", said so on the next page, not an error.
-  const overlay = picked.includes("overlay");
-  const wanted = overlay ? ["overlay"] : picked;
+  const overlay = !preset && picked.includes("overlay");
   const granted = capabilitiesGranted(account.scopes, true);
+  const wanted = preset ? preset.can.filter((c) => granted.includes(c)) : overlay ? ["overlay"] : picked;
   const problems = [
-    wanted.length ? null : "pick at least one thing the key may do",
+    wanted.length
+      ? null
+      : preset
+        ? `this account granted nothing “${preset.label}” uses (${labels(preset.can)}): re-connect to allow it, or pick Custom`
+        : "pick at least one thing the key may do",
     ...wanted.map((c) =>
       !isCapability(c)
         ? `${c} is not a capability`
@@ -123,14 +130,18 @@ export async function createKey(request: AccountRequest, env: OAuthEnv, now: num
     ...(problems.length ? { capability: `Not made: ${problems.join("; ")}.` } : {}),
   };
   if (errors.name || errors.capability)
-    return accountResponse(env, account, { csrf, status: 400, form: { name, picked, allowUrl, allowGet, errors } });
+    return accountResponse(env, account, {
+      csrf,
+      status: 400,
+      form: { name, preset: preset?.id ?? "custom", picked, allowUrl, allowGet, errors },
+    });
   const created = await automationKeys.create(env.DB, {
     accountId: account.id,
     name,
     capabilities: wanted.filter(isCapability),
-    allowGet,
+    allowGet: preset ? !!preset.get : allowGet,
     // OBS and Stream Deck's open-URL button can only send a URL: such keys must be allowed there.
-    allowUrl: allowUrl || allowGet || overlay,
+    allowUrl: preset ? !!preset.url : allowUrl || allowGet || overlay,
     now,
   });
   return backToAccount(request, env, account.id, {
@@ -139,7 +150,7 @@ export async function createKey(request: AccountRequest, env: OAuthEnv, now: num
       ? {
           notice: {
             ok: true,
-            text: `“${name}” is an overlay key: read-only, for the KICKs overlay in OBS. The other ticked boxes were left out, as an overlay key can do nothing else; make another key for them.`,
+            text: `“${name}” is an overlay key: read-only, for OBS, and nothing else. The other ticked boxes were left out; make another key for them.`,
           },
         }
       : {}),

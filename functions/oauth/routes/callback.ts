@@ -211,7 +211,7 @@ export async function callback(request: OAuthRequest, env: OAuthEnv, now: number
       ? { newKey: { key: created.key, name: created.info.name, inUrl: created.info.allowUrl } }
       : {
           notice: {
-            text: `Connected, but no automation key was made: the scopes Kick granted (${scopes.join(" ")}) allow none of kick-edge's capabilities, and a key never gets more than its account was granted. Connect again and allow at least one capability.`,
+            text: `Connected, but no automation key was made: the scopes Kick granted (${scopes.join(" ")}) allow none of kick-edge's capabilities. Connect again and allow at least one.`,
           },
         },
   );
