@@ -142,7 +142,7 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     expect([...at.api.state.kvNamespaces.values()].map((n) => n.title)).toEqual(["kick-edge-tokens"]);
     expect([...at.api.state.d1Databases.values()].map((d) => d.name)).toEqual(["kick-edge"]);
     expect(at.api.state.subdomain).toBe("streamer");
-    expect([...at.api.state.scripts.keys()].sort()).toEqual([...SCRIPTS, RULES].sort());
+    expect([...at.api.state.scripts.keys()].sort()).toEqual([...SCRIPTS, RULES, CONTROL_ROOM].sort());
     const kvId = [...at.api.state.kvNamespaces.values()][0]!.id;
     const d1Id = [...at.api.state.d1Databases.values()][0]!.uuid;
     for (const name of SCRIPTS) {
@@ -319,7 +319,7 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     const refused = await deploy(at.api, at.dir, ["--destroy", "--account", "Streamer"]);
     expect(refused.code).toBe(1);
     expect(refused.out).toContain("--yes");
-    expect(at.api.state.scripts.size).toBe(5);
+    expect(at.api.state.scripts.size).toBe(6);
 
     const removed = await deploy(at.api, at.dir, ["--destroy", "--yes", "--account", "Streamer"]);
     expect(removed.code, removed.out).toBe(0);

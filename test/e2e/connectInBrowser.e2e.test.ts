@@ -1,10 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import axe from "axe-core";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { findChromium } from "../../scripts/chromium.mjs";
+import { launchChromium, walked } from "./inChromium";
 import { E2E_ADMIN_SECRET } from "./globalSetup";
 
 const oauth = inject("oauthUrl");
@@ -15,18 +14,7 @@ let browser: Browser;
 /** The key the first test copies from the success page; later tests act with it. */
 let key = "";
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: findChromium() ?? "chromium (not found: run node scripts/chromium.mjs)",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 
@@ -182,44 +170,9 @@ it("the KICKs overlay renders in OBS-like Chromium, updates after a new snapshot
   await context.close();
 });
 
-/** Where the page walk leaves its screenshots (git-ignored): one per page and width. */
-const SHOTS = "test-artifacts/pages";
-
-/**
- * Checks the page as a person at this width meets it: nothing scrolls sideways, every button
- * can be seen and reached, and axe-core finds no serious or critical violation. Saves a screenshot.
- */
-async function walked(page: Page, name: string, width: number) {
-  await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-  const layout = await page.evaluate(() => ({
-    overflow: document.documentElement.scrollWidth - window.innerWidth,
-    hiddenButtons: [...document.querySelectorAll("button")]
-      .filter((b) => {
-        const box = b.getBoundingClientRect();
-        return box.width === 0 || box.height === 0 || box.left < 0 || box.right > window.innerWidth;
-      })
-      .map((b) => b.textContent?.trim()),
-  }));
-  expect(layout, `${name} at ${width} px`).toEqual({ overflow: 0, hiddenButtons: [] });
-  await page.addScriptTag({ content: axe.source });
-  const found = await page.evaluate(async () => {
-    const run = await (
-      window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe.run();
-    return run.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(" ")) }));
-  });
-  expect(
-    found.filter((v) => v.impact === "serious" || v.impact === "critical"),
-    `${name} at ${width} px`,
-  ).toEqual([]);
-}
-
 it.each([1280, 390])(
   "every page of the connect flow works at %i px: no sideways scroll, buttons in reach, no serious axe-core finding",
   async (width) => {
-    mkdirSync(SHOTS, { recursive: true });
     // bypassCSP: the pages allow no inline script, and axe-core is injected as one.
     const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
     const page = await context.newPage();
