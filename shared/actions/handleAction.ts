@@ -178,6 +178,7 @@ export async function handleAction<Env extends ActionEnv>(
         format,
         action.text?.(data as never),
         format === "csv" ? action.csv?.(data as never) : undefined,
+        account.username,
       );
     } catch (error) {
       response = fail(error);

@@ -97,8 +97,12 @@ export function openApiDocument(actions: Action[]) {
             "application/json": {
               schema: {
                 type: "object",
-                properties: { ok: { type: "boolean", enum: [true] }, data: {} },
-                required: ["ok", "data"],
+                properties: {
+                  ok: { type: "boolean", enum: [true] },
+                  channel: { type: "string", description: "The Kick channel the action went to (as=bot too)" },
+                  data: {},
+                },
+                required: ["ok", "channel", "data"],
               },
             },
           },

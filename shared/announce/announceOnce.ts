@@ -20,7 +20,9 @@ export const DEFAULT_TEMPLATE = "We're live: {title} ({category}) → {url}";
 
 /** Fills `{title}` and friends from the live stream. */
 export const renderTemplate = (template: string, live: LiveStream) =>
-  template.replace(/\{(\w+)\}/g, (_, name: keyof LiveStream) => String(live[name] ?? ""));
+  template.replace(/\{(\w+)\}/g, (_, name: keyof LiveStream) =>
+    Object.hasOwn(live, name) ? String(live[name] ?? "") : "",
+  );
 
 /**
  * Posts the go-live message once per stream session: the first caller (button, Zap replay,

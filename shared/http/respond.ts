@@ -8,8 +8,12 @@ export function formatOf(request: Request): Format {
   return asked === "text" || asked === "csv" ? asked : "json";
 }
 
-/** `{"ok":true,"data":…}`, or for `?format=text` the one line a chat bot prints. */
-export function okResponse(data: unknown, format: Format, text?: string, csv?: string): Response {
+/**
+ * `{"ok":true,"channel":…,"data":…}`, or for `?format=text` the one line a chat bot prints.
+ * `channel` names the Kick channel the action went to (a key acts in its broadcaster's channel,
+ * as=bot included), so a Zap's history says where a message landed.
+ */
+export function okResponse(data: unknown, format: Format, text?: string, csv?: string, channel?: string): Response {
   if (format === "csv" && csv !== undefined)
     return new Response(csv, {
       headers: {
@@ -22,7 +26,7 @@ export function okResponse(data: unknown, format: Format, text?: string, csv?: s
     return new Response(short(text ?? "OK"), {
       headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
     });
-  return Response.json({ ok: true, data }, { headers: { "cache-control": "no-store" } });
+  return Response.json({ ok: true, channel, data }, { headers: { "cache-control": "no-store" } });
 }
 
 /** `{"ok":false,"error":{code,message,details}}` with the error's status, or its message as text. */

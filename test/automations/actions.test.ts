@@ -98,6 +98,8 @@ describe("as=bot", () => {
     expect(whoami.json.data).toMatchObject({ account: { id: 1001 }, bot: { id: 1002, username: "demo_bot" } });
     const sent = await call("POST", "/v1/chat", channelKey, { json: { message: "hello from the bot", as: "bot" } });
     expect(sent.status).toBe(200);
+    // The answer names the channel the message went to: the broadcaster's, not the bot's own.
+    expect(sent.json).toMatchObject({ ok: true, channel: "demo_streamer" });
     await call("POST", "/v1/chat", channelKey, { json: { message: "hello from the channel" } });
     expect((await posts()).map((m) => [m.content, m.sender_user_id, m.broadcaster_user_id])).toEqual([
       ["hello from the bot", 1002, 1001],

@@ -41,6 +41,7 @@ describe("GET /v1/whoami", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       ok: true,
+      channel: "demo_streamer",
       data: {
         account: { id: 1001, username: "demo_streamer", role: "broadcaster", needs_reconnect: false },
         bot: null,
@@ -105,7 +106,11 @@ describe("GET /v1/whoami", () => {
     await kickControl("POST", "/reset");
     await connectedAccount(E, 1001, 90 * 60_000);
     const response = await SELF.fetch(`${URL_}/v1/status?key=${key}`);
-    expect(await response.json()).toEqual({ ok: true, data: { live: false, channel: "demo_streamer" } });
+    expect(await response.json()).toEqual({
+      ok: true,
+      channel: "demo_streamer",
+      data: { live: false, channel: "demo_streamer" },
+    });
   });
 
   it("records when a key was last used", async () => {
