@@ -145,6 +145,8 @@ export default defineConfig({
       worker("automations", ["test/automations/**/*.test.ts"], true),
       worker("webhooks", ["test/webhooks/**/*.test.ts"], true),
       worker("refresh", ["test/refresh/**/*.test.ts"], true),
+      // Node alone: third-party tools over our files (validators), and the scripts' own logic.
+      { test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" } },
       // End to end: the Workers under `wrangler dev`, driven over real HTTP from Node.
       {
         test: {

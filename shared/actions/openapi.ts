@@ -25,17 +25,32 @@ const errorShape = {
   required: ["ok", "error"],
 };
 
+const refused = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
+
 /**
  * The trigger API as an OpenAPI 3.0 document, generated from the same action table and zod
  * schemas that route and validate the calls, so Postman and Insomnia see exactly what runs.
  * `npm run openapi` writes it to public/openapi.json, served as a static asset (servers: this origin).
+ * An action a Stream Deck button may fire with a plain GET (`allowGet`) is listed twice: as its
+ * own method with a body, and as a GET with the same fields as query parameters.
  */
 export function openApiDocument(actions: Action[]) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const action of actions) {
+  const taken = new Set(actions.map((a) => `${a.method} ${a.path}`));
+  const forms = actions.flatMap((action) =>
+    action.allowGet && action.method !== "GET" && !taken.has(`GET ${action.path}`)
+      ? [{ action, method: "GET" as const }]
+      : [],
+  );
+  for (const { action, method } of [...actions.map((action) => ({ action, method: action.method })), ...forms]) {
+    const viaGet = method !== action.method;
     const schema = inputSchema(action);
     const { keys: inPath, openApi: path } = pathTemplate(action.path);
     const fields = Object.entries(schema.properties ?? {}).filter(([name]) => !inPath.includes(name));
+    const required = (schema.required ?? []).filter((r) => !inPath.includes(r));
     const parameters = [
       ...inPath.map((name) => ({
         name,
@@ -43,13 +58,8 @@ export function openApiDocument(actions: Action[]) {
         required: true,
         schema: schema.properties?.[name] ?? { type: "string" },
       })),
-      ...(action.method === "GET" || action.method === "DELETE"
-        ? fields.map(([name, s]) => ({
-            name,
-            in: "query",
-            required: schema.required?.includes(name) ?? false,
-            schema: s,
-          }))
+      ...(method === "GET" || method === "DELETE"
+        ? fields.map(([name, s]) => ({ name, in: "query", required: required.includes(name), schema: s }))
         : []),
       {
         name: "format",
@@ -70,19 +80,19 @@ export function openApiDocument(actions: Action[]) {
           ]
         : []),
     ];
-    const body = {
-      type: "object",
-      properties: Object.fromEntries(fields),
-      ...(schema.required?.length ? { required: schema.required.filter((r) => !inPath.includes(r)) } : {}),
-    };
+    // An empty `required` is invalid in OpenAPI 3.0 (swagger-parser refuses the whole document).
+    const body = { type: "object", properties: Object.fromEntries(fields), ...(required.length ? { required } : {}) };
+    const needs = action.capability
+      ? `Needs a key with the "${action.capability}" capability (${CAPABILITY_WORDS[action.capability].label}).`
+      : "Any valid key.";
     const operation = {
-      operationId: action.name,
-      summary: action.summary,
-      description: action.capability
-        ? `Needs a key with the "${action.capability}" capability (${CAPABILITY_WORDS[action.capability].label}).`
-        : "Any valid key.",
+      operationId: viaGet ? `${action.name}ViaGet` : action.name,
+      summary: viaGet ? `${action.summary} (GET form, for Stream Deck)` : action.summary,
+      description: viaGet
+        ? `${needs} The key must allow GET (made with "Allow plain GET requests"), and usually travels as ?key=. The same as ${action.method} ${action.path}, with the fields as query parameters.`
+        : needs,
       parameters,
-      ...(action.method === "POST" || action.method === "PATCH"
+      ...(method === "POST" || method === "PATCH"
         ? {
             requestBody: {
               required: false,
@@ -107,14 +117,12 @@ export function openApiDocument(actions: Action[]) {
             },
           },
         },
-        default: {
-          description: "Refused or failed; `error.code` says why",
-          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-        },
+        "4XX": refused("Refused (bad input, key, capability, limit); `error.code` says why and nothing was done"),
+        "5XX": refused("Failed (Kick unreachable or unwell, or ours); `error.code` says why"),
       },
     };
     paths[path] ??= {};
-    paths[path]![action.method.toLowerCase()] = operation;
+    paths[path]![method.toLowerCase()] = operation;
   }
   return {
     openapi: "3.0.3",
@@ -124,6 +132,8 @@ export function openApiDocument(actions: Action[]) {
       description:
         "Automate a Kick channel from Zapier, IFTTT, Stream Deck, chat bots and cron. Keys come from the connect page.",
     },
+    // Relative: the document is served by the automations Worker it describes, whatever its URL.
+    servers: [{ url: "/", description: "This deployment's automations Worker" }],
     security: [{ bearer: [] }, { apiKeyHeader: [] }, { apiKeyQuery: [] }],
     components: {
       securitySchemes: {

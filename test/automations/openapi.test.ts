@@ -34,7 +34,10 @@ it("describes every endpoint in OpenAPI 3.0, from the schemas that validate them
   // The served file is what the schemas generate today (else: npm run openapi).
   expect(doc).toEqual(JSON.parse(JSON.stringify(openApiDocument(ACTIONS))));
   const operations = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
-  expect(operations.sort()).toEqual(ACTIONS.map((a) => a.name).sort());
+  // Each action once, and a Stream Deck GET form of each that may be fired by a plain GET.
+  expect(operations.sort()).toEqual(
+    [...ACTIONS.map((a) => a.name), ...ACTIONS.filter((a) => a.allowGet).map((a) => `${a.name}ViaGet`)].sort(),
+  );
   const timeout = doc.paths["/v1/timeout"]!.post!;
   const body = timeout.requestBody!.content["application/json"]!.schema;
   expect(body.properties.minutes).toMatchObject({ minimum: 1, maximum: 10080 });
