@@ -2,6 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { automationKeys } from "../shared/storage/accountsStore";
 import { setUp } from "../test/helpers/automationsSetup";
+import { counting, type Counts } from "./counting";
 
 const E = env as unknown as Cloudflare.AutomationsEnv;
 const POSTS = 2000;
@@ -101,9 +102,39 @@ it("trigger run", { timeout: 10 * 60_000 }, async () => {
       ).then((r) => r.arrayBuffer()),
     ),
   };
+  // Counts per call, warm (key verified and token read once already), serial: what each call
+  // does before its answer, and what waitUntil does after it (the activity rows, gathered for a second).
+  const take = counting({ DB: E.DB, TOKENS: E.TOKENS, limiters: [E.KEY_LIMITER, E.CHAT_LIMITER] });
+  const fresh = (
+    await automationKeys.create(E.DB, {
+      accountId: 1001,
+      name: "bench-counts",
+      capabilities: ["chat"],
+      now: Date.now(),
+    })
+  ).key;
+  const post = () =>
+    SELF.fetch("http://127.0.0.1:8788/v1/chat", {
+      method: "POST",
+      headers: { "x-api-key": fresh, "content-type": "application/json" },
+      body: JSON.stringify({ message: "bench counts" }),
+    }).then((r) => r.arrayBuffer());
+  await post();
+  await new Promise((r) => setTimeout(r, 1500));
+  take();
+  const CALLS = 40;
+  const before: Counts = { d1: 0, kv: 0, limiter: 0, kick: 0 };
+  for (let i = 0; i < CALLS; i++) {
+    await post();
+    for (const [k, v] of Object.entries(take())) before[k as keyof Counts] += v;
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  const per = (c: Counts) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, Number((v / CALLS).toFixed(3))]));
+  const counts = { before_answer: per(before), after_answer: per(take()) };
   const result = {
     direct,
     worker,
+    counts_per_call: counts,
     serial_hops: hops,
     throughput_ratio: Number((worker.throughput_per_s / direct.throughput_per_s).toFixed(2)),
     p99_ratio: Number((worker.p99_ms / direct.p99_ms).toFixed(2)),

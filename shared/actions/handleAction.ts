@@ -10,7 +10,7 @@ import { readInput } from "./readInput";
 import { errorResponse, formatOf, okResponse } from "../http/respond";
 import { toTriggerError } from "./toTriggerError";
 import { TriggerError } from "../http/TriggerError";
-import { recordTrigger } from "../storage/activityStore";
+import { recordTriggers, type TriggerActivity } from "../storage/activityStore";
 
 /** The bindings the pipeline itself uses, whichever Worker runs it. */
 export interface ActionEnv {
@@ -43,6 +43,14 @@ const unknownKey = () => new TriggerError(401, "invalid_key", "This automation k
  * a runaway button refused before the rate limit must not cost a D1 write per call.
  */
 const noted = new TtlCache<true>();
+/**
+ * Trigger calls waiting to reach the activity table: the first of a burst waits FLUSH_MS in
+ * waitUntil, then writes everything gathered by then in one statement, so a busy key costs D1
+ * one write a second, not one a call, and no call waits for it. An isolate evicted in that
+ * second loses its rows: the activity page is a history, not a ledger.
+ */
+let gathered: TriggerActivity[] = [];
+const FLUSH_MS = 1000;
 
 /**
  * Every trigger call, whatever the action: the key, its rate limit and capabilities, the input
@@ -121,7 +129,7 @@ export async function handleAction<Env extends ActionEnv>(
       throw new TriggerError(
         403,
         "overlay_key",
-        "This is a read-only overlay key: it only shows the leaderboard overlay.",
+        "This is a read-only overlay key: it only shows the OBS overlays.",
       );
     }
     if (action.capability && !key.capabilities.includes(action.capability)) {
@@ -192,7 +200,14 @@ export async function handleAction<Env extends ActionEnv>(
     if (key && ctx && (done[0] === "ok" ? action.mutating : !noted.get(seen, now))) {
       noted.set(seen, true, now + 60_000);
       // Uncaught like the key's last use: a failed write shows in the Worker's logs (D1's words, never a value).
-      ctx.waitUntil(recordTrigger(env.DB, [key.accountId, now, `${request.method} ${action.path}`, key.name, ...done]));
+      if (gathered.push([key.accountId, now, `${request.method} ${action.path}`, key.name, ...done]) === 1)
+        ctx.waitUntil(
+          scheduler.wait(FLUSH_MS).then(() => {
+            const rows = gathered;
+            gathered = [];
+            return recordTriggers(env.DB, rows);
+          }),
+        );
     }
   }
 }

@@ -25,11 +25,16 @@ export type TriggerActivity = [
   status: number,
 ];
 
-/** Records a trigger call (the pipeline, off the hot path); `kind` is the column's default, a few bytes the automations Worker lacks. */
-export const recordTrigger = (db: D1Database, row: TriggerActivity) =>
+/**
+ * Records trigger calls in one statement however many (the pipeline gathers them, off the hot
+ * path); `kind` is the column's default, a few bytes the automations Worker lacks.
+ */
+export const recordTriggers = (db: D1Database, rows: TriggerActivity[]) =>
   db
-    .prepare("INSERT INTO activity (account_id, at, what, key_name, outcome, status) VALUES (?, ?, ?, ?, ?, ?)")
-    .bind(...row)
+    .prepare(
+      "INSERT INTO activity (account_id, at, what, key_name, outcome, status) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)",
+    )
+    .bind(JSON.stringify(rows))
     .run();
 
 /** What one refresh came to: "ok", "needs_reconnect" (with why, in our words), or Kick's failure class. */

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { accounts, automationKeys } from "../../shared/storage/accountsStore";
-import { recordRefreshes, recordTrigger } from "../../shared/storage/activityStore";
+import { recordRefreshes, recordTriggers } from "../../shared/storage/activityStore";
 import { webhookEvents } from "../../shared/storage/webhookStore";
 import { CHANNEL, E, roomPage, signedInWithChannel, type Browser } from "./roomBrowser";
 
@@ -79,10 +79,10 @@ async function everything() {
     { account_id: CHANNEL, at: now - 8 * MIN, what: "scheduled", outcome: "ok", detail: null },
   ]);
   await relayWithDeliveries();
-  await recordTrigger(E.DB, [CHANNEL, now - 5 * MIN, "POST /v1/chat", "stream deck", "ok", 200]);
-  await recordTrigger(E.DB, [CHANNEL, now - 4 * MIN, "GET /v1/announce", "stream deck", "ok", 200]);
-  await recordTrigger(E.DB, [CHANNEL, now - 3 * MIN, "POST /v1/chat", "stream deck", "rate_limited", 429]);
-  await recordTrigger(E.DB, [CHANNEL, now - 2 * MIN, "POST /v1/chat", "zap", "kick_unavailable", 502]);
+  await recordTriggers(E.DB, [[CHANNEL, now - 5 * MIN, "POST /v1/chat", "stream deck", "ok", 200]]);
+  await recordTriggers(E.DB, [[CHANNEL, now - 4 * MIN, "GET /v1/announce", "stream deck", "ok", 200]]);
+  await recordTriggers(E.DB, [[CHANNEL, now - 3 * MIN, "POST /v1/chat", "stream deck", "rate_limited", 429]]);
+  await recordTriggers(E.DB, [[CHANNEL, now - 2 * MIN, "POST /v1/chat", "zap", "kick_unavailable", 502]]);
   await recordRefreshes(E.DB, [
     {
       account_id: CHANNEL,
@@ -100,7 +100,7 @@ async function everything() {
     tokenExpiresAt: 0,
     now,
   });
-  await recordTrigger(E.DB, [2002, now, "POST /v1/chat", "OTHER-CHANNEL-key", "ok", 200]);
+  await recordTriggers(E.DB, [[2002, now, "POST /v1/chat", "OTHER-CHANNEL-key", "ok", 200]]);
   return key;
 }
 
