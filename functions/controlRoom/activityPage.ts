@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from "../../shared/http/html";
-import { when } from "../../shared/pages/layout";
+import { reconnectWords, when } from "../../shared/pages/layout";
 import { activityOf, ACTIVITY_RETENTION, type ActivityRow } from "../../shared/storage/activityStore";
 import { relayDeliveriesOf, webhookEventsOf } from "../../shared/storage/webhookStore";
 import { roomPage, type Room } from "./frame";
@@ -29,7 +29,7 @@ interface Entry {
   at: number;
   type: Type;
   what: string;
-  happened: string;
+  happened: string | SafeHtml;
   bad: boolean;
 }
 
@@ -72,7 +72,7 @@ function trigger(row: ActivityRow): Entry {
   return { ...base, happened: `${failed ? "failed" : "refused"}: ${row.outcome} (${row.status})`, bad: true };
 }
 
-function refresh(row: ActivityRow): Entry {
+function refresh(row: ActivityRow, accountId: number): Entry {
   const base = {
     at: row.at,
     type: "refresh" as const,
@@ -80,7 +80,11 @@ function refresh(row: ActivityRow): Entry {
   };
   if (row.outcome === "ok") return { ...base, happened: "refreshed", bad: false };
   if (row.outcome === "needs_reconnect")
-    return { ...base, happened: `needs a re-connect: ${row.detail ?? "Kick refused the refresh token"}`, bad: true };
+    return {
+      ...base,
+      happened: html`needs a re-connect: ${reconnectWords(row.detail)}. <a href="/accounts/${accountId}">Re-connect it on the Keys page</a>.`,
+      bad: true,
+    };
   return { ...base, happened: `failed: ${row.outcome}; it will be tried again`, bad: true };
 }
 
@@ -166,7 +170,7 @@ async function entries(room: Room, type: Type | null): Promise<Entry[]> {
     want("delivery") ? relayDeliveriesOf(db, id, null, ROWS) : [],
   ]);
   return [
-    ...own.map((row) => (row.kind === "trigger" ? trigger(row) : refresh(row))),
+    ...own.map((row) => (row.kind === "trigger" ? trigger(row) : refresh(row, room.account.id))),
     ...events.map((e) => ({
       at: e.received_at,
       type: "event" as const,

@@ -1,5 +1,6 @@
 import type { Action } from "../../shared/actions/Action";
-import { ALL_CAPABILITIES } from "../../shared/capabilities";
+import { capabilitiesGranted } from "../../shared/capabilities";
+import { CAPABILITY_WORDS } from "../../shared/capabilityWords";
 import { html, type SafeHtml } from "../../shared/http/html";
 import { TriggerError } from "../../shared/http/TriggerError";
 import { CONTROL_ROOM_HEADERS, type Flash } from "../../shared/pages/controlRoom";
@@ -30,13 +31,14 @@ export type Outcome<R> = { ok: true; data: R } | { ok: false; errors: FieldError
 /**
  * The control room acts through the very actions the trigger API runs, with their schemas, so a
  * page accepts exactly what the API accepts and refuses it in the same words. It acts for the
- * signed-in owner, who may do everything; this stands in for the key an API caller would send.
+ * signed-in owner, who may do what the account granted Kick (as the most a key could be made
+ * for); this stands in for the key an API caller would send.
  */
 const ownerKey = (account: Account) => ({
   id: "control-room",
   accountId: account.id,
   name: "control room",
-  capabilities: ALL_CAPABILITIES,
+  capabilities: capabilitiesGranted(account.scopes, true),
   allowGet: false,
   allowUrl: false,
   createdAt: 0,
@@ -51,6 +53,14 @@ export async function runAction<R>(room: Room, action: Action, input: Record<str
     return {
       ok: false,
       errors: Object.fromEntries(checked.issues.map((i) => [i.field.split(".")[0] || "form", i.reason])),
+    };
+  // A rule the account's scopes cannot carry out would be saved and then never fire.
+  if (action.capability && !capabilitiesGranted(room.account.scopes, true).includes(action.capability))
+    return {
+      ok: false,
+      errors: {
+        form: `This channel was connected without the “${CAPABILITY_WORDS[action.capability].label}” permission, so this would never happen. Re-connect it on its Keys page, allowing that, then save again. Nothing was changed.`,
+      },
     };
   try {
     const run = action.run as (ctx: object) => Promise<unknown>;
@@ -73,7 +83,14 @@ export async function runAction<R>(room: Room, action: Action, input: Record<str
 
 /** A posted form's fields, shaped for `action`'s schema (checkboxes and numbers as the API takes them). */
 export async function formInput(request: Request, action: Action): Promise<Record<string, unknown>> {
-  return searchParamsToInput(action.input, new URLSearchParams(await request.text()));
+  return searchParamsToInput(action.input, await formFields(request));
+}
+
+/** A posted form as fields (urlencoded, or multipart from a browser that chose it). */
+export async function formFields(request: Request): Promise<URLSearchParams> {
+  const fields = new URLSearchParams();
+  for (const [name, value] of await request.formData()) if (typeof value === "string") fields.append(name, value);
+  return fields;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   rotateRelaySecret,
 } from "../rules/actions/events";
 import { rulesSettings, type RulesEnv } from "../rules/settings";
-import { after, formError, roomPage, runAction, type FieldErrors, type Room } from "./frame";
+import { after, formError, formFields, roomPage, runAction, type FieldErrors, type Room } from "./frame";
 import type { RoomRoute } from "./index";
 
 const PATH = "/setup/relays";
@@ -141,7 +141,7 @@ ${EVENT_TYPES.map((e) => html`<label><input type="checkbox" name="events" value=
 }
 
 async function save(room: Room, request: Request) {
-  const form = new URLSearchParams(await request.text());
+  const form = await formFields(request);
   const input = searchParamsToInput(createRelay.input, form);
   const sent: RelayForm = {
     name: form.get("name") ?? "",
@@ -161,15 +161,24 @@ async function save(room: Room, request: Request) {
   });
 }
 
-/** A row button's form: the id the action takes, and the name the notice says. */
-const rowForm = async (request: Request) => {
-  const form = new URLSearchParams(await request.text());
-  return { id: form.get("id") ?? "", name: form.get("name") ?? "" };
+/**
+ * A row button's form: the id the action takes, and the name the notice says. A relay's name is
+ * looked up by this channel's relay id, never taken from the form: a stale page must not label a
+ * once-shown secret with another relay's name. (A delivery's relay name only words a notice.)
+ */
+const rowForm = async (room: Room, request: Request, relay = true) => {
+  const form = await formFields(request);
+  const id = form.get("id") ?? "";
+  const name = relay
+    ? ((await relays.listWithDeliveryCounts(room.env.DB, room.account.id)).find((r) => r.id === id)?.name ??
+      "that relay")
+    : (form.get("name") ?? "").slice(0, 40);
+  return { id, name };
 };
 const refused = (errors: FieldErrors) => ({ text: Object.values(errors).join(" ") });
 
 async function rotate(room: Room, request: Request) {
-  const { id, name } = await rowForm(request);
+  const { id, name } = await rowForm(room, request);
   const done = await runAction<{ secret: string }>(room, rotateRelaySecret, { id });
   if (!done.ok) return after(room, PATH, { notice: refused(done.errors) });
   return after(room, PATH, {
@@ -182,7 +191,7 @@ async function rotate(room: Room, request: Request) {
 }
 
 async function remove(room: Room, request: Request) {
-  const { id, name } = await rowForm(request);
+  const { id, name } = await rowForm(room, request);
   const done = await runAction(room, deleteRelay, { id });
   return after(room, PATH, {
     notice: done.ok ? { ok: true, text: `Relay “${name}” deleted, with its deliveries.` } : refused(done.errors),
@@ -191,7 +200,7 @@ async function remove(room: Room, request: Request) {
 
 /** In words: what the receiver answered and how long it took, or why nothing was sent. */
 async function sendTest(room: Room, request: Request) {
-  const { id, name } = await rowForm(request);
+  const { id, name } = await rowForm(room, request);
   const { ok, status, ms, problem } = await room.env.RELAY_TESTS.send(room.account.id, id);
   let text: string;
   if (status === undefined) text = FAILURE_WORDS[problem ?? "unreachable"];
@@ -204,7 +213,7 @@ async function sendTest(room: Room, request: Request) {
 }
 
 async function retry(room: Room, request: Request) {
-  const { id, name } = await rowForm(request);
+  const { id, name } = await rowForm(room, request, false);
   const done = await runAction(room, retryRelayDelivery, { id });
   return after(room, `${PATH}#deliveries`, {
     notice: done.ok

@@ -2,7 +2,7 @@ import { html } from "../../shared/http/html";
 import { csrfField, fieldError, invalid, when } from "../../shared/pages/layout";
 import { TIMER_LIMITS, timers, type TimerRow } from "../../shared/storage/rulesStore";
 import { deleteTimer, setTimer } from "../rules/actions/timers";
-import { after, formError, formInput, roomPage, runAction, type FieldErrors, type Room } from "./frame";
+import { after, formError, formFields, formInput, roomPage, runAction, type FieldErrors, type Room } from "./frame";
 import type { RoomRoute } from "./index";
 
 const PATH = "/setup/timers";
@@ -62,7 +62,7 @@ async function save(room: Room, request: Request) {
 
 /** On to off and back, keeping the message and interval. */
 async function toggle(room: Room, request: Request) {
-  const name = new URLSearchParams(await request.text()).get("name") ?? "";
+  const name = ((await formFields(request)).get("name") ?? "").slice(0, 40);
   const timer = (await timers.list(room.env.DB, room.account.id)).find((t) => t.name === name);
   if (!timer) return after(room, PATH, { notice: { text: `There is no timer called “${name}”.` } });
   const done = await runAction(room, setTimer, { ...formOf(timer), enabled: timer.enabled !== 1 });

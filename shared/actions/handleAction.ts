@@ -42,7 +42,8 @@ const unknownKey = () => new TriggerError(401, "invalid_key", "This automation k
  * A key's refusals (and replays) of one kind reach the activity page once a minute per isolate:
  * a runaway button refused before the rate limit must not cost a D1 write per call.
  */
-const noted = new TtlCache<true>();
+const noted = new TtlCache<number>();
+const ROWS_PER_KEY_MINUTE = 10;
 /**
  * Trigger calls waiting to reach the activity table: the first of a burst waits FLUSH_MS in
  * waitUntil, then writes everything gathered by then in one statement, so a busy key costs D1
@@ -126,11 +127,7 @@ export async function handleAction<Env extends ActionEnv>(
         { "retry-after": "60" },
       );
     if (key.capabilities.includes("overlay") && action.capability !== "overlay") {
-      throw new TriggerError(
-        403,
-        "overlay_key",
-        "This is a read-only overlay key: it only shows the OBS overlays.",
-      );
+      throw new TriggerError(403, "overlay_key", "This is a read-only overlay key: it only shows the OBS overlays.");
     }
     if (action.capability && !key.capabilities.includes(action.capability)) {
       throw new TriggerError(
@@ -195,10 +192,15 @@ export async function handleAction<Env extends ActionEnv>(
   } catch (error) {
     return fail(error);
   } finally {
-    // A read that worked (an overlay or a Zap polling) would drown the page: only what acted or failed.
-    const seen = key?.id + done[0];
-    if (key && ctx && (done[0] === "ok" ? action.mutating : !noted.get(seen, now))) {
-      noted.set(seen, true, now + 60_000);
+    // A read that worked (an overlay or a Zap polling) would drown the page: only what acted or
+    // failed, and at most ROWS_PER_KEY_MINUTE a key a minute, so the table grows by a bounded
+    // amount per key between the hourly sweeps (docs/storage.md).
+    const seen = `${key?.id} ${request.method} ${action.path} ${done[0]}`;
+    const minute = `${key?.id} ${Math.floor(now / 60_000)}`;
+    const written = noted.get(minute, now) ?? 0;
+    if (key && ctx && written < ROWS_PER_KEY_MINUTE && (done[0] === "ok" ? action.mutating : !noted.get(seen, now))) {
+      noted.set(seen, 1, now + 60_000);
+      noted.set(minute, written + 1, now + 60_000);
       // Uncaught like the key's last use: a failed write shows in the Worker's logs (D1's words, never a value).
       if (gathered.push([key.accountId, now, `${request.method} ${action.path}`, key.name, ...done]) === 1)
         ctx.waitUntil(
@@ -213,7 +215,7 @@ export async function handleAction<Env extends ActionEnv>(
 }
 
 /** Which request an Idempotency-Key is spent on: the action, its path, and its input in a stable order. */
-async function fingerprintOf(action: Action, request: Request, input: unknown): Promise<string> {
+export async function fingerprintOf(action: Action, request: Request, input: unknown): Promise<string> {
   return sha256Hex(`${action.name}\n${new URL(request.url).pathname}\n${JSON.stringify(input, sorted)}`);
 }
 

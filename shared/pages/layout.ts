@@ -73,6 +73,15 @@ export const invalid = (name: string, error: string | undefined, prefix = "") =>
   error ? html` aria-invalid="true" aria-describedby="${prefix}${name}-error"` : "";
 
 /**
+ * Why an account needs a re-connect, in a streamer's words, from the reason the refresh stored
+ * (Kick's own words, such as `invalid_grant`, never reach a page).
+ */
+export const reconnectWords = (reason: string | null) =>
+  /lost/.test(reason ?? "")
+    ? "a token refresh was cut off midway, and Kick no longer accepts the old sign-in"
+    : "Kick no longer accepts kick-edge's sign-in for it (it expired, or access was removed on Kick)";
+
+/**
  * A time on our pages, in one format: minute precision in UTC as the server renders it, which
  * the page script turns into the viewer's zone (UTC stays on hover), or "never".
  */

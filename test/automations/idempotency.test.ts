@@ -1,5 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import type { Action } from "../../shared/actions/Action";
+import { fingerprintOf } from "../../shared/actions/handleAction";
 import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
 import { automationKeys } from "../../shared/storage/accountsStore";
 import { call, chatLog, setUp } from "../helpers/automationsSetup";
@@ -62,5 +64,19 @@ describe("Idempotency-Key", () => {
     const [one, two] = await Promise.all([post("tap", "deck-2"), post("tap", "deck-2")]);
     expect([one.status, two.status].sort()).toEqual([200, 502]);
     expect((await chatLog()).map((m) => m.content)).toEqual(["tap"]);
+  });
+});
+
+describe("the request fingerprint", () => {
+  it("is the one stored claims were made with: the same nested input, keys in any order, gives the same hash", async () => {
+    // The hash the first implementation gave (a recursive key sort), pinned: claims stored in
+    // production compare against it, so a rewrite must not change it.
+    const action = { name: "setChannel" } as Action;
+    const request = new Request("http://127.0.0.1:8788/v1/channel?key=ignored");
+    const input = { z: 1, a: { y: [{ b: 2, a: 1 }, 3, "x"], c: null }, m: "é" };
+    const reordered = { m: "é", a: { c: null, y: [{ a: 1, b: 2 }, 3, "x"] }, z: 1 };
+    const pinned = "12cffa275394549c1857ae4c174913dd2dfc31e1a10570a57504ec0e172e0638";
+    expect(await fingerprintOf(action, request, input)).toBe(pinned);
+    expect(await fingerprintOf(action, request, reordered)).toBe(pinned);
   });
 });

@@ -26,7 +26,10 @@ const rowsOf = (html: string) =>
   [...html.matchAll(/<tr><td data-label="When">[\s\S]*?<\/tr>/g)].map((m) =>
     [...m[0].matchAll(/<td data-label="([^"]+)"[^>]*>([\s\S]*?)<\/td>/g)]
       .filter(([, label]) => label !== "When")
-      .map(([, , cell]) => cell!.replace(/<[^>]+>/g, "")),
+      // As a reader sees the cell: no tags, character references decoded.
+      .map(([, , cell]) =>
+        cell!.replace(/<[^>]+>/g, "").replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c))),
+      ),
   );
 
 /** A Kick event as the webhooks Worker keeps it: accepted with its body, then processed with our outcome. */
@@ -112,7 +115,11 @@ describe("the activity page", () => {
     expect(html).toMatch(/<a href="\/accounts\/1001\/activity" aria-current="page">Activity<\/a>/);
     expect(html).toContain('<table class="stack">');
     expect(rowsOf(html)).toEqual([
-      ["Refresh", "token refresh (on demand)", "needs a re-connect: Kick refused the refresh token (invalid_grant)"],
+      [
+        "Refresh",
+        "token refresh (on demand)",
+        "needs a re-connect: Kick no longer accepts kick-edge's sign-in for it (it expired, or access was removed on Kick). Re-connect it on the Keys page.",
+      ],
       ["Trigger", "POST /v1/chat by key “zap”", "failed: kick_unavailable (502)"],
       ["Trigger", "POST /v1/chat by key “stream deck”", "refused: rate_limited (429)"],
       ["Trigger", "GET /v1/announce by key “stream deck”", "announced the stream"],

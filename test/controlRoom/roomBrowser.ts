@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import { CONNECT_CAPABILITIES } from "../../shared/capabilities";
 import { resetWorkerState } from "../helpers/resetWorkerState";
 import { Browser, formsOf, hiddenFields, kickControl, OAUTH } from "../oauth/adminBrowser";
 
@@ -13,7 +14,8 @@ export async function signedInWithChannel(): Promise<Browser> {
   await resetWorkerState(E);
   const browser = new Browser();
   await browser.login();
-  const { callbackUrl } = await browser.connectThroughKick();
+  // Every capability, as the connect page ticks them by default (events included, for relays and replies).
+  const { callbackUrl } = await browser.connectThroughKick({ capabilities: [...CONNECT_CAPABILITIES] });
   await browser.get(callbackUrl!);
   return browser;
 }

@@ -126,6 +126,7 @@ it.each([1280, 390])(
       if ((await page.locator("td", { hasText: "POST /v1/chat" }).count()) > 0) break;
       await page.waitForTimeout(250);
     }
+    expect(await page.locator("td", { hasText: "POST /v1/chat" }).count()).toBeGreaterThan(0);
     expect(await page.textContent("table")).toContain("refused");
     await walked(page, "activity", width);
     await page.goto(`${base}/activity?type=trigger`);

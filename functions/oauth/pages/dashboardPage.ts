@@ -2,17 +2,13 @@ import type { Account, BotLink } from "../../../shared/storage/accountsStore";
 import { CAPABILITIES, CONNECT_CAPABILITIES, capabilitiesGranted } from "../../../shared/capabilities";
 import { CAPABILITY_WORDS } from "../../../shared/capabilityWords";
 import { html } from "../../../shared/http/html";
-import { csrfField, layout, when } from "../../../shared/pages/layout";
+import { csrfField, layout, reconnectWords, when } from "../../../shared/pages/layout";
 import { labels } from "../keyPresets";
 
 /**
  * Why an account needs re-connecting, in words a streamer can act on: the stored reason may
  * carry Kick's raw error code, which stays for tools in /status's JSON.
  */
-const reconnectWords = (a: Account) =>
-  /lost/.test(a.reconnectReason ?? "")
-    ? "a token refresh was cut off midway, and Kick no longer accepts the old sign-in"
-    : "Kick no longer accepts kick-edge's sign-in for it (it expired, or access was removed on Kick)";
 
 /**
  * An account's state, with a Re-connect button when it needs one. A broadcaster asks Kick again
@@ -25,7 +21,7 @@ export function stateOf(a: Account, serves: Account[], csrf: string) {
       ? capabilitiesGranted(a.scopes).map((c) => html`<input type="hidden" name="capability" value="${c}">`)
       : serves[0] &&
         html`<input type="hidden" name="role" value="bot"><input type="hidden" name="broadcaster" value="${serves[0].id}">`;
-  return html`<span class="bad">Needs re-connect: ${reconnectWords(a)}. Its keys and rules stay as they are.</span> ${
+  return html`<span class="bad">Needs re-connect: ${reconnectWords(a.reconnectReason)}. Its keys and rules stay as they are.</span> ${
     fields
       ? html`<form class="inline" method="post" action="/connect">${csrfField(csrf)}${fields}<button aria-label="Re-connect ${a.username}">Re-connect</button></form>`
       : "Connect it again from the page of a channel for it to chat in."

@@ -44,6 +44,7 @@ export async function toControlRoom(request: AccountRequest, env: OAuthEnv): Pro
       "set-cookie",
       await flashCookie(request, env, id, JSON.parse(decodeURIComponent(flash)) as Flash),
     );
-  if (drop) out.headers.append("set-cookie", drop);
+  // A page that failed showed nothing: a secret shown once must survive to the next try.
+  if (drop && answer.ok) out.headers.append("set-cookie", drop);
   return out;
 }

@@ -129,6 +129,7 @@ export const createRelay = defineAction({
         409,
         "relay_exists",
         `A relay called "${ctx.input.name}" exists; delete it first or pick another name.`,
+        [{ field: "name", reason: "is taken by another relay of this channel: pick another name, or delete that one" }],
       );
     if (created === "limit_reached")
       throw new TriggerError(
