@@ -37,7 +37,7 @@ interface Entry {
  * What a trigger that worked did, by the action's method and path template. An action missing
  * here still shows, as "done": the words are the page's, the truth is the status.
  */
-const DONE: Record<string, string> = {
+export const DONE: Record<string, string> = {
   "POST /v1/chat": "posted in chat",
   "DELETE /v1/chat/:message_id": "deleted a chat message",
   "POST /v1/announce": "announced the stream",
@@ -48,6 +48,8 @@ const DONE: Record<string, string> = {
   "POST /v1/rewards": "created a reward",
   "PATCH /v1/rewards/:id": "changed a reward",
   "DELETE /v1/rewards/:id": "deleted a reward",
+  "POST /v1/redemptions/accept": "accepted redemptions",
+  "POST /v1/redemptions/reject": "rejected redemptions",
   "POST /v1/kicks/snapshot": "took a KICKs snapshot",
   "POST /v1/announce/rule": "set the go-live announcement",
   "POST /v1/events/subscriptions/sync": "synced Kick's event subscriptions",

@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { accounts, automationKeys } from "../../shared/storage/accountsStore";
 import { recordRefreshes, recordTriggers } from "../../shared/storage/activityStore";
 import { webhookEvents } from "../../shared/storage/webhookStore";
+import { DONE } from "../../functions/controlRoom/activityPage";
+import { API_ACTIONS } from "../helpers/automationsSetup";
 import { CHANNEL, E, roomPage, signedInWithChannel, type Browser } from "./roomBrowser";
 
 // The activity page as a browser sees it, through the oauth Worker. Triggers and refreshes are
@@ -177,5 +179,12 @@ describe("the activity page", () => {
   it("says when there is nothing yet", async () => {
     expect(await activity()).toContain("<p>Nothing yet.</p>");
     expect(await activity("?type=delivery")).toContain("<p>Nothing of this type yet.</p>");
+  });
+});
+
+describe("the words for triggers", () => {
+  it("has words for every action that changes something, so none shows as a bare “done”", () => {
+    const mutating = API_ACTIONS.filter((a) => a.mutating).map((a) => `${a.method} ${a.path}`);
+    expect(mutating.filter((k) => !(k in DONE))).toEqual([]);
   });
 });
