@@ -31,6 +31,8 @@ Any other --a.b value sets that payload field, keeping the fields beside it:
 are read as such, a JSON list or object as JSON (lists are set whole: --giftees '[]'),
 anything else is a string (--gift.message=--wow for one starting with --).
 Your receiver verifies with the emulator's key: GET <emulator>/public/v1/public-key.
+It prints what the receiver said it did: the local webhooks Worker answers "accepted"
+(it acts after answering), "duplicate", or why it refused; any other receiver, its HTTP status.
 Exit code: 0 when the receiver answered 2xx (or --dry-run), 1 when not, 2 on bad usage.`;
 
 class UsageError extends Error {}
@@ -187,11 +189,47 @@ async function sendEvent(o) {
     const where = `${type} ${id} → ${shown(o.to)}`;
     console.log(
       d && "status" in d
-        ? `${where}: HTTP ${d.status}${ok ? "" : " (not accepted)"}`
+        ? `${where}: ${receiverSaid(d.status, ok, answer, o.emulator)}`
         : `${where}: not delivered (${d?.error ?? "no answer"})`,
     );
   }
   return ok ? 0 : 1;
+}
+
+const parsed = (text) => {
+  try {
+    return JSON.parse(text ?? "");
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * What the receiver did, in words, from its answer (the emulator relays it). Our webhooks
+ * Worker answers `{ok:true, data:{accepted, duplicate, message_id, reason?}}` once the event is
+ * verified and recorded, before acting on it (replies, announcement and relays run after the
+ * answer), so "accepted" is all it can say; a refusal is `{ok:false, error:{code, message}}`.
+ * Any other receiver is told by its HTTP status alone.
+ */
+function receiverSaid(status, ok, answer, emulator) {
+  const said = parsed(answer.receiver_answer);
+  const data = said?.ok === true ? said.data : undefined;
+  if (typeof data?.accepted === "boolean") {
+    if (data.duplicate) return "duplicate: this message id was received before, so nothing was done again";
+    if (!data.accepted)
+      return data.reason === "invalid_payload"
+        ? "kept but not acted on: the body is not what Kick sends for this event (--json shows what did not match)"
+        : `not accepted (${data.reason ?? "no reason given"})`;
+    const slug = parsed(answer.body)?.broadcaster?.channel_slug;
+    const chat =
+      typeof slug === "string"
+        ? `; what it posts in chat shows at ${emulator.replace(/\/+$/, "")}/channel/${slug}`
+        : "";
+    return `accepted (processing after the answer${chat})`;
+  }
+  if (said?.ok === false && typeof said.error?.message === "string")
+    return `refused with HTTP ${status}: ${said.error.message}`;
+  return `HTTP ${status}${ok ? "" : " (not accepted)"}`;
 }
 
 async function main(argv) {

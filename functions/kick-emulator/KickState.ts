@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { apiRoute } from "./apiRoutes";
+import { channelPage } from "./channelPage";
 import type { Ctx } from "./context";
 import { controlRouter } from "./controlRoutes";
 import { faultResponse, takeFault } from "./faults";
@@ -66,6 +67,9 @@ export class KickState extends DurableObject<Cloudflare.KickEmulatorEnv> {
           { status: 404 },
         );
       this.attach(this.state);
+    } else if (url.pathname.startsWith("/channel/") && request.method === "GET") {
+      // The emulator's own page, not Kick's: kept out of the request log and the faults.
+      response = await channelPage(ctx);
     } else {
       response = await this.kick(ctx);
       this.state.requests_total += 1;

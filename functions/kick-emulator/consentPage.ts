@@ -22,7 +22,7 @@ export function consentPage(
   const items = scopes
     .map((s) => `<li><code>${escapeHtml(s)}</code> ${escapeHtml(KICK_SCOPES[s as KickScope] ?? "")}</li>`)
     .join("");
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorize ${escapeHtml(client.name)} · Kick (emulator)</title>
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Authorize ${escapeHtml(client.name)} · Kick (emulator)</title>
 <style>body{font-family:system-ui,sans-serif;background:#0b0e0f;color:#eee;max-width:32rem;margin:3rem auto;padding:0 1rem}button{font-size:1rem;padding:.6rem 1.4rem;margin-right:.5rem;border:0;border-radius:.4rem;cursor:pointer}#approve{background:#53fc18;color:#000}#deny{background:#333;color:#eee}code{color:#53fc18}.note{color:#999;font-size:.85rem}</style></head>
 <body><h1>Authorize <em>${escapeHtml(client.name)}</em></h1>
 <p>This app wants to:</p><ul>${items}</ul>

@@ -1,13 +1,15 @@
 import { Router } from "itty-router/Router";
 import * as z from "zod/mini";
-import { ulid } from "../../shared/encoding";
 import { checkInput, issuesText } from "../../shared/validation/checkInput";
 import { EVENT_TYPES } from "../../shared/kick/schemas/events";
 import { ALL_KICK_SCOPES } from "../../shared/kick/scopes";
 import { isoAt, type Ctx } from "./context";
 import { newFault } from "./faults";
 import { seed, defaultSettings, DEMO } from "./seed";
-import { pushEvent, signedDelivery } from "./signedDelivery";
+import { signedDelivery } from "./signedDelivery";
+import { giftKicks, patchChannel, redeem, viewerEvent, viewersOf } from "./channelActions";
+import { channelFeed } from "./channelPage";
+import { readForm } from "./http";
 import { BIG_COLLECTIONS, type Inbox, type Settings } from "./state";
 import { clearStored } from "./storedMap";
 import { issueUserTokens } from "./tokens";
@@ -18,14 +20,22 @@ const bad = (message: string, details?: unknown) =>
 async function body<S extends z.ZodMiniType>(
   ctx: Ctx,
   schema: S,
+  form = false,
 ): Promise<{ ok: true; value: z.output<S> } | { ok: false; response: Response }> {
   let raw: unknown = {};
-  const text = await ctx.request.text();
-  if (text.trim()) {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      return { ok: false, response: bad("body must be JSON") };
+  if (form)
+    // A page's form: its numbers arrive as text.
+    raw = Object.fromEntries(
+      [...(await readForm(ctx.request))].map(([k, v]) => [k, /^(user_id|count|amount)$/.test(k) ? Number(v) : v]),
+    );
+  else {
+    const text = await ctx.request.text();
+    if (text.trim()) {
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        return { ok: false, response: bad("body must be JSON") };
+      }
     }
   }
   const checked = checkInput(schema, raw);
@@ -62,6 +72,19 @@ const ChannelPatch = z.partial(
   }),
 );
 
+const ChannelAction = z.object({
+  action: z.enum(["live", "offline", "follow", "subscribe", "gifts", "kicks", "redeem"]),
+  user_id: z.optional(z.int()),
+  count: z.optional(z.int().check(z.positive())),
+  amount: z.optional(z.int().check(z.positive())),
+  reward_id: z.optional(z.string()),
+  user_input: z.optional(z.string()),
+});
+
+const channelOf = (ctx: Ctx, id: string | undefined) =>
+  ctx.state.channels.find((c) => c.broadcaster_user_id === Number(id));
+const noChannel = () => Response.json({ error: { code: "not_found", message: "no such channel" } }, { status: 404 });
+
 const WebhookSend = z.object({
   type: z.enum(EVENT_TYPES),
   broadcaster_user_id: z.optional(z.int()),
@@ -91,6 +114,8 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
         "GET /_emulator/tokens?user_id= (live token values, for tests)",
         "POST /_emulator/tokens/bulk {first_user_id, count} (synthetic accounts for scale runs)",
         "PATCH /_emulator/channels/:id {is_live, stream_title, viewer_count, category_id, ...}",
+        "GET /_emulator/channels/:id/feed (its chat and events, for its page /channel/:slug)",
+        "POST /_emulator/channels/:id/actions {action: live|offline|follow|subscribe|gifts|kicks|redeem, user_id?, count?, amount?, reward_id?, user_input?}",
         "POST /_emulator/redemptions {reward_id, user_id, user_input?}",
         "POST /_emulator/kicks {broadcaster_user_id, user_id, amount}",
         "POST|GET|DELETE /_emulator/faults",
@@ -232,25 +257,48 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
   });
 
   router.patch("/channels/:id", async ({ params }, ctx) => {
-    const channel = ctx.state.channels.find((c) => c.broadcaster_user_id === Number(params.id));
-    if (!channel) return Response.json({ error: { code: "not_found", message: "no such channel" } }, { status: 404 });
+    const channel = channelOf(ctx, params.id);
+    if (!channel) return noChannel();
     const b = await body(ctx, ChannelPatch);
     if (!b.ok) return b.response;
-    const wasLive = channel.is_live;
-    Object.assign(channel, b.value);
-    const startedAt = channel.started_at;
-    if (b.value.is_live === true && !wasLive) channel.started_at = isoAt(ctx.now);
-    if (b.value.is_live === false) channel.started_at = null;
-    const webhooks =
-      b.value.is_live !== undefined && b.value.is_live !== wasLive
-        ? await pushEvent(ctx, "livestream.status.updated", channel.broadcaster_user_id, {
-            is_live: channel.is_live,
-            title: channel.stream_title,
-            started_at: channel.started_at ?? startedAt,
-            ended_at: channel.is_live ? null : isoAt(ctx.now),
-          })
-        : [];
+    const webhooks = await patchChannel(ctx, channel, b.value);
     return Response.json({ ...channel, webhooks });
+  });
+
+  router.get("/channels/:id/feed", ({ params }, ctx) => {
+    const channel = channelOf(ctx, params.id);
+    return channel
+      ? Response.json(channelFeed(ctx, channel), { headers: { "cache-control": "no-store" } })
+      : noChannel();
+  });
+
+  // The channel page's buttons: a form comes back to the page (it works without a script), JSON gets JSON.
+  router.post("/channels/:id/actions", async (request, ctx) => {
+    const channel = channelOf(ctx, request.params.id);
+    if (!channel) return noChannel();
+    const form = (request.headers.get("content-type") ?? "").includes("form");
+    const b = await body(ctx, ChannelAction, form);
+    if (!b.ok) return b.response;
+    const { action, user_id, count, amount, reward_id, user_input } = b.value;
+    const id = channel.broadcaster_user_id;
+    const viewers = viewersOf(ctx, id);
+    const viewer =
+      user_id === undefined
+        ? viewers[Math.floor(Math.random() * viewers.length)]
+        : ctx.state.users.find((u) => u.user_id === user_id);
+    if (!viewer) return bad("user_id: unknown user");
+    let webhooks: number[];
+    if (action === "live" || action === "offline")
+      webhooks = await patchChannel(ctx, channel, { is_live: action === "live" });
+    else if (action === "kicks") webhooks = await giftKicks(ctx, id, viewer.user_id, amount ?? 100);
+    else if (action === "redeem") {
+      const reward = ctx.state.rewards.find((r) => r.id === reward_id && r.broadcaster_user_id === id && !r.is_deleted);
+      if (!reward) return bad("reward_id: no such reward on this channel");
+      webhooks = (await redeem(ctx, reward, viewer.user_id, user_input)).webhooks;
+    } else webhooks = await viewerEvent(ctx, channel, viewer, action, count);
+    return form
+      ? new Response(null, { status: 303, headers: { location: `/channel/${channel.slug}` } })
+      : Response.json({ action, user_id: viewer.user_id, webhooks });
   });
 
   router.post("/redemptions", async (_, ctx) => {
@@ -261,26 +309,7 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
     if (!b.ok) return b.response;
     const reward = ctx.state.rewards.find((r) => r.id === b.value.reward_id && !r.is_deleted);
     if (!reward) return bad("reward_id: unknown reward");
-    const redemption = {
-      id: ulid(ctx.now),
-      broadcaster_user_id: reward.broadcaster_user_id,
-      reward_id: reward.id,
-      redeemer_user_id: b.value.user_id,
-      user_input: b.value.user_input ?? "",
-      status: reward.should_redemptions_skip_request_queue ? ("accepted" as const) : ("pending" as const),
-      redeemed_at: isoAt(ctx.now),
-    };
-    ctx.state.redemptions.push(redemption);
-    const redeemer = ctx.state.users.find((u) => u.user_id === redemption.redeemer_user_id);
-    const webhooks = await pushEvent(ctx, "channel.reward.redemption.updated", reward.broadcaster_user_id, {
-      id: redemption.id,
-      user_input: redemption.user_input,
-      status: redemption.status,
-      redeemed_at: redemption.redeemed_at,
-      reward: { id: reward.id, title: reward.title, cost: reward.cost, description: reward.description },
-      ...(redeemer ? { redeemer: { user_id: redeemer.user_id, username: redeemer.name } } : {}),
-    });
-    return Response.json({ ...redemption, webhooks });
+    return Response.json(await redeem(ctx, reward, b.value.user_id, b.value.user_input));
   });
 
   router.post("/kicks", async (_, ctx) => {
@@ -289,13 +318,8 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
       z.object({ broadcaster_user_id: z.int(), user_id: z.int(), amount: z.int().check(z.positive()) }),
     );
     if (!b.ok) return b.response;
-    ctx.state.kicks.push({ ...b.value, at: ctx.now });
-    const sender = ctx.state.users.find((u) => u.user_id === b.value.user_id);
-    const webhooks = await pushEvent(ctx, "kicks.gifted", b.value.broadcaster_user_id, {
-      gift: { amount: b.value.amount },
-      ...(sender ? { sender: { user_id: sender.user_id, username: sender.name } } : {}),
-    });
-    return Response.json({ ok: true, webhooks });
+    const { broadcaster_user_id, user_id, amount } = b.value;
+    return Response.json({ ok: true, webhooks: await giftKicks(ctx, broadcaster_user_id, user_id, amount) });
   });
 
   router.post("/faults", async (_, ctx) => {
@@ -369,6 +393,8 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
       b.value,
     );
     let delivered: { status: number } | { error: string } | null = null;
+    // The receiver's answer as it came (cut: it is only read), so `npm run kick -- event` can say what it did.
+    let answer: string | null = null;
     if (to) {
       try {
         const response = await fetch(to, {
@@ -377,13 +403,13 @@ export function controlRouter(env: Parameters<typeof defaultSettings>[0]) {
           body: rawBody,
           signal: AbortSignal.timeout(15_000),
         });
-        await response.body?.cancel();
         delivered = { status: response.status };
+        answer = (await response.text().catch(() => "")).slice(0, 4096);
       } catch (error) {
         delivered = { error: (error as Error).message };
       }
     }
-    return Response.json({ headers, body: rawBody, delivered });
+    return Response.json({ headers, body: rawBody, delivered, receiver_answer: answer });
   });
 
   return router;

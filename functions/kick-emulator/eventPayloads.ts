@@ -1,7 +1,18 @@
 import { ulid } from "../../shared/encoding";
 import type { EventType } from "../../shared/kick/schemas/events";
 import { isoAt, type Ctx } from "./context";
-import type { EmulatorUser } from "./state";
+import type { EmulatorState, EmulatorUser } from "./state";
+
+/** A user as most events carry them (followers, subscribers, gifters, giftees). */
+export const fullUser = (state: EmulatorState, u: EmulatorUser, identity: unknown = null) => ({
+  is_anonymous: false,
+  user_id: u.user_id,
+  username: u.name,
+  is_verified: null,
+  profile_picture: u.profile_picture,
+  channel_slug: state.channels.find((c) => c.broadcaster_user_id === u.user_id)?.slug ?? u.name,
+  identity,
+});
 
 /**
  * A realistic body for each event type (docs/kick-api.md §4.5), built from the emulator's
@@ -12,15 +23,7 @@ export function eventPayload(ctx: Ctx, type: EventType, broadcasterId: number): 
   const { state, now } = ctx;
   const find = (id: number) => state.users.find((u) => u.user_id === id) ?? state.users[0]!;
   const channelOf = (u: EmulatorUser) => state.channels.find((c) => c.broadcaster_user_id === u.user_id);
-  const full = (u: EmulatorUser, identity: unknown = null) => ({
-    is_anonymous: false,
-    user_id: u.user_id,
-    username: u.name,
-    is_verified: null,
-    profile_picture: u.profile_picture,
-    channel_slug: channelOf(u)?.slug ?? u.name,
-    identity,
-  });
+  const full = (u: EmulatorUser, identity: unknown = null) => fullUser(state, u, identity);
   const slim = (u: EmulatorUser) => ({
     user_id: u.user_id,
     username: u.name,

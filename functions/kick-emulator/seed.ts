@@ -193,5 +193,6 @@ export function seed(settings: Settings, nowMs: number): EmulatorState {
     grant_seq: 0,
     requests_since_prune: 0,
     signing_key: null,
+    activity: [],
   };
 }

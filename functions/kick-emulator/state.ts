@@ -214,6 +214,21 @@ export interface EmulatorState {
   signing_key: { pkcs8: string; spki_pem: string } | null;
   /** Stand-in receivers (a Zapier Catch Hook, Streamer.bot) for relays: /_emulator/inbox/:name. */
   inboxes?: Record<string, Inbox>;
+  /** What happened on the channels (went live, a follow…) for their pages, the last 100. */
+  activity?: Activity[];
+}
+
+/** One line of a channel page's chat that is not a chat message: an event, and how its delivery went. */
+export interface Activity {
+  id: string;
+  at: string;
+  broadcaster_user_id: number;
+  /** "viewer_bob followed: delivered"; until its deliveries are answered, without the outcome. */
+  text: string;
+  /** False while the deliveries are on their way. */
+  done: boolean;
+  /** The channel's last chat message when it happened: the page shows it after that one. */
+  after: string | null;
 }
 
 export interface Inbox {

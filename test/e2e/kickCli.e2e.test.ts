@@ -113,37 +113,45 @@ describe("npm run kick -- event", () => {
     expect(body.sender).toMatchObject({ user_id: 2001 });
   });
 
-  it("goes to the local webhooks Worker, which verifies and accepts it, and answers a replay as a duplicate", async () => {
+  it("goes to the local webhooks Worker and says what it did: accepted, duplicate, kept unread, or its refusal", async () => {
+    const to = `${WEBHOOKS}/kick`;
     const first = await kick(
       "event",
       "channel.followed",
       "--to",
-      `${WEBHOOKS}/kick`,
+      to,
       "--message-id",
       "01JQR5KV0QC94HMETWYNBWRW4Z",
       "--json",
     );
     expect(first.code, first.stderr).toBe(0);
-    expect(JSON.parse(first.stdout).delivered).toEqual({ status: 200 });
-    const again = await kick(
-      "event",
-      "channel.followed",
-      "--to",
-      `${WEBHOOKS}/kick`,
-      "--message-id",
-      "01JQR5KV0QC94HMETWYNBWRW4Z",
-    );
+    // The emulator relays the receiver's answer: the Worker accepted it, and acts after answering.
+    const { delivered, receiver_answer } = JSON.parse(first.stdout) as { delivered: unknown; receiver_answer: string };
+    expect(delivered).toEqual({ status: 200 });
+    expect(JSON.parse(receiver_answer)).toEqual({
+      ok: true,
+      data: { accepted: true, duplicate: false, message_id: "01JQR5KV0QC94HMETWYNBWRW4Z" },
+    });
+    const again = await kick("event", "channel.followed", "--to", to, "--message-id", "01JQR5KV0QC94HMETWYNBWRW4Z");
     expect(again.code).toBe(0);
-    const stale = await kick(
-      "event",
-      "channel.followed",
-      "--to",
-      `${WEBHOOKS}/kick`,
-      "--timestamp",
-      "2025-04-01T07:56:19Z",
+    expect(again.stdout).toBe(
+      `channel.followed 01JQR5KV0QC94HMETWYNBWRW4Z → ${to}: duplicate: this message id was received before, so nothing was done again\n`,
     );
+    const fresh = await kick("event", "kicks.gifted", "--to", to);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stdout).toMatch(/^kicks\.gifted [0-9A-Z]{26} → /);
+    expect(fresh.stdout).toContain(
+      `: accepted (processing after the answer; what it posts in chat shows at ${EMULATOR}/channel/demo_streamer)\n`,
+    );
+    // Signed by "Kick", but not a body Kick sends: kept for whoever updates the schema, answered 200.
+    const odd = await kick("event", "channel.followed", "--to", to, "--follower", "5");
+    expect(odd.code).toBe(0);
+    expect(odd.stdout).toContain(": kept but not acted on: the body is not what Kick sends for this event");
+    const stale = await kick("event", "channel.followed", "--to", to, "--timestamp", "2025-04-01T07:56:19Z");
     expect(stale.code).toBe(1);
-    expect(stale.stdout).toContain("HTTP 400");
+    expect(stale.stdout).toMatch(
+      /: refused with HTTP 400: The delivery was sent at 2025-04-01T07:56:19Z, more than \d+ s from now; refused as a possible replay\.\n$/,
+    );
   });
 
   it("exits 1 when the receiver refuses, 2 on bad usage, and sends nothing on a dry run", async () => {

@@ -34,6 +34,8 @@ describe("the emulated consent screen", () => {
     expect(html).toContain("Send chat messages");
     expect(html).toMatch(/id="approve"/);
     expect(html).toMatch(/id="deny"/);
+    // Phones get the page at their width, not a zoomed-out desktop one.
+    expect(html).toContain('<meta name="viewport" content="width=device-width,initial-scale=1">');
   });
 
   it.each([
