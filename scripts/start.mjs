@@ -1,13 +1,21 @@
 #!/usr/bin/env node
 // npm start: every Worker of wrangler.toml under `wrangler dev` at once, sharing one local
 // KV/D1 state in .state/, with the Kick emulator standing in for Kick when no Kick
-// credentials are configured. `--check` starts everything, proves it answers, and stops.
+// credentials are configured, and each Worker's crons run on their schedules. The terminal
+// gets one summary (and errors); all that wrangler says goes to .state/start.log.
+// `--check` starts everything, proves it answers and that each cron runs, and stops.
+/* global URLSearchParams, AbortSignal */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { devVars, QUIET_ENV, WRANGLER, workers } from "./workers.mjs";
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { resolve } from "node:path";
+import { CronError, nextMinute, parseCron } from "./cron.mjs";
+import { failureReport, isError, plain, summary } from "./startOutput.mjs";
+import { devCommand, devVars, QUIET_ENV, WRANGLER, workers } from "./workers.mjs";
 
 const STATE = ".state";
+const LOG = `${STATE}/start.log`;
+const startedAt = Date.now();
 const check = process.argv.includes("--check");
 const all = workers();
 const local = devVars();
@@ -20,6 +28,13 @@ if (running.length === 0) {
   process.exit(1);
 }
 mkdirSync(STATE, { recursive: true });
+
+// One log per run, readable by its owner only: it holds request paths and the Workers' own logs.
+const logFile = openSync(LOG, "w", 0o600);
+const width = Math.max(...running.map((w) => w.name.length), "migrations".length);
+const log = (source, line) =>
+  writeSync(logFile, `${new Date().toISOString().slice(11, 23)} ${source.padEnd(width)} │ ${plain(line)}\n`);
+const logLines = (source, text) => text.split("\n").forEach((line) => line.trim() && log(source, line));
 
 /** The oauth Worker refuses a shorter ADMIN_SECRET (functions/oauth/adminSession.ts). */
 const MIN_PASSPHRASE_LENGTH = 20;
@@ -37,7 +52,7 @@ function devSecrets() {
     ADMIN_SECRET: (stored.ADMIN_SECRET?.length ?? 0) >= MIN_PASSPHRASE_LENGTH ? stored.ADMIN_SECRET : devPassphrase(),
   };
   if (existsSync(file) && secrets.ADMIN_SECRET !== stored.ADMIN_SECRET)
-    console.log(`  The dev admin passphrase was missing or too short, so ${file} has a new one.`);
+    log("npm start", `The dev admin passphrase was missing or too short, so ${file} has a new one.`);
   const all = { ...stored, ...secrets };
   if (secrets.ADMIN_SECRET !== stored.ADMIN_SECRET || secrets.TOKEN_ENCRYPTION_KEY !== stored.TOKEN_ENCRYPTION_KEY)
     writeFileSync(file, JSON.stringify(all, null, 2), { mode: 0o600 });
@@ -45,11 +60,11 @@ function devSecrets() {
 }
 
 const url = (w) => `http://127.0.0.1:${w.port}`;
-const generated = devSecrets();
-const vars = {};
-for (const [key, value] of Object.entries(generated)) if (!local[key] && !process.env[key]) vars[key] = value;
+/** Values npm start supplies: generated secrets, the emulator's app and URLs, the Workers' own URLs. */
+const provided = {};
+for (const [key, value] of Object.entries(devSecrets())) if (!local[key] && !process.env[key]) provided[key] = value;
 if (!kickConfigured && emulator) {
-  Object.assign(vars, {
+  Object.assign(provided, {
     KICK_ID_BASE: url(emulator),
     KICK_API_BASE: url(emulator),
     KICK_CLIENT_ID: "emulator-client",
@@ -57,75 +72,135 @@ if (!kickConfigured && emulator) {
   });
 }
 const automations = all.find((w) => w.name === "automations");
-if (automations) vars.AUTOMATIONS_URL = url(automations);
+if (automations) provided.AUTOMATIONS_URL = url(automations);
 const oauth = all.find((w) => w.name === "oauth");
-if (oauth) vars.OAUTH_URL = url(oauth);
+if (oauth) provided.OAUTH_URL = url(oauth);
 
-const d1User = running.find((w) => w.usesD1);
-if (d1User) {
-  const applied = spawnSync(
-    WRANGLER,
-    ["d1", "migrations", "apply", "kick-edge", "--local", "--env", d1User.name, "--persist-to", STATE],
-    { env: { ...QUIET_ENV, CI: "true" }, encoding: "utf8" },
-  );
-  if (applied.status !== 0) {
-    console.error(`Applying D1 migrations failed:\n${applied.stdout}\n${applied.stderr}`);
-    process.exit(1);
-  }
+/** The local D1 database file, once one was made (migrations make it). */
+function localDatabaseExists() {
+  const dir = `${STATE}/v3/d1/miniflare-D1DatabaseObject`;
+  return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
 }
 
-const children = [];
+/**
+ * wrangler is one 15 MB script that each of npm start's wrangler processes compiles before it
+ * does anything; Node keeps what it compiled here, so the migrations step compiles it for the
+ * Workers' seven, which start at once on CPUs they share.
+ */
+const COMPILE_CACHE = { NODE_COMPILE_CACHE: resolve(STATE, "node-compile-cache") };
+
+const wrangler = (args) =>
+  spawnSync(WRANGLER, args, { env: { ...QUIET_ENV, ...COMPILE_CACHE, CI: "true" }, encoding: "utf8" });
+
+/**
+ * Applies migrations/ to the local D1 database. wrangler's `d1 migrations apply` starts a
+ * local runtime per migration (about a second each); on a fresh .state/ this runs them all in
+ * one `d1 execute` instead, each followed by the row wrangler itself records for it, so later
+ * runs of `d1 migrations apply` see them as applied. When every migration is recorded as
+ * applied in .state/, nothing runs at all.
+ */
+function migrate(w) {
+  const dir = w.migrationsDir;
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
+  const stampFile = `${STATE}/migrations-applied.json`;
+  const stamped = existsSync(stampFile) ? JSON.parse(readFileSync(stampFile, "utf8")) : [];
+  if (localDatabaseExists() && names.every((n) => stamped.includes(n))) {
+    log("migrations", `all ${names.length} applied already`);
+    return true;
+  }
+  const base = ["kick-edge", "--local", "--env", w.name, "--persist-to", STATE];
+  if (!localDatabaseExists()) {
+    const sql = [
+      // wrangler's own table for applied migrations, exactly as `d1 migrations apply` makes it.
+      `CREATE TABLE IF NOT EXISTS "d1_migrations"(\n\t\tid         INTEGER PRIMARY KEY AUTOINCREMENT,\n\t\tname       TEXT UNIQUE,\n\t\tapplied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL\n);`,
+      ...names.map(
+        (n) =>
+          `${readFileSync(`${dir}/${n}`, "utf8")}\nINSERT INTO "d1_migrations" (name) values ('${n.replace(/'/g, "''")}');`,
+      ),
+    ].join("\n");
+    const file = `${STATE}/migrations-fresh.sql`;
+    writeFileSync(file, sql);
+    const once = wrangler(["d1", "execute", ...base, "--file", file]);
+    logLines("migrations", `${once.stdout ?? ""}\n${once.stderr ?? ""}`.split("\n").slice(0, 12).join("\n"));
+    rmSync(file);
+    if (once.status === 0) {
+      writeFileSync(stampFile, JSON.stringify(names));
+      return true;
+    }
+    log("migrations", "applying them at once failed; applying them one by one");
+  }
+  const applied = wrangler(["d1", "migrations", "apply", ...base]);
+  logLines("migrations", `${applied.stdout ?? ""}\n${applied.stderr ?? ""}`);
+  if (applied.status !== 0) {
+    console.error(`Applying D1 migrations failed:\n${plain(`${applied.stdout}\n${applied.stderr}`).trim()}`);
+    return false;
+  }
+  writeFileSync(stampFile, JSON.stringify(names));
+  return true;
+}
+
+const d1User = running.find((w) => w.usesD1);
+if (d1User && !migrate(d1User)) process.exit(1);
+
+const children = new Map();
+const ready = new Set();
 let stopping = false;
 function stopAll(code) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  for (const child of children.values()) if (child.exitCode === null) child.kill("SIGTERM");
   setTimeout(() => process.exit(code), 1500).unref();
-  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null))).then(() =>
-    process.exit(code),
-  );
+  Promise.all(
+    [...children.values()].map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)),
+  ).then(() => process.exit(code));
 }
 process.on("SIGINT", () => stopAll(0));
 process.on("SIGTERM", () => stopAll(0));
 
-const width = Math.max(...running.map((w) => w.name.length));
-for (const w of running) {
-  const args = [
-    "dev",
-    "--env",
-    w.name,
-    "--port",
-    String(w.port),
-    "--ip",
-    "127.0.0.1",
-    "--persist-to",
-    STATE,
-    "--inspector-port",
-    "0",
-    "--show-interactive-dev-session=false",
-  ];
-  if (w !== emulator) for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  // Service bindings (automations -> rules, -> refresh) resolve in this suite's own registry,
-  // not in one shared with other wrangler dev sessions on the machine (the e2e tests' own).
-  const env = { ...QUIET_ENV, WRANGLER_REGISTRY_PATH: `${STATE}/registry` };
-  const child = spawn(WRANGLER, args, { stdio: ["ignore", "pipe", "pipe"], env });
-  children.push(child);
-  const prefix = `${w.name.padEnd(width)} │ `;
+/** Why a Worker could not go on, in the terminal: its own words, and where the rest is. */
+function reportFailure(w, headline, lines) {
+  console.error(`\n${headline}\n`);
+  for (const line of failureReport(lines)) console.error(`  ${line}`);
+  console.error(`\nThe whole output is in ${LOG}.`);
+}
+
+/** Runs one Worker; a start that lost a race for a local database file starts again. */
+function start(w, attempt = 1) {
+  const { args, env } = devCommand(w, provided, STATE);
+  const child = spawn(WRANGLER, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...env, ...COMPILE_CACHE } });
+  children.set(w.name, child);
+  const lines = [];
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = "";
     stream.on("data", (chunk) => {
       buffered += chunk.toString();
-      const lines = buffered.split("\n");
-      buffered = lines.pop();
-      for (const line of lines) if (line.trim()) process.stdout.write(prefix + line + "\n");
+      const parts = buffered.split("\n");
+      buffered = parts.pop();
+      for (const line of parts) {
+        if (!line.trim()) continue;
+        log(w.name, line);
+        lines.push(line);
+        if (lines.length > 300) lines.shift();
+        // Once up, a Worker's errors (a build broken by an edit, an uncaught exception) show as they come.
+        if (ready.has(w.name) && isError(line)) console.error(`${w.name}: ${plain(line).trim()}  (more in ${LOG})`);
+      }
     });
   }
   child.on("exit", (code) => {
-    if (!stopping) {
-      console.error(`${w.name} stopped (exit ${code}); stopping the rest.`);
-      stopAll(code || 1);
+    if (stopping) return;
+    // Workers starting together on a fresh .state/ can each try to create the same local SQLite
+    // file (KV's, the cache's); the one that finds it locked fails at once and only needs a retry.
+    if (!ready.has(w.name) && attempt < 3 && /SQLITE_BUSY|database is locked/.test(lines.join("\n"))) {
+      log(w.name, `start ${attempt} found a local database file locked by another Worker's start; starting again`);
+      setTimeout(() => start(w, attempt + 1), 300 * attempt);
+      return;
     }
+    reportFailure(w, `${w.name} stopped (exit ${code}), so the rest are stopping too. It said:`, lines);
+    stopAll(code || 1);
   });
+  child.lines = lines;
 }
 
 async function answers(w) {
@@ -133,46 +208,116 @@ async function answers(w) {
   while (Date.now() < deadline && !stopping) {
     try {
       await fetch(url(w));
+      ready.add(w.name);
       return true;
     } catch {
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
   return false;
 }
 
-const ready = await Promise.all(running.map(answers));
-if (ready.includes(false)) {
-  console.error(
-    `Did not answer in time: ${running
-      .filter((_, i) => !ready[i])
-      .map((w) => w.name)
-      .join(", ")}`,
+/** Each Worker's crons from wrangler.toml, parsed; one this cannot run is named in the summary. */
+const crons = [];
+const skippedCrons = [];
+for (const w of running)
+  for (const expression of w.crons) {
+    try {
+      crons.push({ w, cron: parseCron(expression) });
+    } catch (error) {
+      if (!(error instanceof CronError)) throw error;
+      skippedCrons.push(`${w.name} cron ${error.message}`);
+    }
+  }
+
+/**
+ * Runs a Worker's scheduled handler as Cloudflare would at `at` (ms), through wrangler dev's
+ * own trigger (`/cdn-cgi/local/scheduled`, on in every wrangler dev), with that cron and time.
+ */
+async function runCron({ w, cron }, at) {
+  const query = new URLSearchParams({ cron: cron.expression, time: String(at), format: "json" });
+  const began = Date.now();
+  let outcome;
+  try {
+    const response = await fetch(`${url(w)}/cdn-cgi/local/scheduled?${query}`, {
+      signal: AbortSignal.timeout(600_000),
+    });
+    const body = await response.json().catch(() => null);
+    outcome = body?.outcome ?? `HTTP ${response.status}`;
+  } catch (error) {
+    outcome = error instanceof Error ? error.message : String(error);
+  }
+  log("cron", `${w.name} "${cron.expression}" at ${new Date(at).toISOString()}: ${outcome} (${Date.now() - began} ms)`);
+  return outcome;
+}
+
+/** Fires due crons at each UTC minute; a failing one is said once in the terminal, and when it recovers. */
+function startTicker() {
+  const failing = new Set();
+  const tick = () => {
+    const at = nextMinute(Date.now());
+    setTimeout(async () => {
+      tick();
+      const due = crons.filter((c) => c.cron.matches(new Date(at)));
+      await Promise.all(
+        due.map(async (c) => {
+          const key = `${c.w.name} cron "${c.cron.expression}"`;
+          const outcome = await runCron(c, at);
+          if (stopping) return;
+          if (outcome !== "ok" && !failing.has(key)) {
+            failing.add(key);
+            console.error(`${key} failed: ${outcome}  (more in ${LOG})`);
+          } else if (outcome === "ok" && failing.delete(key)) console.log(`${key} runs again.`);
+        }),
+      );
+    }, at - Date.now());
+  };
+  tick();
+}
+
+if (crons.length)
+  log(
+    "cron",
+    "npm start runs the crons below itself; wrangler's note that it does not trigger them is about wrangler alone",
   );
+for (const w of running) start(w);
+const answered = await Promise.all(running.map(answers));
+if (stopping) {
+  // A Worker stopped while starting; its report is out and the rest are stopping.
+} else if (answered.includes(false)) {
+  for (const w of running.filter((_, i) => !answered[i]))
+    reportFailure(w, `${w.name} did not answer on ${url(w)} within 90 s. It said:`, children.get(w.name)?.lines ?? []);
   stopAll(1);
 } else {
-  const notes = {
-    "kick-emulator": "stand-in for id.kick.com + api.kick.com; control API at /_emulator",
-    oauth: "connect page: sign in, connect Kick accounts, get automation keys",
-    automations: "trigger API for Zapier / IFTTT / Stream Deck (/v1/...)",
-    webhooks: "Kick event intake",
-    refresh: "token refresh (cron: /cdn-cgi/handler/scheduled)",
-    rules: "announce rule, timers, event replies, relays (reached through the automations URL)",
-    "control-room": "set-up and activity pages (reached through the connect page)",
-  };
-  console.log("\nkick-edge is running:\n");
-  for (const w of running) console.log(`  ${w.name.padEnd(width)}  ${url(w).padEnd(24)}  ${notes[w.name] ?? ""}`);
-  console.log(
-    `\n  Kick: ${kickConfigured ? "the real Kick (KICK_CLIENT_ID is set)" : "the local emulator (no KICK_CLIENT_ID configured)"}`,
-  );
-  // The passphrase stays out of the terminal (and any log it lands in): it is in a file only you read.
-  if (vars.ADMIN_SECRET && running.some((w) => w.name === "oauth"))
-    console.log(`  Admin passphrase for the connect page: in ${STATE}/dev-secrets.json (ADMIN_SECRET)`);
   const chosen = process.env.ADMIN_SECRET || local.ADMIN_SECRET;
-  if (chosen && chosen.length < MIN_PASSPHRASE_LENGTH && running.some((w) => w.name === "oauth"))
-    console.log(
-      `  ADMIN_SECRET (set in .dev.vars or the environment) is shorter than ${MIN_PASSPHRASE_LENGTH} characters: the connect page refuses sign-in until it is longer.`,
-    );
-  console.log(`  Local state (KV, D1): ${STATE}/\n`);
-  if (check) stopAll(0);
+  const details = {
+    workers: running.map((w) => ({ name: w.name, url: url(w) })),
+    kickConfigured,
+    crons: crons.map((c) => ({ worker: c.w.name, expression: c.cron.expression })),
+    skippedCrons,
+    state: STATE,
+    log: LOG,
+    seconds: (Date.now() - startedAt) / 1000,
+  };
+  const passphrase = !running.includes(oauth)
+    ? null
+    : provided.ADMIN_SECRET
+      ? { generated: provided.ADMIN_SECRET }
+      : chosen
+        ? {
+            chosenIn: local.ADMIN_SECRET ? ".dev.vars" : "the environment",
+            tooShort: chosen.length < MIN_PASSPHRASE_LENGTH,
+          }
+        : null;
+  // The passphrase goes to the terminal only, never to the log file.
+  logLines("npm start", summary({ ...details, passphrase: null }));
+  console.log(summary({ ...details, passphrase }));
+  if (check) {
+    const at = nextMinute(Date.now()) - 60_000;
+    const outcomes = await Promise.all(crons.map((c) => runCron(c, at)));
+    const failed = crons.filter((_, i) => outcomes[i] !== "ok");
+    for (const c of failed) console.error(`Check: ${c.w.name} cron "${c.cron.expression}" failed (${LOG} says why).`);
+    if (!failed.length) console.log(`Check: every Worker answered and each of the ${crons.length} crons ran.`);
+    stopAll(failed.length ? 1 : 0);
+  } else startTicker();
 }

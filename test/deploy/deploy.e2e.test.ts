@@ -194,6 +194,11 @@ describe("a first deploy through the prompts, a re-run, --check and --destroy", 
     );
     expect(uploads.indexOf(CONTROL_ROOM)).toBeGreaterThan(uploads.indexOf("kick-edge-webhooks"));
     expect(uploads.indexOf(CONTROL_ROOM)).toBeLessThan(uploads.indexOf("kick-edge-oauth"));
+    // A channel is subscribed to its Kick events as it connects: the oauth Worker asks the webhooks Worker.
+    expect(script(at.api, "kick-edge-oauth").bindings).toContainEqual(
+      expect.objectContaining({ name: "SUBSCRIPTIONS", type: "service", service: "kick-edge-webhooks" }),
+    );
+    expect(uploads.indexOf("kick-edge-oauth")).toBeGreaterThan(uploads.indexOf("kick-edge-webhooks"));
   });
 
   it("applies every migration remotely before the Workers go live", () => {

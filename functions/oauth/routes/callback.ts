@@ -20,6 +20,9 @@ import { page } from "../../../shared/pages/respond";
 import { backToAccount } from "./accounts";
 import type { Flash } from "../../../shared/pages/controlRoom";
 import { BROWSER_COOKIE, browserCookieName } from "./connect";
+import { logError } from "../../../shared/log";
+import type { SyncAnswer } from "../../../shared/webhooks/reconcileSubscriptions";
+import type { Subscriptions } from "../../webhooks/index";
 
 const REFUSALS: Record<Extract<FlowCheck, { ok: false }>["reason"], string> = {
   missing: "Kick's answer carried no state, so it cannot be matched to a connect you started. Nothing was connected.",
@@ -51,6 +54,30 @@ export async function refusedByAllowlist(
   return holder === null
     ? `${username} (${id}) is not in this deployment's ALLOWED_KICK_USERS.`
     : `${username} (${id}) may not connect: the ALLOWED_KICK_USERS entry “${name}” belongs to Kick user ${holder}, who held that name when it first connected here (usernames can change hands; ids do not).`;
+}
+
+/**
+ * Kick delivers a channel's events only to subscriptions, which the webhooks Worker owns. Made
+ * now, what the channel needs (KICKs for the leaderboard, what its rules listen to) flows from
+ * the moment its page shows. Awaited, so they exist by then (and this route needs no
+ * ExecutionContext), but 3 s at most and never failing the connect: the webhooks cron makes
+ * them within SUBSCRIPTION_SYNC_MINUTES anyway.
+ */
+async function subscribe(env: OAuthEnv, id: number, url: string) {
+  try {
+    const answer = (await Promise.race([
+      // Typed here, not in OAuthEnv: the tests hand the Worker its bindings as wrangler types them.
+      (env.SUBSCRIPTIONS as unknown as Service<Subscriptions>).reconcile(
+        (await accounts.get(env.DB, id))!,
+        new URL("/", url).href,
+      ),
+      new Promise((r) => setTimeout(r, 3000)),
+    ])) as SyncAnswer | undefined;
+    if (answer?.ok === false)
+      console.error(JSON.stringify({ event: "subscribe_error", account: id, code: answer.code }));
+  } catch (error) {
+    logError("subscribe_error", error, { account: id });
+  }
 }
 
 /**
@@ -181,6 +208,7 @@ export async function callback(request: OAuthRequest, env: OAuthEnv, now: number
     scopes,
     obtainedAt: now,
   });
+  if (!serves) await subscribe(env, me.user_id, request.url);
   // The page comes after a redirect, so a reload shows the account, not a spent callback.
   const done = (flash: Flash) => backToAccount(request, env, me.user_id, flash, new Headers(clearFlowCookie));
   if (serves)
