@@ -15,3 +15,24 @@ export async function mapWithConcurrency<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/**
+ * A gate for tasks that each hold a connection: at most `limit` run at once, the rest start in
+ * the order they asked (Workers open 6 connections at a time, KV's included).
+ */
+export function connectionSlots(limit: number) {
+  let open = 0;
+  const waiting: (() => void)[] = [];
+  return async <R>(task: () => Promise<R>): Promise<R> => {
+    if (open < limit) open++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next in line, so no one overtakes it.
+      const next = waiting.shift();
+      if (next) next();
+      else open--;
+    }
+  };
+}

@@ -1,5 +1,6 @@
 import { thinSnapshots } from "../../shared/storage/leaderboardStore";
 import { forgetOldActivity } from "../../shared/storage/activityStore";
+import { forgetOldAlerts } from "../../shared/storage/alertsStore";
 import { forgetAppToken, readSealedAppToken, resealOldTokenRecords } from "../../shared/storage/tokenStore";
 import { relaySecretsSweep } from "../../shared/storage/rulesStore";
 import { keyRing } from "../../shared/tokens/encryptionKeys";
@@ -12,8 +13,8 @@ import { housekeepingSettings, type RefreshEnv } from "./settings";
 export const HOUSEKEEPING_CRON = "17 * * * *";
 
 /**
- * D1 upkeep that needs no Kick call: KICKs history thinning and the activity table's retention,
- * in bounded batches. Hourly, not each minute: finding what to thin reads every snapshot older
+ * D1 upkeep that needs no Kick call: KICKs history thinning and the activity and alerts tables'
+ * retention, in bounded batches. Hourly, not each minute: finding what to thin reads every snapshot older
  * than a week.
  */
 export async function runHousekeeping(env: RefreshEnv, now = Date.now()) {
@@ -29,6 +30,10 @@ export async function runHousekeeping(env: RefreshEnv, now = Date.now()) {
     logError("activity_sweep_failed", error);
     return { aged: 0, excess: 0 };
   });
+  const alertsForgotten = await forgetOldAlerts(env.DB, now, ALERTS_BATCH).catch((error) => {
+    logError("alerts_sweep_failed", error);
+    return { aged: 0, excess: 0 };
+  });
   const resealedCount = await resealOldKeys(env).catch((error) => {
     logError("reseal_failed", error);
     return { tokens: 0, relays: 0 };
@@ -37,6 +42,7 @@ export async function runHousekeeping(env: RefreshEnv, now = Date.now()) {
     event: "housekeeping",
     kicks_snapshots_thinned: thinned,
     activity_forgotten: forgotten.aged + forgotten.excess,
+    alerts_forgotten: alertsForgotten.aged + alertsForgotten.excess,
     resealed_tokens: resealedCount.tokens,
     resealed_relays: resealedCount.relays,
   };
@@ -61,6 +67,12 @@ async function forgetActivity(db: D1Database, now: number) {
   }
   return total;
 }
+
+/**
+ * Alerts deleted per statement, one round: an hour of a follow storm on a few channels. Whatever
+ * is left goes in the next run; the overlay reads by id, so a bigger table costs it nothing.
+ */
+const ALERTS_BATCH = 1000;
 
 /** Per run, at most this many token records and relays are re-sealed: a few D1 queries and KV deletes. */
 const RESEAL_BATCH = 10;

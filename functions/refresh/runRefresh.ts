@@ -1,6 +1,6 @@
 import { countDueForRefresh, dueForRefresh } from "../../shared/storage/tokenStore";
-import { COST_PER_ACCOUNT, InvocationBudget } from "../../shared/refresh/invocationBudget";
-import { emptySummary, refreshMany, type RunSummary } from "./refreshMany";
+import { InvocationBudget } from "../../shared/refresh/invocationBudget";
+import { accountsPerInvocation, emptySummary, refreshMany, type RunSummary } from "./refreshMany";
 import { refreshSettings, type RefreshEnv, type RefreshMessage } from "./settings";
 
 /** What the run itself spends before any account: counting and selecting the due ones. */
@@ -21,7 +21,7 @@ export async function runRefresh(
 ): Promise<RunSummary> {
   const summary = emptySummary("cron", budget);
   const db = budget.meter(env).DB;
-  const perInvocation = Math.max(1, new InvocationBudget(budget.limits).fits(COST_PER_ACCOUNT, OVERHEAD));
+  const perInvocation = accountsPerInvocation(budget.limits, OVERHEAD);
   const dueBefore = now + refreshSettings(env).refreshWindowMs;
   summary.due = await countDueForRefresh(db, dueBefore, now);
   if (summary.due === 0) return log(summary);
@@ -43,7 +43,7 @@ export async function runRefresh(
     return log(summary);
   }
   await refreshMany(env, ids, budget, summary, now);
-  summary.carried_over = Math.max(0, summary.due - ids.length);
+  summary.carried_over += Math.max(0, summary.due - ids.length);
   return log(summary);
 }
 

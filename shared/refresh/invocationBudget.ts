@@ -4,12 +4,6 @@ export const FREE_PLAN_LIMITS = { subrequests: 50, kvOps: 1000, d1Queries: 50 } 
 export type Usage = { subrequests: number; kvOps: number; d1Queries: number };
 
 /**
- * What one account's refresh may cost at most: two Kick calls (a lost answer is retried once),
- * the lease, a two-statement write (or mark), and a read after being fenced out; one KV put.
- */
-export const COST_PER_ACCOUNT: Usage = { subrequests: 2, kvOps: 1, d1Queries: 4 };
-
-/**
  * Counts what an invocation spends (external fetches, KV operations, D1 statements), so a
  * run takes on only as many accounts as the plan allows and reports what it used.
  */

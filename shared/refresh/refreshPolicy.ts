@@ -12,6 +12,11 @@ export const REFRESH_POLICY = {
   backoffMaxMs: 30 * 60_000,
   /** Refresh calls at once within one invocation (Workers allow 6 open connections). */
   concurrency: 6,
+  /**
+   * A batch's Kick call starts within this of its lease, or not at all (the account waits for the
+   * next run): the call, its one retry (10 s timeout each) and the write must fit in the lease.
+   */
+  startWithinMs: 8_000,
 } as const;
 
 export function backoffAfter(failures: number, retryAfterMs = 0): number {

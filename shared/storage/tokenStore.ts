@@ -159,9 +159,12 @@ export async function cacheSealedAppToken(env: { TOKENS: KVNamespace }, sealed: 
 
 // The refresh lease and what a refresh writes. Each takes the D1 binding it is handed, so a
 // caller that meters its D1 queries (the refresh Worker's InvocationBudget) counts these too.
+// Whole batches of accounts go in one statement each (a JSON array through json_each): the
+// cron's D1 round trips are per batch, not per account, and 100 bound parameters never bind.
 
 /** The columns a refresher needs from the row it leased. */
 export interface LeasedTokenRow {
+  account_id: number;
   version: number;
   sealed: string;
   expires_at: number;
@@ -169,123 +172,203 @@ export interface LeasedTokenRow {
   uncertain: number;
 }
 
+/** What stands in the way of a lease; null when the account is not connected. */
+export interface LeaseBlockers {
+  lease_until: number | null;
+  next_attempt_at: number | null;
+  needs_reconnect: number;
+  reconnect_reason: string | null;
+}
+
+/** Accounts to lease: each unless held, backing off, marked for re-connect, or (with `dueBefore`) not yet due. */
+export interface LeaseClaim {
+  accountIds: number[];
+  leaseUntil: number;
+  now: number;
+  dueBefore: number | null;
+}
+
+/** What a lease holder writes when it is done with an account. */
+export type Settlement =
+  /** New tokens, fenced on the version they were refreshed from. */
+  | {
+      kind: "refreshed";
+      accountId: number;
+      fromVersion: number;
+      record: TokenRecord;
+      sealed: string;
+      refreshedAt: number;
+    }
+  /** A transient failure and the backoff it earned, only while the lease on `fromVersion` is still held. */
+  | { kind: "failed"; accountId: number; fromVersion: number; failures: number; retryAt: number; uncertain: boolean }
+  /** Kick refused the refresh token: a re-connect is needed, only while the lease on `fromVersion` is still held. */
+  | { kind: "dead"; accountId: number; fromVersion: number; reason: string }
+  /** Nothing to write: the lease goes back. */
+  | { kind: "release"; accountId: number };
+
+export interface RoundResult {
+  /** Accounts whose new record was written; a refreshed one missing here was fenced out by a newer version. */
+  written: Set<number>;
+  /** Accounts marked for re-connect; a dead one missing here had lost its lease. */
+  marked: Set<number>;
+  leased: LeasedTokenRow[];
+  /** The claimed accounts not leased, with what stood in the way. */
+  blocked: Map<number, LeaseBlockers | null>;
+}
+
+/** At most this many statements in one round (settling, then claiming): what an invocation budgets. */
+export const ROUND_STATEMENTS = { settle: 4, claim: 2 } as const;
+
 /**
- * Takes the refresh lease on one account's record (a conditional UPDATE: one winner anywhere),
- * unless it is held, backing off, marked for re-connect, or (with `dueBefore`) not yet due.
+ * One D1 round trip of the lease protocol, one transaction: writes what the holder `owner`
+ * settled, then claims the next accounts. Every write is fenced in its WHERE: a new record on
+ * the version it was refreshed from (a newer version wins, whoever wrote it); a failure or a
+ * re-connect mark only while `owner` still holds the lease on that version.
  */
-export function takeRefreshLease(
+export async function refreshRound(
   db: D1Database,
-  lease: { accountId: number; owner: string; leaseUntil: number; now: number; dueBefore: number | null },
-): Promise<LeasedTokenRow | null> {
-  return db
-    .prepare(
-      `UPDATE token_records SET lease_owner = ?1, lease_until = ?2
-       WHERE account_id = ?3 AND (lease_until IS NULL OR lease_until < ?4)
-         AND NOT EXISTS (SELECT 1 FROM accounts WHERE id = ?3 AND needs_reconnect = 1)
-         AND (next_attempt_at IS NULL OR next_attempt_at <= ?4)
-         AND (?5 IS NULL OR expires_at < ?5)
-       RETURNING version, sealed, expires_at, failures, uncertain`,
-    )
-    .bind(lease.owner, lease.leaseUntil, lease.accountId, lease.now, lease.dueBefore)
-    .first<LeasedTokenRow>();
+  owner: string,
+  settle: Settlement[],
+  claim: LeaseClaim | null,
+): Promise<RoundResult> {
+  const of = <K extends Settlement["kind"]>(kind: K) =>
+    settle.filter((s): s is Extract<Settlement, { kind: K }> => s.kind === kind);
+  const refreshed = of("refreshed");
+  const dead = of("dead");
+  const released = settle.filter((s) => s.kind !== "refreshed");
+  const statements: D1PreparedStatement[] = [];
+  const at = { marked: -1, written: -1, leased: -1, blocked: -1 };
+  const add = (key: keyof typeof at | null, statement: D1PreparedStatement) => {
+    if (key) at[key] = statements.length;
+    statements.push(statement);
+  };
+  const json = (rows: unknown[]) => JSON.stringify(rows);
+
+  // The account-side writes come first: they check the same fences the token rows are then written under.
+  if (dead.length)
+    add(
+      "marked",
+      db
+        .prepare(
+          `UPDATE accounts SET needs_reconnect = 1, reconnect_reason = j.value ->> 'reason' FROM json_each(?2) AS j
+           WHERE accounts.id = j.value ->> 'id' AND EXISTS (SELECT 1 FROM token_records t
+             WHERE t.account_id = accounts.id AND t.lease_owner = ?1 AND t.version = j.value ->> 'from')
+           RETURNING accounts.id`,
+        )
+        .bind(owner, json(dead.map((s) => ({ id: s.accountId, from: s.fromVersion, reason: s.reason })))),
+    );
+  if (refreshed.length) {
+    const rows = refreshed.map((s) => ({
+      id: s.accountId,
+      from: s.fromVersion,
+      v: s.record.version,
+      sealed: s.sealed,
+      exp: s.record.expiresAt,
+      at: s.refreshedAt,
+      scopes: s.record.scopes.join(" "),
+    }));
+    add(
+      null,
+      db
+        .prepare(
+          `UPDATE accounts SET token_expires_at = j.value ->> 'exp', last_refresh_at = j.value ->> 'at', scopes = j.value ->> 'scopes'
+           FROM json_each(?1) AS j WHERE accounts.id = j.value ->> 'id'
+             AND EXISTS (SELECT 1 FROM token_records t WHERE t.account_id = accounts.id AND t.version = j.value ->> 'from')`,
+        )
+        .bind(json(rows)),
+    );
+    add(
+      "written",
+      db
+        .prepare(
+          `UPDATE token_records SET version = j.value ->> 'v', sealed = j.value ->> 'sealed', expires_at = j.value ->> 'exp',
+             lease_owner = NULL, lease_until = NULL, failures = 0, next_attempt_at = NULL, uncertain = 0
+           FROM json_each(?1) AS j WHERE token_records.account_id = j.value ->> 'id' AND token_records.version = j.value ->> 'from'
+           RETURNING token_records.account_id`,
+        )
+        .bind(json(rows)),
+    );
+  }
+  if (released.length) {
+    // A failure sets its backoff, a re-connect clears `uncertain`; a plain release changes nothing else.
+    const rows = released.map((s) =>
+      s.kind === "failed"
+        ? {
+            id: s.accountId,
+            from: s.fromVersion,
+            failures: s.failures,
+            retry: s.retryAt,
+            uncertain: s.uncertain ? 1 : 0,
+          }
+        : s.kind === "dead"
+          ? { id: s.accountId, from: s.fromVersion, uncertain: 0 }
+          : { id: s.accountId },
+    );
+    add(
+      null,
+      db
+        .prepare(
+          `UPDATE token_records SET lease_owner = NULL, lease_until = NULL, failures = coalesce(j.value ->> 'failures', failures),
+             next_attempt_at = coalesce(j.value ->> 'retry', next_attempt_at), uncertain = coalesce(j.value ->> 'uncertain', uncertain)
+           FROM json_each(?2) AS j WHERE token_records.account_id = j.value ->> 'id' AND token_records.lease_owner = ?1
+             AND (j.value ->> 'from' IS NULL OR token_records.version = j.value ->> 'from')`,
+        )
+        .bind(owner, json(rows)),
+    );
+  }
+  if (claim?.accountIds.length) {
+    const ids = json(claim.accountIds);
+    // The owner's own leases count as free: a retried round whose first try did commit gets them back.
+    add(
+      "leased",
+      db
+        .prepare(
+          `UPDATE token_records SET lease_owner = ?1, lease_until = ?2
+           WHERE account_id IN (SELECT value FROM json_each(?3))
+             AND (lease_until IS NULL OR lease_until < ?4 OR lease_owner = ?1)
+             AND NOT EXISTS (SELECT 1 FROM accounts WHERE id = token_records.account_id AND needs_reconnect = 1)
+             AND (next_attempt_at IS NULL OR next_attempt_at <= ?4)
+             AND (?5 IS NULL OR expires_at < ?5)
+           RETURNING account_id, version, sealed, expires_at, failures, uncertain`,
+        )
+        .bind(owner, claim.leaseUntil, ids, claim.now, claim.dueBefore),
+    );
+    // In the same transaction, so the reason read is the one the claim met.
+    add(
+      "blocked",
+      db
+        .prepare(
+          `SELECT j.value AS account_id, t.lease_until, t.next_attempt_at, a.needs_reconnect, a.reconnect_reason
+           FROM json_each(?1) AS j LEFT JOIN token_records t ON t.account_id = j.value LEFT JOIN accounts a ON a.id = t.account_id
+           WHERE t.lease_owner IS NOT ?2`,
+        )
+        .bind(ids, owner),
+    );
+  }
+
+  const results = statements.length ? await db.batch(statements) : [];
+  const rows = <T>(key: keyof typeof at) => (at[key] < 0 ? [] : (results[at[key]]!.results as T[]));
+  return {
+    written: new Set(rows<{ account_id: number }>("written").map((r) => r.account_id)),
+    marked: new Set(rows<{ id: number }>("marked").map((r) => r.id)),
+    leased: rows<LeasedTokenRow>("leased"),
+    blocked: new Map(
+      rows<LeaseBlockers & { account_id: number }>("blocked").map(({ account_id, ...r }) => [
+        account_id,
+        r.needs_reconnect === null ? null : r,
+      ]),
+    ),
+  };
 }
 
-export async function releaseRefreshLease(db: D1Database, accountId: number, owner: string): Promise<void> {
+/** New records that could not be written: the next refresher must know Kick may have rotated. */
+export async function markRefreshesUncertain(db: D1Database, owner: string, accountIds: number[]): Promise<void> {
   await db
-    .prepare("UPDATE token_records SET lease_owner = NULL, lease_until = NULL WHERE account_id = ? AND lease_owner = ?")
-    .bind(accountId, owner)
-    .run();
-}
-
-/** What stands in the way of a lease: the record's timings and the account's re-connect mark. */
-export function refreshBlockers(db: D1Database, accountId: number) {
-  return db
     .prepare(
-      `SELECT t.expires_at, t.lease_until, t.next_attempt_at, a.needs_reconnect, a.reconnect_reason
-     FROM token_records t JOIN accounts a ON a.id = t.account_id WHERE t.account_id = ?`,
+      `UPDATE token_records SET uncertain = 1, lease_owner = NULL, lease_until = NULL
+       WHERE account_id IN (SELECT value FROM json_each(?2)) AND lease_owner = ?1`,
     )
-    .bind(accountId)
-    .first<{
-      expires_at: number;
-      lease_until: number | null;
-      next_attempt_at: number | null;
-      needs_reconnect: number;
-      reconnect_reason: string | null;
-    }>();
-}
-
-/**
- * Writes a refreshed record fenced on the version it was refreshed from, and the account's
- * copy of its expiry and scopes, in one batch. The first result's `changes` is 0 when a newer
- * version landed meanwhile.
- */
-export async function writeRefreshedRecord(
-  db: D1Database,
-  refreshed: { record: TokenRecord; sealed: string; fromVersion: number; refreshedAt: number },
-): Promise<D1Result> {
-  const { record, sealed } = refreshed;
-  const [written] = await db.batch([
-    db
-      .prepare(
-        `UPDATE token_records SET version = ?1, sealed = ?2, expires_at = ?3, lease_owner = NULL, lease_until = NULL, failures = 0, next_attempt_at = NULL, uncertain = 0
-           WHERE account_id = ?4 AND version = ?5`,
-      )
-      .bind(record.version, sealed, record.expiresAt, record.accountId, refreshed.fromVersion),
-    db
-      .prepare(
-        "UPDATE accounts SET token_expires_at = ?1, last_refresh_at = ?2, scopes = ?3 WHERE id = ?4 AND EXISTS (SELECT 1 FROM token_records WHERE account_id = ?4 AND version = ?5)",
-      )
-      .bind(record.expiresAt, refreshed.refreshedAt, record.scopes.join(" "), record.accountId, record.version),
-  ]);
-  return written!;
-}
-
-/** The refreshed record could not be written: the next refresher must know Kick may have rotated. */
-export async function markRefreshUncertain(db: D1Database, accountId: number, owner: string): Promise<void> {
-  await db
-    .prepare(
-      "UPDATE token_records SET uncertain = 1, lease_owner = NULL, lease_until = NULL WHERE account_id = ? AND lease_owner = ?",
-    )
-    .bind(accountId, owner)
-    .run();
-}
-
-// Only while the refresher still holds the lease on the version it started from: if its lease
-// lapsed and someone else refreshed meanwhile, Kick's refusal of the old token means nothing.
-const STILL_LEASED = "SELECT 1 FROM token_records WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3";
-
-/** Marks the account for re-connect and releases the lease; false when the lease was no longer held. */
-export async function markNeedsReconnect(
-  db: D1Database,
-  lease: { accountId: number; owner: string; version: number },
-  reason: string,
-): Promise<boolean> {
-  const [marked] = await db.batch([
-    db
-      .prepare(
-        `UPDATE accounts SET needs_reconnect = 1, reconnect_reason = ?4 WHERE id = ?1 AND EXISTS (${STILL_LEASED})`,
-      )
-      .bind(lease.accountId, lease.owner, lease.version, reason),
-    db
-      .prepare(
-        "UPDATE token_records SET lease_owner = NULL, lease_until = NULL, uncertain = 0 WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3",
-      )
-      .bind(lease.accountId, lease.owner, lease.version),
-  ]);
-  return marked!.meta.changes === 1;
-}
-
-/** Releases the lease with the backoff a transient failure earned. */
-export async function recordRefreshFailure(
-  db: D1Database,
-  lease: { accountId: number; owner: string; version: number },
-  failure: { failures: number; retryAt: number; uncertain: boolean },
-): Promise<void> {
-  await db
-    .prepare(
-      "UPDATE token_records SET lease_owner = NULL, lease_until = NULL, failures = ?4, next_attempt_at = ?5, uncertain = ?6 WHERE account_id = ?1 AND lease_owner = ?2 AND version = ?3",
-    )
-    .bind(lease.accountId, lease.owner, lease.version, failure.failures, failure.retryAt, failure.uncertain ? 1 : 0)
+    .bind(owner, JSON.stringify(accountIds))
     .run();
 }
 

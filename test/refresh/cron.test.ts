@@ -68,7 +68,7 @@ describe("the cron", () => {
   it("without a queue, does what one invocation allows and carries the rest, most urgent first", async () => {
     const ids = [1001, 1002, 2001, 2002, 2003];
     for (const [i, id] of ids.entries()) await connectedAccount(E, id, (i + 1) * MIN);
-    const small = () => new InvocationBudget({ subrequests: 50, kvOps: 1000, d1Queries: 2 + 2 * 4 });
+    const small = () => new InvocationBudget({ subrequests: 2 * 2, kvOps: 1000, d1Queries: 50 });
     expect(await runRefresh(NO_QUEUE, small())).toMatchObject({ due: 5, refreshed: 2, carried_over: 3 });
     expect([...(await grantsByUser()).keys()].sort()).toEqual([1001, 1002]);
     expect(await runRefresh(NO_QUEUE, small())).toMatchObject({ due: 3, refreshed: 2, carried_over: 1 });

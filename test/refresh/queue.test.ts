@@ -40,8 +40,8 @@ beforeEach(async () => {
 describe("fan-out through a queue", () => {
   it("enqueues batches that each fit one invocation; consumers refresh every account once, even delivered twice", async () => {
     const { sent, queue } = recordingQueue();
-    // Limits small enough that 5 due accounts need more than one invocation: 2 per batch.
-    const budget = new InvocationBudget({ subrequests: 50, kvOps: 1000, d1Queries: 2 + 2 * 4 });
+    // Limits small enough that 5 due accounts need more than one invocation: 2 per batch (each may cost 2 Kick calls).
+    const budget = new InvocationBudget({ subrequests: 2 * 2, kvOps: 1000, d1Queries: 50 });
     expect(await runRefresh({ ...E, REFRESH_QUEUE: queue }, budget)).toMatchObject({
       due: 5,
       enqueued: 5,
@@ -59,7 +59,7 @@ describe("fan-out through a queue", () => {
   });
 
   it("sends messages the bound queue accepts", async () => {
-    const budget = new InvocationBudget({ subrequests: 50, kvOps: 1000, d1Queries: 2 + 2 * 4 });
+    const budget = new InvocationBudget({ subrequests: 2 * 2, kvOps: 1000, d1Queries: 50 });
     await expect(runRefresh(E, budget)).resolves.toMatchObject({ enqueued: 5 });
   });
 });
