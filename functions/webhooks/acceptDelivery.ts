@@ -40,13 +40,14 @@ async function rawBodyOf(request: Request): Promise<string> {
 }
 
 /**
- * Kick's delivery endpoint. Reads the raw body once (stopping at 64 KiB), verifies it (a
- * signature failure gets one fresh look at Kick's key, in case Kick rotated it), records the
- * message id with the body in D1 (the insert decides exactly once; the body lets the cron
- * re-run an event whose work was lost), answers 200 at once and leaves the work to `process`
- * (handed to waitUntil), so Kick never waits on chat posts or relays. `process` gets the
- * invocation's subrequest budget with the key lookups charged: the work after the answer is
- * part of this invocation.
+ * Kick's delivery endpoint. Reads the raw body once (stopping at 64 KiB), verifies it with the
+ * isolate's copy of Kick's key (a signature failure gets one fresh look at Kick's key, in case
+ * Kick rotated it), records the message id with the body in D1 (the insert decides exactly
+ * once; the body lets the cron re-run an event whose work was lost), answers 200 at once and
+ * leaves the work to `process` (handed to waitUntil), so Kick never waits on chat posts or
+ * relays. The answer waits on that one insert alone: no KV, no Kick call in a warm isolate.
+ * `process` gets the invocation's subrequest budget with the key lookups charged: the work
+ * after the answer is part of this invocation.
  */
 export async function acceptDelivery(
   request: Request,
@@ -61,7 +62,7 @@ export async function acceptDelivery(
     const check = { now, maxAgeMs };
     const budget = new InvocationBudget();
     charge(budget, INVOCATION_COSTS.publicKey);
-    const key = await kickPublicKey(env, config, now, localDevelopment);
+    const key = await kickPublicKey(env, config, now, localDevelopment, false, waitUntil);
     let delivery: Delivery;
     try {
       delivery = await readDelivery(request.headers, rawBody, { ...check, keys: [key.key] });

@@ -14,6 +14,7 @@ import { logError } from "../../shared/log";
 import { TriggerError } from "../../shared/http/TriggerError";
 import { errorResponse, settingsErrorResponse } from "../../shared/http/respond";
 import { acceptDelivery } from "./acceptDelivery";
+import { arrive } from "./gather";
 import { processEvent } from "./processEvent";
 import { runWebhooksCron } from "./runWebhooksCron";
 import { sendRelayTest, type RelayTestResult } from "./relayTest";
@@ -22,16 +23,26 @@ import { cronSettings, intakeSettings, type WebhooksEnv } from "./settings";
 const router = Router<Request, [WebhooksEnv, ExecutionContext]>();
 
 router.get("/healthz", () => Response.json({ ok: true, data: { status: "ok" } }));
-// The URL to give Kick as the app's webhook URL.
-router.post("/kick", (request, env, ctx) =>
-  acceptDelivery(
-    request,
-    env,
-    (p) => ctx.waitUntil(p),
-    (delivery, budget) =>
-      processEvent(env, delivery, { budget, httpHosts: intakeSettings(env).httpHosts, rerun: false }),
-  ),
-);
+// The URL to give Kick as the app's webhook URL. The event's steps run after the answer, their
+// D1 statements gathered with those of the other events this isolate is processing (gather.ts).
+router.post("/kick", async (request, env, ctx) => {
+  const delivery = arrive(env.DB);
+  let processing = false;
+  try {
+    return await acceptDelivery(
+      request,
+      env,
+      (p) => ctx.waitUntil(p),
+      (accepted, budget) => {
+        processing = true;
+        const run = { budget, httpHosts: intakeSettings(env).httpHosts, rerun: false, batch: delivery.batch };
+        return processEvent(env, accepted, run).finally(delivery.leave);
+      },
+    );
+  } finally {
+    if (!processing) delivery.leave();
+  }
+});
 
 /** Kick's signed events in; go-live announce, chat replies, KICKs snapshots and relays out. */
 export default {

@@ -1,6 +1,8 @@
 import { accountFromResult, accountStatement } from "../../shared/storage/accountsStore";
 import { autoAnnounceStatement, replySlots } from "../../shared/storage/rulesStore";
 import { enqueueRelays, recordRelayResults, webhookEvents, type ClaimedRelay } from "../../shared/storage/webhookStore";
+import { alertStatement } from "../../shared/storage/alertsStore";
+import { alertOf } from "../../shared/webhooks/alertOf";
 import { announceOnce } from "../../shared/announce/announceOnce";
 import { kickContextFor, type KickContext } from "../../shared/announce/KickContext";
 import { CHAT_ENDPOINTS } from "../../shared/kick/schemas/chat";
@@ -21,6 +23,8 @@ import type { WebhooksEnv } from "./settings";
 
 /** A burst of gifts takes one leaderboard snapshot, not one per gift (the cron covers the rest). */
 const SNAPSHOT_DEBOUNCE_MS = 30_000;
+/** Accounts whose snapshot this isolate is taking: gifts processed together (gather.ts) see it before D1 does. */
+const snapshotting = new Set<number>();
 
 interface Rules {
   reply: boolean;
@@ -54,10 +58,16 @@ const STEPS: Record<string, Step> = {
   async snapshot(ctx, d) {
     if (d.type !== "kicks.gifted") return ["not_kicks", 0];
     if (!ctx.account.scopes.includes("kicks:read")) return ["no_scope", 0];
-    const last = await kicksLastSeenAt(ctx.env.DB, ctx.account.id);
-    if (last !== null && ctx.now - last < SNAPSHOT_DEBOUNCE_MS) return ["recent", 0];
-    const snapshot = await takeSnapshot(ctx.env.DB, ctx.kick, ctx.account.id, ctx.now);
-    return [snapshot.changed, snapshot.rows_written];
+    if (snapshotting.has(ctx.account.id)) return ["recent", 0];
+    snapshotting.add(ctx.account.id);
+    try {
+      const last = await kicksLastSeenAt(ctx.env.DB, ctx.account.id);
+      if (last !== null && ctx.now - last < SNAPSHOT_DEBOUNCE_MS) return ["recent", 0];
+      const snapshot = await takeSnapshot(ctx.env.DB, ctx.kick, ctx.account.id, ctx.now);
+      return [snapshot.changed, snapshot.rows_written];
+    } finally {
+      snapshotting.delete(ctx.account.id);
+    }
   },
   // A re-run comes minutes late, and may follow a reply already posted: replies are not repeated.
   async reply(ctx, d, rules, rerun) {
@@ -76,6 +86,8 @@ export interface EventRun {
   httpHosts: string;
   /** The cron re-running an event a lost waitUntil left. */
   rerun: boolean;
+  /** How its D1 batches travel: the intake gathers several events' into one (gather.ts); alone by default. */
+  batch?: (statements: D1PreparedStatement[]) => Promise<D1Result<unknown>[]>;
 }
 
 /**
@@ -95,7 +107,10 @@ export async function processEvent(
   const broadcasterId = broadcasterOf(delivery.payload) ?? -1;
   const leaseId = crypto.randomUUID();
   charge(run.budget, INVOCATION_COSTS.eventSteps);
-  const [accountRows, replyRows, announceRows, queued] = await env.DB.batch<unknown>([
+  // A re-run comes minutes late, and may follow an alert already written: not shown twice.
+  const alert = run.rerun ? null : alertOf(delivery);
+  const batch = run.batch ?? ((statements) => env.DB.batch(statements));
+  const [accountRows, replyRows, announceRows, queued, alerted] = await batch([
     accountStatement(env.DB, broadcasterId),
     replySlots.existsStatement(env.DB, broadcasterId, delivery.type),
     autoAnnounceStatement(env.DB, broadcasterId),
@@ -108,9 +123,11 @@ export async function processEvent(
       firstTries: sendsLeft(run.budget),
       now,
     }),
+    // For the alerts overlay; nothing when the broadcaster is not connected.
+    ...(alert ? [alertStatement(env.DB, broadcasterId, alert, now)] : []),
   ]);
-  // The event's row: inserted by the intake, or claimed again by the cron for a re-run.
-  let rows = 1;
+  // The event's row (inserted by the intake, or claimed again by the cron for a re-run), and its alert.
+  let rows = 1 + (alerted?.meta.changes ?? 0);
   const account = accountFromResult(accountRows!);
   const outcome: Record<string, unknown> = {};
   if (!account) outcome.account = "not_connected";
@@ -136,7 +153,7 @@ export async function processEvent(
   const results = claimed.length ? await sendRelays(await keyRing(env), claimed, run.httpHosts, run.budget) : [];
   // "queued": left for the cron, this invocation's subrequests being spent.
   outcome.relays = [...results.map((r) => r.status), ...deliveries.filter((d) => !d.lease_id).map(() => "queued")];
-  const written = await env.DB.batch([
+  const written = await batch([
     ...(results.length ? recordRelayResults(env.DB, results, Date.now()) : []),
     webhookEvents.processedStatement(env.DB, delivery.messageId, JSON.stringify(outcome), Date.now()),
   ]);

@@ -13,7 +13,7 @@ const MIN = 60_000;
 
 /**
  * Per run, within the Free plan's 50 subrequests (counted: InvocationBudget) and 50 D1
- * queries: on even minutes subscription syncs (up to 4 accounts, 5 queries each, each started
+ * queries: on even minutes subscription syncs (up to 4 accounts, 6 queries each, each started
  * only while its worst case still fits), on odd minutes re-runs of lost events (up to 3, each
  * at most ~10 queries, its steps charged at their worst and its relays taking what is left);
  * then relay retries with the subrequests that remain (at most 20, 2 queries); retention once

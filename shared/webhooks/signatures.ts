@@ -23,7 +23,7 @@ export function importKickPublicKey(pem: string): Promise<CryptoKey> {
 
 const KV_KEY = "webhooks:kick-public-key";
 const KV_TTL_SECONDS = 86_400;
-/** How long an isolate trusts its copy before asking KV again. */
+/** How long an isolate trusts its copy before looking at KV again (after the answer: revalidate). */
 const MEMORY_MS = 3_600_000;
 /** A failed signature may mean Kick rotated its key: refetch, but not more often than this. */
 const REFETCH_AFTER_MS = 60_000;
@@ -37,6 +37,16 @@ export interface KickKey {
 }
 
 let memo: { key: KickKey; at: number; ttl: number } | undefined;
+/** Looks under way (fresh or not): while one runs, a warm isolate answers with what it has. */
+const looking = new Set<boolean>();
+/** Imported keys by PEM: a look that finds the key it had imports nothing. */
+const imported = new Map<string, Promise<CryptoKey>>();
+
+const importOnce = (pem: string) => {
+  let key = imported.get(pem);
+  if (!key) imported.set(pem, (key = importKickPublicKey(pem)));
+  return key;
+};
 
 /**
  * Why Kick's key may not be fetched from `apiBase`, or null. Whoever serves the key decides
@@ -52,8 +62,12 @@ function keySourceProblem(apiBase: string): string | null {
 /**
  * Kick's webhook public key: from this isolate's memory, else KV (a day), else
  * `/public/v1/public-key` (no auth); the key printed in Kick's docs when Kick cannot be
- * reached, or may not be asked (keySourceProblem). `fresh` skips the caches (after a
- * signature failure), at most once a minute.
+ * reached, or may not be asked (keySourceProblem). A warm isolate never waits on KV: once its
+ * copy is an hour old it still answers with it, and looks again in `background` (the
+ * invocation's waitUntil). `fresh` skips the caches (after a signature failure), at most once
+ * a minute, and only one at a time: a burst of forgeries costs one look. (A cold isolate's
+ * first burst looks once per delivery: waiting on another request's look is what workerd
+ * cancels as hung, pollUntil.ts.)
  */
 export async function kickPublicKey(
   env: { TOKENS: KVNamespace },
@@ -61,17 +75,47 @@ export async function kickPublicKey(
   now: number,
   localDevelopment: boolean,
   fresh = false,
+  background?: (p: Promise<unknown>) => void,
 ): Promise<KickKey> {
   const age = memo ? now - memo.at : Infinity;
-  if (memo && age < memo.ttl && !(fresh && age >= REFETCH_AFTER_MS)) return memo.key;
+  if (memo && (fresh ? age < REFETCH_AFTER_MS : age < memo.ttl)) return memo.key;
+  if (memo && (looking.has(fresh) || (!fresh && background))) {
+    if (!looking.has(fresh)) background!(look(env, config, now, localDevelopment, false).catch(() => {}));
+    return memo.key;
+  }
+  return look(env, config, now, localDevelopment, fresh);
+}
+
+async function look(
+  env: { TOKENS: KVNamespace },
+  config: KickConfig,
+  now: number,
+  localDevelopment: boolean,
+  fresh: boolean,
+) {
+  looking.add(fresh);
+  try {
+    return await lookUp(env, config, now, localDevelopment, fresh);
+  } finally {
+    looking.delete(fresh);
+  }
+}
+
+async function lookUp(
+  env: { TOKENS: KVNamespace },
+  config: KickConfig,
+  now: number,
+  localDevelopment: boolean,
+  fresh: boolean,
+): Promise<KickKey> {
   if (!fresh) {
     const cached = await env.TOKENS.get(KV_KEY);
-    if (cached) return remember({ key: await importKickPublicKey(cached), source: "cache" }, now, MEMORY_MS);
+    if (cached) return remember({ key: await importOnce(cached), source: "cache" }, now, MEMORY_MS);
   }
   const refused = localDevelopment ? null : keySourceProblem(config.apiBase);
   if (refused) {
     console.error(JSON.stringify({ event: "kick_public_key_refused", reason: refused }));
-    return remember({ key: await importKickPublicKey(KICK_DOCS_PUBLIC_KEY), source: "docs" }, now, FALLBACK_MS);
+    return remember({ key: await importOnce(KICK_DOCS_PUBLIC_KEY), source: "docs" }, now, FALLBACK_MS);
   }
   try {
     // Kick is waiting on this answer: one short try, no retries (the docs' key stands in).
@@ -83,14 +127,14 @@ export async function kickPublicKey(
       ? ((await response.json()) as { data?: { public_key?: string } }).data?.public_key
       : undefined;
     if (!publicKey) throw new Error(`public key answer ${response.status}`);
-    const key = await importKickPublicKey(publicKey);
+    const key = await importOnce(publicKey);
     // Written only when it changed: forged deliveries (which cause refetches) cost no KV writes.
     if ((await env.TOKENS.get(KV_KEY)) !== publicKey)
       await env.TOKENS.put(KV_KEY, publicKey, { expirationTtl: KV_TTL_SECONDS });
     return remember({ key, source: "kick" }, now, MEMORY_MS);
   } catch (error) {
     console.warn(JSON.stringify({ event: "kick_public_key_fallback", name: (error as Error).name }));
-    return remember({ key: await importKickPublicKey(KICK_DOCS_PUBLIC_KEY), source: "docs" }, now, FALLBACK_MS);
+    return remember({ key: await importOnce(KICK_DOCS_PUBLIC_KEY), source: "docs" }, now, FALLBACK_MS);
   }
 }
 
