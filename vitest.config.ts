@@ -44,7 +44,8 @@ const RULES_VARS = {
 };
 const BOUND = {
   "control-room": {
-    bindings: RULES_VARS,
+    // The rules Worker's vars, and where the automations Worker answers (the alerts overlay's URL).
+    bindings: { ...RULES_VARS, AUTOMATIONS_URL: "http://127.0.0.1:8788" },
     d1Databases: { DB: D1_ID },
     serviceBindings: {
       ...rpc("RELAY_SECRETS", "kick-edge-webhooks", "RelaySecrets"),
@@ -71,6 +72,8 @@ const BOUND = {
     },
     d1Databases: { DB: D1_ID },
     kvNamespaces: { TOKENS: KV_ID },
+    // The go-live announcement and event replies post through the shared chat cap (wrangler.toml).
+    ratelimits: { CHAT_LIMITER: { namespace_id: "1002", simple: { limit: 20, period: 60 as const } } },
     outboundService: "kick-emulator",
     serviceBindings: REFRESHER,
   },
@@ -121,6 +124,9 @@ export const worker = (environment: string, include: string[], withKick = false,
                   scriptPath: await buildWorker("kick-emulator", "functions/kick-emulator/index.ts"),
                   compatibilityDate: "2026-11-01",
                   durableObjects: { KICK_STATE: { className: "KickState", useSQLite: true } },
+                  // Where a webhooks Worker runs beside, the emulator's deliveries reach it, as under
+                  // npm start (a test sets the emulator's webhook_url; by default it delivers nothing).
+                  ...(BESIDE[environment]?.includes("webhooks") ? { outboundService: "kick-edge-webhooks" } : {}),
                   bindings: {
                     EMULATOR_ACCESS_TOKEN_TTL: "7200",
                     EMULATOR_REFRESH_GRACE: "0",

@@ -13,7 +13,7 @@ export const CAPABILITIES = {
   rewards: { scopes: ["channel:rewards:write"] },
   kicks: { scopes: ["kicks:read"] },
   events: { scopes: ["events:subscribe"] },
-  // A key-only capability: such a key shows the leaderboard overlay and can do nothing else.
+  // A key-only capability: such a key shows the OBS overlays (leaderboard, alerts) and can do nothing else.
   overlay: { scopes: ["kicks:read"], keyOnly: true },
 } as const satisfies Record<string, { scopes: readonly KickScope[]; keyOnly?: true }>;
 

@@ -10,5 +10,5 @@ export const CAPABILITY_WORDS: Record<Capability, { label: string; why: string }
   rewards: { label: "Channel-point rewards", why: "Manages rewards and accepts or rejects redemptions" },
   kicks: { label: "KICKs leaderboard", why: "Reads who gifted the most KICKs" },
   events: { label: "Event webhooks", why: "Subscribes to your channel's events (follows, subs, going live)" },
-  overlay: { label: "Leaderboard overlay only (read-only)", why: "Shows the KICKs leaderboard in OBS" },
+  overlay: { label: "OBS overlays only (read-only)", why: "Shows the KICKs leaderboard and alerts in OBS" },
 };

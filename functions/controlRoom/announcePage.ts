@@ -8,7 +8,7 @@ import { logError } from "../../shared/log";
 import { announceRules } from "../../shared/storage/rulesStore";
 import { setAnnounceRule } from "../rules/actions/announceRule";
 import type { LiveAnswer } from "../webhooks/index";
-import { after, formError, formInput, roomPage, runAction, type FieldErrors, type Room } from "./frame";
+import { after, formError, formInput, roomPage, runAction, type FieldErrors, type Room, subscribeNow } from "./frame";
 import type { RoomRoute } from "./index";
 
 const PATH = "/setup/announce";
@@ -116,6 +116,7 @@ async function save(room: Room, request: Request) {
   const input = await formInput(request, setAnnounceRule);
   const done = await runAction<AnnounceForm>(room, setAnnounceRule, input);
   if (!done.ok) return show(room, { template: String(input.template ?? ""), auto: input.auto !== false }, done.errors);
+  if (done.data.auto) await subscribeNow(room);
   return after(room, PATH, {
     notice: {
       ok: true,

@@ -10,6 +10,9 @@ import type { Account } from "../../shared/storage/accountsStore";
 import { checkInput } from "../../shared/validation/checkInput";
 import { searchParamsToInput } from "../../shared/validation/searchParamsToInput";
 import type { ControlRoomEnv } from "./settings";
+import { rulesSettings, type RulesEnv } from "../rules/settings";
+import { logError } from "../../shared/log";
+import type { SyncAnswer } from "../../shared/webhooks/reconcileSubscriptions";
 
 /** One control-room request: whose channel, the session's CSRF token, and what the POST before it did. */
 export interface Room {
@@ -136,3 +139,23 @@ export const after = (room: Room, path: string, flash: Flash) =>
 /** The form's problem as a whole (not any one field's), at its top. */
 export const formError = (errors: FieldErrors | undefined) =>
   errors?.form ? html`<p class="bad" role="alert">${errors.form}</p>` : "";
+
+/**
+ * Kick delivers only what a channel is subscribed to, and the webhooks Worker owns the
+ * subscriptions (its cron reconciles every SUBSCRIPTION_SYNC_MINUTES). A rule saved here asks
+ * for them at once, so going live, a follow or a gift right after saving already reaches its
+ * rule. At most 3 s, and never failing the save: the cron makes them anyway.
+ */
+export async function subscribeNow(room: Room): Promise<void> {
+  try {
+    const { reconnectUrl } = rulesSettings(room.env as unknown as RulesEnv);
+    const answer = (await Promise.race([
+      room.env.SUBSCRIPTIONS.reconcile(room.account, reconnectUrl),
+      scheduler.wait(3000),
+    ])) as SyncAnswer | undefined;
+    if (answer?.ok === false)
+      console.error(JSON.stringify({ event: "subscribe_error", account: room.account.id, code: answer.code }));
+  } catch (error) {
+    logError("subscribe_error", error, { account: room.account.id });
+  }
+}

@@ -9,6 +9,7 @@ import { logError } from "../../shared/log";
 import type { ControlRoomEnv } from "./settings";
 import type { Room } from "./frame";
 import { ACTIVITY_ROUTES } from "./activityPage";
+import { ALERT_ROUTES } from "./alertsPage";
 import { ANNOUNCE_ROUTES } from "./announcePage";
 import { RELAY_ROUTES } from "./relaysPage";
 import { REPLY_ROUTES } from "./repliesPage";
@@ -21,7 +22,14 @@ export type RoomRoute = [
   handler: (room: Room, request: Request) => Promise<Response>,
 ];
 
-const ROUTES: RoomRoute[] = [...ANNOUNCE_ROUTES, ...REPLY_ROUTES, ...TIMER_ROUTES, ...RELAY_ROUTES, ...ACTIVITY_ROUTES];
+const ROUTES: RoomRoute[] = [
+  ...ANNOUNCE_ROUTES,
+  ...REPLY_ROUTES,
+  ...TIMER_ROUTES,
+  ...RELAY_ROUTES,
+  ...ALERT_ROUTES,
+  ...ACTIVITY_ROUTES,
+];
 
 type RoutedRequest = Request & { params: Record<string, string> };
 const router = Router<RoutedRequest, [Omit<Room, "params" | "url">]>();

@@ -14,7 +14,7 @@ import {
   rotateRelaySecret,
 } from "../rules/actions/events";
 import { rulesSettings, type RulesEnv } from "../rules/settings";
-import { after, formError, formFields, roomPage, runAction, type FieldErrors, type Room } from "./frame";
+import { after, formError, formFields, roomPage, runAction, type FieldErrors, type Room, subscribeNow } from "./frame";
 import type { RoomRoute } from "./index";
 
 const PATH = "/setup/relays";
@@ -155,6 +155,7 @@ async function save(room: Room, request: Request) {
   else delete input.events;
   const done = await runAction<{ name: string; secret: string }>(room, createRelay, input);
   if (!done.ok) return show(room, sent, done.errors);
+  await subscribeNow(room);
   return after(room, PATH, {
     notice: { ok: true, text: `Relay “${done.data.name}” added. Send it a test to see the receiver take it.` },
     secret: { label: `Signing secret of “${done.data.name}”`, value: done.data.secret, note: SIGNING_NOTE },

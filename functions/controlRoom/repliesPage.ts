@@ -5,7 +5,7 @@ import { linkedBot } from "../../shared/storage/accountsStore";
 import { eventReplies } from "../../shared/storage/rulesStore";
 import { REPLY_EVENTS, REPLY_PLACEHOLDERS, type ReplyEvent } from "../../shared/webhooks/replyToEvent";
 import { deleteEventReply, setEventReply } from "../rules/actions/events";
-import { after, formError, formInput, roomPage, runAction, type FieldErrors, type Room } from "./frame";
+import { after, formError, formInput, roomPage, runAction, type FieldErrors, type Room, subscribeNow } from "./frame";
 import type { RoomRoute } from "./index";
 
 const PATH = "/setup/replies";
@@ -105,6 +105,7 @@ async function save(room: Room, request: Request) {
     const sent: ReplyForm = { event: "", template: "", cooldown_seconds: "", as: "broadcaster", ...input } as ReplyForm;
     return show(room, sent, done.errors);
   }
+  await subscribeNow(room);
   return after(room, PATH, { notice: { ok: true, text: `Reply saved for: ${NAMES[done.data.event]}.` } });
 }
 

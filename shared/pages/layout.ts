@@ -52,6 +52,7 @@ export const ACCOUNT_PAGES = [
   ["/setup/replies", "Event replies"],
   ["/setup/timers", "Timers"],
   ["/setup/relays", "Relays"],
+  ["/setup/alerts", "Alerts"],
   ["/activity", "Activity"],
 ] as const;
 

@@ -254,6 +254,17 @@ export async function verifyAutomationKey(
   };
 }
 
+/** Whether the account has a live overlay key: the subscription sync then asks Kick for what the alerts overlay shows. */
+export async function hasOverlayKey(db: D1Database, accountId: number): Promise<boolean> {
+  const row = await db
+    .prepare(
+      "SELECT 1 FROM automation_keys WHERE account_id = ? AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM json_each(capabilities) WHERE value = 'overlay') LIMIT 1",
+    )
+    .bind(accountId)
+    .first();
+  return row !== null;
+}
+
 export const automationKeys = {
   /** Makes a key; the returned `key` is the only time its secret exists outside the caller. */
   async create(

@@ -299,10 +299,11 @@ export async function relayDeliveriesOf(
  * its webhook_events row twice (inserted by the intake or claimed by a re-run, then marked
  * processed); per relay, its delivery inserted and its result recorded, and the relay disabled
  * after a 410; a chat reply's cooldown slot or the go-live claim, each taken and then
- * completed or given back (go-live has no reply, so never both). A KICKs snapshot comes on
- * top, at most one per 30 s per channel.
+ * completed or given back (go-live has no reply, so never both); the alert for the overlay
+ * (follows, subs, gifts, KICKs, redemptions). A KICKs snapshot comes on top, at most one per
+ * 30 s per channel.
  */
-export const maxRowWritesPerEvent = (relays: number) => 2 + 3 * relays + 2;
+export const maxRowWritesPerEvent = (relays: number) => 2 + 3 * relays + 2 + 1;
 
 /** Puts a dead delivery of the account back in the queue, due now; false when there is no such dead delivery. */
 export async function requeueDeadDelivery(

@@ -8,6 +8,8 @@ import { errorLabel } from "../log";
 import { SyncInProgressError } from "./errors";
 import { channelSubscriptions, deleteSubscriptions } from "./channelSubscriptions";
 import { eventsWanted } from "../storage/rulesStore";
+import { hasOverlayKey } from "../storage/accountsStore";
+import { REPLY_EVENTS } from "./replyToEvent";
 import { subscriptionSyncs } from "../storage/webhookStore";
 import { NAMED_ONLY_EVENTS } from "./relayPolicy";
 
@@ -27,11 +29,13 @@ export type SyncAnswer =
 
 /**
  * The events an account needs: what its relays and replies listen to, go-live when it
- * announces automatically, kicks.gifted when it keeps the leaderboard.
+ * announces automatically, kicks.gifted when it keeps the leaderboard, and what the alerts
+ * overlay shows (follows, subs, gifts, redemptions) when it has an overlay key to show it with.
  */
 export async function desiredEvents(db: D1Database, account: Account): Promise<EventType[]> {
   if (account.role !== "broadcaster") return [];
-  const wanted = new Set(await eventsWanted(db, account.id));
+  const [events, overlay] = await Promise.all([eventsWanted(db, account.id), hasOverlayKey(db, account.id)]);
+  const wanted = new Set<string>(overlay ? [...events, ...REPLY_EVENTS] : events);
   if (account.scopes.includes("kicks:read")) wanted.add("kicks.gifted");
   // `*` never brings chat in: a relay gets it only by name (as queueing relays decides too).
   return EVENT_TYPES.filter((t) => wanted.has(t) || (wanted.has("*") && !NAMED_ONLY_EVENTS.includes(t)));

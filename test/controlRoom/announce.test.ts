@@ -121,3 +121,21 @@ describe("the go-live announcement page", () => {
     expect(html).toContain(`re-connect it from the <a href="/accounts/${CHANNEL}">Keys page</a>`);
   });
 });
+
+describe("subscriptions", () => {
+  it("asks Kick for the go-live event as soon as an automatic announcement is saved", async () => {
+    const browser = await signedInWithChannel();
+    const goLive = async () =>
+      (await kickControl<{ event: string; broadcaster_user_id: number }[]>("GET", "/subscriptions")).filter(
+        (s) => s.broadcaster_user_id === CHANNEL && s.event === "livestream.status.updated",
+      );
+    // Connected, no announcement yet: nothing listens for going live.
+    expect(await goLive()).toEqual([]);
+    const saved = await submit(browser, await roomPage(browser, "/setup/announce"), 'id="announce-form"', [
+      ["template", "Live: {title}"],
+      ["auto", "true"],
+    ]);
+    await browser.landed(saved);
+    expect(await goLive()).toHaveLength(1);
+  });
+});

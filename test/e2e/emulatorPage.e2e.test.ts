@@ -11,9 +11,9 @@ const automations = inject("automationsUrl");
 // announcement and a reply to each event, every button pressed once, and each automation seen
 // answering in the chat, with no JSON read.
 
-/** A channel the other browser tests leave alone (viewer_bob's). */
-const CHANNEL = 2002;
-const PAGE = `${emulator}/channel/viewer_bob`;
+/** A channel the other browser tests never connect (viewer_dave's; others only gift from it). */
+const CHANNEL = 2004;
+const PAGE = `${emulator}/channel/viewer_dave`;
 
 const REPLIES = {
   "channel.followed": "Thanks for the follow, {user}!",
@@ -88,7 +88,7 @@ async function press(page: Page, button: string, expected: RegExp, reply: (who: 
       .last()
       .locator("b")
       .textContent(),
-  ).toBe("viewer_bob");
+  ).toBe("viewer_dave");
 }
 
 it("each button makes its event happen, and the automations answer in the chat, under the page's own CSP", async () => {
@@ -101,7 +101,7 @@ it("each button makes its event happen, and the automations answer in the chat, 
   page.on("console", (m) => m.type() === "error" && refused.push(m.text()));
 
   await page.goto(`${emulator}/`);
-  await page.click('a[href="/channel/viewer_bob"]');
+  await page.click('a[href="/channel/viewer_dave"]');
   await page.waitForURL(PAGE);
   expect(await page.textContent("#live")).toBe("Offline");
   expect(await page.textContent("#title")).toBe("Bob plays chess");

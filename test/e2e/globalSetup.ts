@@ -69,7 +69,12 @@ export default async function setup(project: TestProject) {
     workers.push(await wranglerDev("webhooks", E2E_PORTS.webhooks, persist, kick));
     workers.push(await wranglerDev("refresh", E2E_PORTS.refresh, persist, kick));
     workers.push(await wranglerDev("rules", E2E_PORTS.rules, persist, { OAUTH_URL: oauthUrl }));
-    workers.push(await wranglerDev("control-room", E2E_PORTS.controlRoom, persist, { OAUTH_URL: oauthUrl }));
+    workers.push(
+      await wranglerDev("control-room", E2E_PORTS.controlRoom, persist, {
+        OAUTH_URL: oauthUrl,
+        AUTOMATIONS_URL: automationsUrl,
+      }),
+    );
   } catch (error) {
     await Promise.all(workers.map((w) => w.stop()));
     throw error;

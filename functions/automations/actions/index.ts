@@ -15,6 +15,7 @@ import {
 import { status, whoami } from "./status";
 import { kicksGain, kicksHistory, kicksLeaderboard, kicksSnapshot, kicksTop } from "./kicks";
 import { historyData, overlayData } from "../overlay/overlayData";
+import { alertsData } from "../overlay/alertsData";
 
 /** Every trigger endpoint, in the order the OpenAPI document lists them (the rules Worker's follow). */
 export const ACTIONS: Action[] = [
@@ -41,4 +42,5 @@ export const ACTIONS: Action[] = [
   kicksGain,
   overlayData,
   historyData,
+  alertsData,
 ];
