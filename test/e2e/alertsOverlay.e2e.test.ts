@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { launchChromium, walked } from "./inChromium";
+import { connectChannel, launchChromium, signIn, walked } from "./inChromium";
 import { E2E_ADMIN_SECRET } from "./globalSetup";
 
 const oauth = inject("oauthUrl");
@@ -35,11 +35,7 @@ beforeAll(async () => {
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await signedIn(context);
-  await page.click("#connect");
-  await page.waitForURL(`${emulator}/oauth/authorize**`);
-  await page.selectOption("#user", String(CHANNEL));
-  await page.click("#approve");
-  await page.waitForURL(`${oauth}/accounts/${CHANNEL}**`);
+  await connectChannel(page, { oauth, emulator }, CHANNEL);
   // The key the alerts page tells a streamer to make: the "OBS overlay" preset.
   await page.check('#key-form input[name="preset"][value="obs"]');
   await page.fill('#key-form input[name="name"]', "obs alerts");
@@ -53,10 +49,7 @@ afterAll(() => browser?.close());
 async function signedIn(context: Awaited<ReturnType<Browser["newContext"]>>) {
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  await page.goto(`${oauth}/`);
-  await page.fill('input[name="passphrase"]', E2E_ADMIN_SECRET);
-  await page.click("#login");
-  await page.waitForSelector("#connect");
+  await signIn(page, oauth, E2E_ADMIN_SECRET);
   return page;
 }
 

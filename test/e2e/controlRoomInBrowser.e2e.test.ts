@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { launchChromium, walked } from "./inChromium";
+import { connectChannel, launchChromium, signIn, walked } from "./inChromium";
 import { E2E_ADMIN_SECRET } from "./globalSetup";
 
 const oauth = inject("oauthUrl");
@@ -23,15 +23,8 @@ afterAll(() => browser?.close());
 
 /** Signed in, with the channel connected (a run cut short may have left it so). */
 async function signedInWithChannel(page: Page) {
-  await page.goto(`${oauth}/`);
-  await page.fill('input[name="passphrase"]', E2E_ADMIN_SECRET);
-  await page.click("#login");
-  await page.waitForSelector("#connect");
-  await page.click("#connect");
-  await page.waitForURL(`${emulator}/oauth/authorize**`);
-  await page.selectOption("#user", String(CHANNEL));
-  await page.click("#approve");
-  await page.waitForURL(`${oauth}/accounts/${CHANNEL}**`);
+  await signIn(page, oauth, E2E_ADMIN_SECRET);
+  await connectChannel(page, { oauth, emulator }, CHANNEL);
   if (await page.locator("#key").count()) key = await page.inputValue("#key");
 }
 

@@ -61,3 +61,23 @@ export async function walked(page: Page, name: string, width: number) {
   expect(layout, `${name} at ${width} px`).toEqual({ overflow: 0, hiddenButtons: [] });
   expect(await axeFindings(page), `${name} at ${width} px`).toEqual([]);
 }
+
+/** Signs the page in on the connect page (the e2e suite's passphrase); it lands on the dashboard. */
+export async function signIn(page: Page, oauth: string, passphrase: string) {
+  await page.goto(`${oauth}/`);
+  await page.fill('input[name="passphrase"]', passphrase);
+  await page.click("#login");
+  await page.waitForSelector("#connect");
+}
+
+/**
+ * Connect, then on Kick's (emulated) consent page sign in as `channel` and approve: lands on that
+ * account's page (with its first key, the first time it connects).
+ */
+export async function connectChannel(page: Page, urls: { oauth: string; emulator: string }, channel: number) {
+  await page.click("#connect");
+  await page.waitForURL(`${urls.emulator}/oauth/authorize**`);
+  await page.selectOption("#user", String(channel));
+  await page.click("#approve");
+  await page.waitForURL(`${urls.oauth}/accounts/${channel}**`);
+}

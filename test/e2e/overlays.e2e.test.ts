@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { launchChromium } from "./inChromium";
+import { connectChannel, launchChromium, signIn } from "./inChromium";
 import { E2E_ADMIN_SECRET } from "./globalSetup";
 
 const oauth = inject("oauthUrl");
@@ -59,15 +59,8 @@ afterAll(() => browser?.close());
 
 /** Signs in and connects the channel on Kick's (emulated) consent page. */
 async function connect(page: Page) {
-  await page.goto(`${oauth}/`);
-  await page.fill('input[name="passphrase"]', E2E_ADMIN_SECRET);
-  await page.click("#login");
-  await page.waitForSelector("#connect");
-  await page.click("#connect");
-  await page.waitForURL(`${emulator}/oauth/authorize**`);
-  await page.selectOption("#user", String(CHANNEL));
-  await page.click("#approve");
-  await page.waitForURL(`${oauth}/accounts/${CHANNEL}**`);
+  await signIn(page, oauth, E2E_ADMIN_SECRET);
+  await connectChannel(page, { oauth, emulator }, CHANNEL);
 }
 
 const gift = (user_id: number, amount: number) =>
