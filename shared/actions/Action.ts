@@ -29,6 +29,14 @@ export interface ActionSpec<S extends z.ZodMiniType, R, Env = unknown, Extra = o
   mutating: boolean;
   /** A Stream Deck "open URL" button can only GET: let it fire this action. */
   allowGet?: boolean;
+  /**
+   * "chat_cap": every Kick call it makes is a post into the channel's chat, which first takes
+   * one of the channel's chat posts for the minute (CHAT_LIMITER), a stricter bound than the
+   * key's own budget (KEY_LIMITER; wrangler.toml keeps it so: test/node/wranglerLimits.test.ts).
+   * Such a call takes that one limiter before Kick rather than both, unless it brings an
+   * Idempotency-Key (a D1 write before Kick, which the key's budget bounds).
+   */
+  limitedBy?: "chat_cap";
   run(ctx: ActionContext<z.output<S>, Env, Extra>): Promise<R>;
   /** The one-line answer for `?format=text` (chat bots print it). */
   text?(data: R): string;

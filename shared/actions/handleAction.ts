@@ -117,15 +117,19 @@ export async function handleAction<Env extends ActionEnv>(
         "key_not_for_urls",
         "This key may not be sent in the URL (URLs end up in logs and Zap histories). Send it as X-Api-Key or Authorization: Bearer, or make a key for URLs (Stream Deck, IFTTT, OBS, chat bots) on the connect page.",
       );
-    const limited = await env.KEY_LIMITER.limit({ key: key.id });
-    if (!limited.success)
-      throw new TriggerError(
-        429,
-        "rate_limited",
-        "Too many calls with this key; wait a minute.",
-        { retry_after_seconds: 60 },
-        { "retry-after": "60" },
-      );
+    const idemKey = action.mutating ? idempotencyKeyOf(request) : null;
+    // One limiter before Kick: a chat post's own (the channel's chat cap) stands for the key's.
+    if (action.limitedBy !== "chat_cap" || idemKey) {
+      const limited = await env.KEY_LIMITER.limit({ key: key.id });
+      if (!limited.success)
+        throw new TriggerError(
+          429,
+          "rate_limited",
+          "Too many calls with this key; wait a minute.",
+          { retry_after_seconds: 60 },
+          { "retry-after": "60" },
+        );
+    }
     if (key.capabilities.includes("overlay") && action.capability !== "overlay") {
       throw new TriggerError(403, "overlay_key", "This is a read-only overlay key: it only shows the OBS overlays.");
     }
@@ -156,7 +160,6 @@ export async function handleAction<Env extends ActionEnv>(
       );
     const { account } = key;
 
-    const idemKey = action.mutating ? idempotencyKeyOf(request) : null;
     if (idemKey) {
       const claimed = await claim(env.DB, key.id, idemKey, await fingerprintOf(action, request, checked.data), now);
       if (claimed.kind === "replay") {

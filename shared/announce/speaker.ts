@@ -9,16 +9,17 @@ import { ChatCapError, NoBotAccountError } from "./errors";
  * from its page) posting into the broadcaster's channel with `type: "user"` (Kick's
  * `type: "bot"` answers 500 for most apps). Another channel's bot never speaks here.
  * Every post, whoever makes it and whatever set it off, first takes one of the channel's
- * chat posts for the minute (CHAT_LIMITER), so no key or rule can flood the chat.
+ * chat posts for the minute (CHAT_LIMITER), so no key or rule can flood the chat; nothing is
+ * read before it (a chat post may take no other limiter first: Action's `limitedBy`).
  */
 export async function speaker(
   ctx: KickContext & { input: { as?: "broadcaster" | "bot" } },
 ): Promise<KickClient<"sendChat">> {
-  const kick = ctx.input.as === "bot" ? await botKick(ctx) : ctx.kick;
   const channel = String(ctx.account.id);
   return {
     async sendChat(...args) {
       if (!(await ctx.env.CHAT_LIMITER.limit({ key: channel })).success) throw new ChatCapError();
+      const kick = ctx.input.as === "bot" ? await botKick(ctx) : ctx.kick;
       return kick.sendChat(...args);
     },
   };

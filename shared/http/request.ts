@@ -18,8 +18,8 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
  * A request's body, at most `maxBytes` of it. `request.text()` buffers the whole
  * body before anyone can look at its size, and a chunked body declares none, so a sender could
  * make an isolate hold any amount of memory. Here a declared Content-Length over the limit is
- * refused unread, and the stream is read chunk by chunk and cancelled as soon as it passes the
- * limit. Throws BodyTooLargeError.
+ * refused unread, one within it is read at once, and an undeclared one is read chunk by chunk
+ * and cancelled as soon as it passes the limit. Throws BodyTooLargeError.
  */
 export async function readBytesLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? 0);
@@ -28,6 +28,8 @@ export async function readBytesLimited(request: Request, maxBytes: number): Prom
     throw new BodyTooLargeError(maxBytes);
   }
   if (!request.body) return new Uint8Array();
+  // A declared length is the length: the HTTP layer ends the body there, so it is read whole.
+  if (request.headers.has("content-length")) return new Uint8Array(await request.arrayBuffer());
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

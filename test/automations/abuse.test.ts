@@ -106,6 +106,29 @@ describe("a leaked full-capability key", () => {
     expect((await runAutomationsCron(E, Date.now() + 10 * 60_000)).timers_posted).toBe(0);
     expect(await chatLog()).toHaveLength(sent);
   });
+
+  it("a chat post takes the channel's chat cap instead of the key's budget; with an Idempotency-Key, both", async () => {
+    const whoamis = async (n: number) => {
+      const codes = [];
+      for (let i = 0; i < n; i++) codes.push((await call("GET", "/v1/whoami", key)).json.error?.code ?? "ok");
+      return codes;
+    };
+    // The channel's minute spent (by this test or earlier ones in this file).
+    for (let i = 0; i < 21; i++) await call("POST", "/v1/chat", key, { json: { message: `spam ${i}` } });
+    const refused = await call("POST", "/v1/chat", key, { json: { message: "one more" } });
+    expect(refused.json.error.code).toBe("chat_cap");
+    // None of those 22 posts spent the key's 60 calls a minute: one limiter before Kick, not two.
+    expect(await whoamis(61)).toEqual([...Array(60).fill("ok"), "rate_limited"]);
+
+    // An Idempotency-Key means a D1 write before Kick: that call spends the key's budget too.
+    key = await setUp(E, ["chat"]);
+    const keyed = await call("POST", "/v1/chat", key, {
+      json: { message: "once" },
+      headers: { "idempotency-key": "spam-1" },
+    });
+    expect(keyed.json.error.code).toBe("chat_cap");
+    expect(await whoamis(60)).toEqual([...Array(59).fill("ok"), "rate_limited"]);
+  });
 });
 
 describe("a hostile request", () => {

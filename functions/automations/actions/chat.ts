@@ -12,6 +12,7 @@ export const sendChat = defineAction({
   capability: "chat",
   mutating: true,
   allowGet: true,
+  limitedBy: "chat_cap",
   input: z.object({ message: nonEmptyText(KICK_LIMITS.chatContentMax), reply_to: z.optional(MessageId), as: As }),
   async run(ctx) {
     const kick = await speaker(ctx);
