@@ -14,16 +14,7 @@ export interface PathTemplate {
   fill(values: Record<string, unknown>): string;
 }
 
-/** Templates read so far: a route or an endpoint is read once per isolate, not once per call. */
-const read = new Map<string, PathTemplate>();
-
 export function pathTemplate(template: string): PathTemplate {
-  let known = read.get(template);
-  if (!known) read.set(template, (known = readTemplate(template)));
-  return known;
-}
-
-function readTemplate(template: string): PathTemplate {
   const name = (braced: string | undefined, colon: string | undefined) => (braced ?? colon)!;
   return {
     keys: [...template.matchAll(PARAM)].map((m) => name(m[1], m[2])),

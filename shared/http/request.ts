@@ -22,14 +22,14 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
  * and cancelled as soon as it passes the limit. Throws BodyTooLargeError.
  */
 export async function readBytesLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) {
+  const declared = request.headers.get("content-length");
+  if (Number(declared) > maxBytes) {
     await request.body?.cancel();
     throw new BodyTooLargeError(maxBytes);
   }
   if (!request.body) return new Uint8Array();
   // A declared length is the length: the HTTP layer ends the body there, so it is read whole.
-  if (request.headers.has("content-length")) return new Uint8Array(await request.arrayBuffer());
+  if (declared) return new Uint8Array(await request.arrayBuffer());
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -41,13 +41,7 @@ export async function readBytesLimited(request: Request, maxBytes: number): Prom
     }
     chunks.push(read.value);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
+  return new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
 
 /**
