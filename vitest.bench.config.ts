@@ -15,6 +15,8 @@ export default defineConfig({
     __BENCH_HISTORY_DAYS__: String(Number(process.env.BENCH_HISTORY_DAYS) || 365),
   },
   test: {
+    // One run at a time: two runs sharing this machine's cores would time each other.
+    fileParallelism: false,
     projects: [
       { ...refresh, test: { ...refresh.test, name: "bench-refresh", include: ["bench/refreshScale.bench.ts"] } },
       { ...automations, test: { ...automations.test, name: "bench-trigger", include: ["bench/trigger.bench.ts"] } },

@@ -52,7 +52,39 @@ function scaleRuns() {
   reportTrigger(results.trigger);
   if (results.history) reportHistory(results.history);
   if (results.webhooks) reportWebhooks(results.webhooks);
+  reportGoals(results);
   return results;
+}
+
+/**
+ * Issue 16's goals, each against this run's value. A goal missed is reported, not failed: on a
+ * shared machine a time can miss by noise, and the counts beside it say whether the path changed.
+ */
+function reportGoals({ trigger: t, webhooks: w, refresh: r }) {
+  const goals = [
+    ["trigger throughput vs direct", t.throughput_ratio, "≥", 0.5],
+    ["trigger p99 vs direct", t.p99_ratio, "≤", 3],
+    ...(w
+      ? [
+          ["webhook intake p99 vs bare 200", w.p99_ratio, "≤", 2],
+          ["webhook intake, one at a time (ms)", w.one_at_a_time_mean_ms.intake, "≤", 3],
+        ]
+      : []),
+    ["refresh time vs the ideal", r.ratio_to_ideal, "≤", 2],
+    ["refresh D1 round trips per account", r.counts_per_account.d1_round_trips, "≤", 0.5],
+  ];
+  console.log("\nGoals (issue 16)\n");
+  for (const [label, value, op, goal] of goals) {
+    const met = op === "≥" ? value >= goal : value <= goal;
+    console.log(
+      `  ${label.padEnd(38)}${String(value).padStart(7)}  goal ${op} ${String(goal).padEnd(4)} ${met ? "met" : "NOT met"}`,
+    );
+  }
+  const floors = [
+    w && `webhook replays alone ${w.floor_p99_ratio}× bare`,
+    `the emulator alone at six connections ${r.floor_ratio_to_ideal}× the ideal`,
+  ].filter(Boolean);
+  console.log(`  (this machine's own floors: ${floors.join("; ")})`);
 }
 
 function reportWebhooks(w) {
@@ -110,7 +142,7 @@ ${row("through automations", t.worker)}
                           after it (waitUntil) ${counts(t.counts_per_call.after_answer)}
   probes, one each        ${hops}
                           (warm, a call reads nothing from D1 or KV: the key and the token are cached in the
-                          isolate; it spends the key's and the channel's rate-limiter calls, then Kick's)`);
+                          isolate; it takes one rate-limiter call, the channel's chat cap, then calls Kick)`);
 }
 
 function reportRefresh(r) {
