@@ -24,12 +24,12 @@ export const TEST_SECRETS = {
 const EMULATOR_ALONE: { bindings: Record<string, string> } = { bindings: { EMULATOR_WEBHOOK_URL: "" } };
 
 /** wrangler.toml's placeholder ids: Workers in one workerd that name the same id share the data. */
-const D1_ID = "00000000-0000-0000-0000-000000000000";
-const KV_ID = "00000000000000000000000000000000";
+export const D1_ID = "00000000-0000-0000-0000-000000000000";
+export const KV_ID = "00000000000000000000000000000000";
 
 /** Binds `binding` to another Worker's named RPC entrypoint. */
 const rpc = (binding: string, name: string, entrypoint: string) => ({ [binding]: { name, entrypoint } });
-const REFRESHER = rpc("REFRESHER", "kick-edge-refresh", "Refresher");
+export const REFRESHER = rpc("REFRESHER", "kick-edge-refresh", "Refresher");
 
 /**
  * The Workers a Worker under test reaches through service bindings, run beside it as in
@@ -104,9 +104,16 @@ const bound = (environment: string) =>
 
 /**
  * `extra` adds to the Worker's own miniflare options (the bench raises the chat cap, so a run
- * of 2,000 posts measures the path, limiter call included, rather than the cap).
+ * of 2,000 posts measures the path, limiter call included, rather than the cap); `beside`, more
+ * Workers run next to it (the bench times the automations Worker as bundled).
  */
-export const worker = (environment: string, include: string[], withKick = false, extra: object = {}) => ({
+export const worker = (
+  environment: string,
+  include: string[],
+  withKick = false,
+  extra: object = {},
+  beside: () => Promise<object[]> = async () => [],
+) => ({
   plugins: [
     cloudflareTest(async () => {
       const migrations = await readD1Migrations("migrations");
@@ -134,6 +141,7 @@ export const worker = (environment: string, include: string[], withKick = false,
                   },
                 },
                 ...(await bound(environment)),
+                ...(await beside()),
               ],
             }
           : EMULATOR_ALONE,

@@ -4,7 +4,7 @@ import { automationKeys } from "../shared/storage/accountsStore";
 import { setUp } from "../test/helpers/automationsSetup";
 import { counting, type Counts } from "./counting";
 
-const E = env as unknown as Cloudflare.AutomationsEnv;
+const E = env as unknown as Cloudflare.AutomationsEnv & { AUTOMATIONS_BUNDLE: Fetcher };
 const POSTS = 2000;
 const CONCURRENCY = 16;
 
@@ -74,13 +74,14 @@ it("trigger run", { timeout: 10 * 60_000 }, async () => {
       }),
     ),
   );
-  const worker = await load((i) =>
-    SELF.fetch("http://127.0.0.1:8788/v1/chat", {
+  const viaWorker = (target: { fetch: typeof fetch }) => (i: number) =>
+    target.fetch("http://127.0.0.1:8788/v1/chat", {
       method: "POST",
       headers: { "x-api-key": keys[i % keys.length]!, "content-type": "application/json" },
       body: JSON.stringify({ message: "bench via worker" }),
-    }),
-  );
+    });
+  const worker = await load(viaWorker(SELF));
+  const bundled = await load(viaWorker(E.AUTOMATIONS_BUNDLE));
   // What one call through the Worker adds, hop by hop (serial, so they do not contend).
   const serial = async (fn: () => Promise<unknown>, n = 200) => {
     const t = performance.now();
@@ -134,6 +135,9 @@ it("trigger run", { timeout: 10 * 60_000 }, async () => {
   const result = {
     direct,
     worker,
+    bundled,
+    bundled_throughput_ratio: Number((bundled.throughput_per_s / direct.throughput_per_s).toFixed(2)),
+    bundled_p99_ratio: Number((bundled.p99_ms / direct.p99_ms).toFixed(2)),
     counts_per_call: counts,
     serial_hops: hops,
     throughput_ratio: Number((worker.throughput_per_s / direct.throughput_per_s).toFixed(2)),
