@@ -141,7 +141,8 @@ export const worker = (
                   },
                 },
                 ...(await bound(environment)),
-                ...(await beside()),
+                // Miniflare checks them; its worker options type is not exported to name here.
+                ...((await beside()) as Awaited<ReturnType<typeof bound>>),
               ],
             }
           : EMULATOR_ALONE,
