@@ -2,7 +2,7 @@ import { html, type SafeHtml } from "../../shared/http/html";
 import { reconnectWords, when } from "../../shared/pages/layout";
 import { activityOf, ACTIVITY_RETENTION, type ActivityRow } from "../../shared/storage/activityStore";
 import { relayDeliveriesOf, webhookEventsOf } from "../../shared/storage/webhookStore";
-import { roomPage, type Room } from "./frame";
+import { roomPage, type Room, roomUrl } from "./frame";
 import type { RoomRoute } from "./index";
 
 const PATH = "/activity";
@@ -188,7 +188,7 @@ async function entries(room: Room, type: Type | null): Promise<Entry[]> {
 /** The filter: links, so each view has its own address and the keyboard reaches it like any link. */
 const filters = (room: Room, type: Type | null): SafeHtml => {
   const link = (value: Type | null, text: string) =>
-    html`<a href="/accounts/${room.account.id}${PATH}${value ? `?type=${value}` : ""}"${value === type ? html` aria-current="page"` : ""}>${text}</a>`;
+    html`<a href="${roomUrl(room, PATH)}${value ? `?type=${value}` : ""}"${value === type ? html` aria-current="page"` : ""}>${text}</a>`;
   return html`<nav class="row sub" aria-label="Filter by type">${link(null, "Everything")}${(Object.keys(TYPES) as Type[]).map((t) => link(t, TYPES[t]))}</nav>`;
 };
 

@@ -2,11 +2,10 @@ import { html } from "../../shared/http/html";
 import { csrfField, when } from "../../shared/pages/layout";
 import { ALERT_RETENTION, alertStatement, recentAlerts, type Alert } from "../../shared/storage/alertsStore";
 import { REPLY_EVENTS, REPLY_PLACEHOLDERS, type ReplyEvent } from "../../shared/webhooks/replyToEvent";
-import { after, formFields, type Room, roomPage } from "./frame";
+import { after, formFields, type Room, roomPage, roomUrl } from "./frame";
 import type { RoomRoute } from "./index";
 
 const PATH = "/setup/alerts";
-const here = (room: Room) => `/accounts/${room.account.id}${PATH}`;
 
 /**
  * Per event: what a streamer calls it, its template parameter on the overlay's URL and the
@@ -54,7 +53,7 @@ async function show(room: Room) {
 <h2>Send a sample</h2><div class="card"><p>It reaches every open alerts overlay of this channel within two seconds; nothing goes to chat or relays.</p>
 <div class="row">${REPLY_EVENTS.map(
       (e) =>
-        html`<form class="inline" method="post" action="${here(room)}/sample">${csrfField(room.csrf)}<input type="hidden" name="type" value="${e}"><button class="secondary" id="sample-${ALERT_TYPES[e][1]}">Sample ${ALERT_TYPES[e][0]}</button></form>`,
+        html`<form class="inline" method="post" action="${roomUrl(room, PATH)}/sample">${csrfField(room.csrf)}<input type="hidden" name="type" value="${e}"><button class="secondary" id="sample-${ALERT_TYPES[e][1]}">Sample ${ALERT_TYPES[e][0]}</button></form>`,
     )}</div></div>
 <h2>Latest alerts</h2><div class="card">${rows.length ? html`<table class="stack"><thead><tr><th>When</th><th>Alert</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>No alerts yet.</p>`}
 <p class="muted">The newest ${ALERT_RETENTION.perAccount} are kept for a day.</p></div>`,

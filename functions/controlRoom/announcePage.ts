@@ -8,7 +8,17 @@ import { logError } from "../../shared/log";
 import { announceRules } from "../../shared/storage/rulesStore";
 import { setAnnounceRule } from "../rules/actions/announceRule";
 import type { LiveAnswer } from "../webhooks/index";
-import { after, formError, formInput, roomPage, runAction, type FieldErrors, type Room, subscribeNow } from "./frame";
+import {
+  after,
+  formError,
+  formInput,
+  roomPage,
+  runAction,
+  type FieldErrors,
+  type Room,
+  subscribeNow,
+  roomUrl,
+} from "./frame";
 import type { RoomRoute } from "./index";
 
 const PATH = "/setup/announce";
@@ -100,7 +110,7 @@ async function show(room: Room, sent?: AnnounceForm, errors?: FieldErrors) {
     status: errors ? 400 : 200,
     script: PREVIEW_SCRIPT,
     body: html`<div class="card" id="announce-state">${today(rule)}</div>
-<form class="card" id="announce-form" method="post" action="/accounts/${room.account.id}${PATH}">${csrfField(room.csrf)}${formError(errors)}
+<form class="card" id="announce-form" method="post" action="${roomUrl(room, PATH)}">${csrfField(room.csrf)}${formError(errors)}
 <label>Message <textarea id="template" name="template" rows="3" maxlength="${KICK_LIMITS.chatContentMax}" required${invalid("template", errors?.template)}>${form.template}</textarea></label>${fieldError("template", errors?.template)}
 <p class="muted">Placeholders, filled in when it is posted: ${PLACEHOLDERS.map((p, i) => html`${i ? ", " : ""}<code>{${p}}</code> ${MEANING[p]}`)}. Any other word in braces is refused.</p>
 <input type="hidden" name="auto" value="false"><label><input type="checkbox" name="auto" value="true"${form.auto ? " checked" : ""}> Post it automatically when the channel goes live</label>

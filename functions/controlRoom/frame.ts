@@ -130,9 +130,12 @@ ${body}`,
   );
 }
 
+/** Where one of this channel's pages is: what its forms post to and its links lead to. */
+export const roomUrl = (room: Room, path: string) => `/accounts/${room.account.id}${path}`;
+
 /** After a POST: 303 to the page the browser GETs next, with what happened riding in the oauth Worker's cookie. */
 export const after = (room: Room, path: string, flash: Flash) =>
-  seeOther(`/accounts/${room.account.id}${path}`, {
+  seeOther(roomUrl(room, path), {
     [CONTROL_ROOM_HEADERS.flash]: encodeURIComponent(JSON.stringify(flash)),
   });
 

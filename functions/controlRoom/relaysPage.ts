@@ -14,11 +14,20 @@ import {
   rotateRelaySecret,
 } from "../rules/actions/events";
 import { rulesSettings, type RulesEnv } from "../rules/settings";
-import { after, formError, formFields, roomPage, runAction, type FieldErrors, type Room, subscribeNow } from "./frame";
+import {
+  after,
+  formError,
+  formFields,
+  roomPage,
+  runAction,
+  type FieldErrors,
+  type Room,
+  subscribeNow,
+  roomUrl,
+} from "./frame";
 import type { RoomRoute } from "./index";
 
 const PATH = "/setup/relays";
-const here = (room: Room) => `/accounts/${room.account.id}${PATH}`;
 
 const EVENT_WORDS: Record<EventType, string> = {
   "chat.message.sent": "Chat messages (every one: many)",
@@ -75,7 +84,7 @@ const lastResult = (d: Delivery) =>
 
 /** A row's button: a form posting the relay's (or delivery's) id, and its name for the notice. */
 const rowButton = (room: Room, to: string, id: string, name: string, label: string, text: string, danger = false) =>
-  html`<form class="inline" method="post" action="${here(room)}/${to}">${csrfField(room.csrf)}<input type="hidden" name="id" value="${id}"><input type="hidden" name="name" value="${name}"><button class="${danger ? "danger" : "secondary"}" aria-label="${label}">${text}</button></form>`;
+  html`<form class="inline" method="post" action="${roomUrl(room, PATH)}/${to}">${csrfField(room.csrf)}<input type="hidden" name="id" value="${id}"><input type="hidden" name="name" value="${name}"><button class="${danger ? "danger" : "secondary"}" aria-label="${label}">${text}</button></form>`;
 
 /** The relays, the form that adds one, and the deliveries (`?status=dead`: the dead ones). */
 async function show(room: Room, sent?: RelayForm, errors?: FieldErrors) {
@@ -123,7 +132,7 @@ ${rowButton(room, "delete", r.id, r.name, `Delete ${r.name}`, "Delete", true)}</
 ${
   list.length >= limit
     ? html`<p class="card">This channel has ${limit} relays, the most it may have: delete one to add another.</p>`
-    : html`<form class="card" id="relay-form" method="post" action="${here(room)}">${csrfField(room.csrf)}${formError(errors)}
+    : html`<form class="card" id="relay-form" method="post" action="${roomUrl(room, PATH)}">${csrfField(room.csrf)}${formError(errors)}
 <label>Name (up to 40 letters, digits, spaces, dots, dashes or underscores) <input type="text" name="name" maxlength="40" required value="${form.name}"${invalid("name", errors?.name)}></label>${fieldError("name", errors?.name)}
 <label>URL (https to a public host${local.length ? `, or http to ${local.join(", ")} in local development` : ""}) <input type="url" name="url" maxlength="2000" required value="${form.url}"${invalid("url", errors?.url)}></label>${fieldError("url", errors?.url)}
 <fieldset${invalid("events", errors?.events)}><legend>Events</legend>

@@ -5,11 +5,20 @@ import { linkedBot } from "../../shared/storage/accountsStore";
 import { eventReplies } from "../../shared/storage/rulesStore";
 import { REPLY_EVENTS, REPLY_PLACEHOLDERS, type ReplyEvent } from "../../shared/webhooks/replyToEvent";
 import { deleteEventReply, setEventReply } from "../rules/actions/events";
-import { after, formError, formInput, roomPage, runAction, type FieldErrors, type Room, subscribeNow } from "./frame";
+import {
+  after,
+  formError,
+  formInput,
+  roomPage,
+  runAction,
+  type FieldErrors,
+  type Room,
+  subscribeNow,
+  roomUrl,
+} from "./frame";
 import type { RoomRoute } from "./index";
 
 const PATH = "/setup/replies";
-const here = (room: Room) => `/accounts/${room.account.id}${PATH}`;
 
 /** Each event as a streamer would say it. */
 const NAMES: Record<ReplyEvent, string> = {
@@ -63,7 +72,7 @@ async function show(room: Room, sent?: ReplyForm, errors?: FieldErrors) {
     return html`<section class="card" id="${id}reply" aria-labelledby="${id}heading">
 <h2 id="${id}heading">${NAMES[event]} <span class="muted">(${event})</span></h2>
 <p>${r ? "Replies with the message below." : "No reply: this event posts nothing in chat."} Placeholders: ${REPLY_PLACEHOLDERS[event].map((p, i) => html`${i ? ", " : ""}<code>{${p}}</code>`)}; any other word in braces is refused.</p>
-<form method="post" action="${here(room)}">${csrfField(room.csrf)}<input type="hidden" name="event" value="${event}">${formError(e)}
+<form method="post" action="${roomUrl(room, PATH)}">${csrfField(room.csrf)}<input type="hidden" name="event" value="${event}">${formError(e)}
 <label>Reply <textarea name="template" rows="2" maxlength="${KICK_LIMITS.chatContentMax}" required${invalid("template", e?.template, id)}>${form.template}</textarea></label>${fieldError("template", e?.template, id)}
 <label>At most once every how many seconds (0 to 86400; a burst of events posts once) <input type="number" name="cooldown_seconds" min="0" max="86400" required value="${form.cooldown_seconds}"${invalid("cooldown_seconds", e?.cooldown_seconds, id)}></label>${fieldError("cooldown_seconds", e?.cooldown_seconds, id)}
 <fieldset${invalid("as", e?.as, id)}${!bot && !e?.as ? html` aria-describedby="bot-note"` : ""}><legend>Posted by</legend>
@@ -72,7 +81,7 @@ async function show(room: Room, sent?: ReplyForm, errors?: FieldErrors) {
 <p><button aria-label="Save reply to: ${NAMES[event]}">Save reply</button></p></form>
 ${
   r
-    ? html`<form method="post" action="${here(room)}/delete">${csrfField(room.csrf)}<input type="hidden" name="event" value="${event}"><button class="danger" aria-label="Delete reply to: ${NAMES[event]}">Delete reply</button></form>`
+    ? html`<form method="post" action="${roomUrl(room, PATH)}/delete">${csrfField(room.csrf)}<input type="hidden" name="event" value="${event}"><button class="danger" aria-label="Delete reply to: ${NAMES[event]}">Delete reply</button></form>`
     : ""
 }</section>`;
   });

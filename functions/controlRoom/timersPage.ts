@@ -2,11 +2,20 @@ import { html } from "../../shared/http/html";
 import { csrfField, fieldError, invalid, when } from "../../shared/pages/layout";
 import { TIMER_LIMITS, timers, type TimerRow } from "../../shared/storage/rulesStore";
 import { deleteTimer, setTimer } from "../rules/actions/timers";
-import { after, formError, formFields, formInput, roomPage, runAction, type FieldErrors, type Room } from "./frame";
+import {
+  after,
+  formError,
+  formFields,
+  formInput,
+  roomPage,
+  runAction,
+  type FieldErrors,
+  type Room,
+  roomUrl,
+} from "./frame";
 import type { RoomRoute } from "./index";
 
 const PATH = "/setup/timers";
-const here = (room: Room) => `/accounts/${room.account.id}${PATH}`;
 
 /** A timer as the form holds it: the one being changed, or what was sent with its problems. */
 interface TimerForm {
@@ -30,8 +39,8 @@ async function show(room: Room, sent?: TimerForm, errors?: FieldErrors) {
 <td data-label="Every">${t.interval_minutes} min</td><td data-label="State">${t.enabled ? "on" : "off"}</td>
 <td data-label="Last posted">${when(t.last_posted_at)}</td>
 <td><div class="row"><a class="btn secondary" href="?edit=${encodeURIComponent(t.name)}#timer-form" aria-label="Change ${t.name}">Change</a>
-<form class="inline" method="post" action="${here(room)}/toggle">${csrfField(room.csrf)}<input type="hidden" name="name" value="${t.name}"><button class="secondary" aria-label="Turn ${t.enabled ? "off" : "on"} ${t.name}">Turn ${t.enabled ? "off" : "on"}</button></form>
-<form class="inline" method="post" action="${here(room)}/delete">${csrfField(room.csrf)}<input type="hidden" name="name" value="${t.name}"><button class="danger" aria-label="Delete ${t.name}">Delete</button></form></div></td></tr>`,
+<form class="inline" method="post" action="${roomUrl(room, PATH)}/toggle">${csrfField(room.csrf)}<input type="hidden" name="name" value="${t.name}"><button class="secondary" aria-label="Turn ${t.enabled ? "off" : "on"} ${t.name}">Turn ${t.enabled ? "off" : "on"}</button></form>
+<form class="inline" method="post" action="${roomUrl(room, PATH)}/delete">${csrfField(room.csrf)}<input type="hidden" name="name" value="${t.name}"><button class="danger" aria-label="Delete ${t.name}">Delete</button></form></div></td></tr>`,
   );
   return roomPage(room, {
     title: "Timers",
@@ -43,7 +52,7 @@ async function show(room: Room, sent?: TimerForm, errors?: FieldErrors) {
 ${
   full
     ? html`<p class="card">This channel has ${TIMER_LIMITS.perAccount} timers, the most it may have: delete one to add another.</p>`
-    : html`<form class="card" id="timer-form" method="post" action="${here(room)}">${csrfField(room.csrf)}${formError(errors)}
+    : html`<form class="card" id="timer-form" method="post" action="${roomUrl(room, PATH)}">${csrfField(room.csrf)}${formError(errors)}
 <label>Name (saving under an existing name changes that timer) <input type="text" name="name" maxlength="40" required value="${form.name}"${invalid("name", errors?.name)}></label>${fieldError("name", errors?.name)}
 <label>Message <textarea name="message" rows="3" maxlength="500" required${invalid("message", errors?.message)}>${form.message}</textarea></label>${fieldError("message", errors?.message)}
 <label>Every how many minutes (${TIMER_LIMITS.minIntervalMinutes} to 1440) <input type="number" name="interval_minutes" min="${TIMER_LIMITS.minIntervalMinutes}" max="1440" required value="${form.interval_minutes}"${invalid("interval_minutes", errors?.interval_minutes)}></label>${fieldError("interval_minutes", errors?.interval_minutes)}
