@@ -167,18 +167,27 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
 
   // The same, one at a time, timed: what the intake itself costs (the bare endpoint first, so
   // the intake's steps, gathered after the answers, run in neither measurement).
-  // The mean over the run: workerd's clock moves only across I/O, too coarse for one quick call.
+  // The mean over a round: workerd's clock moves only across I/O, too coarse for one quick call.
+  // The best of three rounds, each after the work before it has settled: a round that leftover
+  // background work (a relay, a collection) happened to share is not the path's own cost.
+  const ROUNDS = 3;
   const serial = async (send: () => Promise<Response>, n = 100) => {
     const t = performance.now();
     for (let i = 0; i < n; i++) await (await send()).arrayBuffer();
-    return Number(((performance.now() - t) / n).toFixed(2));
+    return (performance.now() - t) / n;
   };
   const fresh: SignedEvent[] = [];
-  for (let i = 0; i < 100; i++) fresh.push(await signedEvent("channel.followed"));
+  for (let i = 0; i < 100 * ROUNDS; i++) fresh.push(await signedEvent("channel.followed"));
   let k = 0;
-  const serialBare = await serial(() => SELF.fetch("http://127.0.0.1:8789/healthz"));
-  const serialIntake = await serial(() => post(fresh[k++]!)());
-  await settle(unique + LONE + CONCURRENCY + fresh.length);
+  let serialBare = Infinity;
+  let serialIntake = Infinity;
+  for (let round = 1; round <= ROUNDS; round++) {
+    serialBare = Math.min(serialBare, await serial(() => SELF.fetch("http://127.0.0.1:8789/healthz")));
+    serialIntake = Math.min(serialIntake, await serial(() => post(fresh[k++]!)()));
+    await settle(unique + LONE + CONCURRENCY + 100 * round);
+  }
+  serialBare = Number(serialBare.toFixed(2));
+  serialIntake = Number(serialIntake.toFixed(2));
 
   // workerd exposes no CPU time: a tail event's cpuTime is 0 outside Cloudflare, and the clock
   // stands still while code runs. The intake's own CPU work (signature, timestamp, schema) is
