@@ -1,7 +1,8 @@
 /**
  * Deterministic counts of what the Worker under bench does, beside its times: the Worker runs in
  * this isolate (vitest-pool-workers' SELF), so wrapping the bindings' prototypes here sees every
- * D1 statement, KV operation, rate-limiter call, RPC and Kick call it makes. Counts do not vary
+ * D1 statement, KV operation and rate-limiter call it makes; Kick calls are the emulator's own
+ * count of the Kick requests it served (its control API is not counted). Counts do not vary
  * with a noisy machine; times do. Nothing here ships: the bundles are built without it.
  */
 export interface Counts {
@@ -34,8 +35,8 @@ function wrap(proto: object, names: string[], key: keyof Counts) {
   }
 }
 
-/** Starts counting (once per isolate); `take()` then answers the counts since the last take. */
-export function counting(bindings: { DB: D1Database; TOKENS?: KVNamespace; limiters?: RateLimit[] }) {
+/** Starts counting (once per isolate); `await take()` then answers the counts since the last take. */
+export async function counting(bindings: { DB: D1Database; TOKENS?: KVNamespace; limiters?: RateLimit[] }) {
   if (!installed) {
     installed = true;
     const statement = bindings.DB.prepare("SELECT 1");
@@ -44,21 +45,25 @@ export function counting(bindings: { DB: D1Database; TOKENS?: KVNamespace; limit
     if (bindings.TOKENS)
       wrap(Object.getPrototypeOf(bindings.TOKENS), ["get", "getWithMetadata", "put", "delete", "list"], "kv");
     for (const limiter of bindings.limiters ?? []) wrap(Object.getPrototypeOf(limiter), ["limit"], "limiter");
-    const fetch = globalThis.fetch;
-    globalThis.fetch = (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      // The emulator's control API is the bench's own, not the Worker's Kick traffic.
-      if (url.host === "kick.test" && !url.pathname.startsWith("/_emulator")) counts.kick++;
-      return fetch(input, init);
-    };
   }
-  const take = (per = 1): Counts => {
+  let kickSeen = 0;
+  /** The counts since the last take, each divided by `per`. */
+  const take = async (per = 1): Promise<Counts> => {
+    const served = await kickServed();
+    counts.kick = served - kickSeen;
+    kickSeen = served;
     const out = Object.fromEntries(
       Object.entries(counts).map(([k, v]) => [k, Number((v / per).toFixed(3))]),
     ) as unknown as Counts;
     for (const k of Object.keys(counts) as (keyof Counts)[]) counts[k] = 0;
     return out;
   };
-  take();
+  await take();
   return take;
+}
+
+/** Every Kick request the emulator has served. */
+async function kickServed(): Promise<number> {
+  const response = await fetch("http://kick.test/_emulator/requests/count");
+  return (await response.json<{ total: number }>()).total;
 }

@@ -102,7 +102,7 @@ it("refresh scale run", { timeout: 30 * 60_000 }, async () => {
     sendBatch: async (messages: { body: RefreshMessage }[]) => void sent.push(...messages.map((m) => m.body)),
   } as unknown as Queue<RefreshMessage>;
 
-  const take = counting({ DB: E.DB, TOKENS: E.TOKENS });
+  const take = await counting({ DB: E.DB, TOKENS: E.TOKENS });
   let statements = 0;
   const started = performance.now();
   const cron = await runRefresh({ ...E, REFRESH_QUEUE: queue }, new InvocationBudget());
@@ -117,7 +117,7 @@ it("refresh scale run", { timeout: 30 * 60_000 }, async () => {
     invocations++;
   }
   const totalMs = performance.now() - started;
-  const counts = take(ACCOUNTS);
+  const counts = await take(ACCOUNTS);
   statements += cron.used.d1Queries;
 
   const grants = await control<{ grant: string; user_id: number; status: number }[]>("GET", "/grants");

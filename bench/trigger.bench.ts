@@ -105,7 +105,7 @@ it("trigger run", { timeout: 10 * 60_000 }, async () => {
   };
   // Counts per call, warm (key verified and token read once already), serial: what each call
   // does before its answer, and what waitUntil does after it (the activity rows, gathered for a second).
-  const take = counting({ DB: E.DB, TOKENS: E.TOKENS, limiters: [E.KEY_LIMITER, E.CHAT_LIMITER] });
+  const take = await counting({ DB: E.DB, TOKENS: E.TOKENS, limiters: [E.KEY_LIMITER, E.CHAT_LIMITER] });
   const fresh = (
     await automationKeys.create(E.DB, {
       accountId: 1001,
@@ -122,16 +122,16 @@ it("trigger run", { timeout: 10 * 60_000 }, async () => {
     }).then((r) => r.arrayBuffer());
   await post();
   await new Promise((r) => setTimeout(r, 1500));
-  take();
+  await take();
   const CALLS = 40;
   const before: Counts = { d1: 0, kv: 0, limiter: 0, kick: 0 };
   for (let i = 0; i < CALLS; i++) {
     await post();
-    for (const [k, v] of Object.entries(take())) before[k as keyof Counts] += v;
+    for (const [k, v] of Object.entries(await take())) before[k as keyof Counts] += v;
   }
   await new Promise((r) => setTimeout(r, 1500));
   const per = (c: Counts) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, Number((v / CALLS).toFixed(3))]));
-  const counts = { before_answer: per(before), after_answer: per(take()) };
+  const counts = { before_answer: per(before), after_answer: per(await take()) };
   const result = {
     direct,
     worker,

@@ -87,10 +87,10 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
       await new Promise((r) => setTimeout(r, 50));
   };
   const relayPosts = async () => (await kickControl<{ total: number }>("GET", "/inbox/bench")).total;
-  const take = counting({ DB: E.DB, TOKENS: E.TOKENS, limiters: [E.CHAT_LIMITER] });
+  const take = await counting({ DB: E.DB, TOKENS: E.TOKENS, limiters: [E.CHAT_LIMITER] });
   /** The Worker's counts since the last call, the bench's own reads taken off. */
-  const measure = () => {
-    const c = take();
+  const measure = async () => {
+    const c = await take();
     c.d1 -= own;
     own = 0;
     return c;
@@ -126,14 +126,14 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
 
   const bare = await load(Array.from({ length: DELIVERIES }, () => () => SELF.fetch("http://127.0.0.1:8789/healthz")));
   const relaysBefore = await relayPosts();
-  measure();
+  await measure();
   const intake = await load(requests);
   // The work after the answer: wait until every accepted event has run its steps.
   await settle(unique);
   const relayed = await count("SELECT COUNT(*) AS n FROM relay_deliveries WHERE status = 'delivered'");
   const actionsRun = await processed();
   const loaded = zero();
-  add(loaded, measure(), (await relayPosts()) - relaysBefore);
+  add(loaded, await measure(), (await relayPosts()) - relaysBefore);
 
   // The intake's floor, in the same run: Kick re-sending what was accepted. Each is the same
   // signature check and D1 insert (answered "duplicate"), with no work after the answer.
@@ -148,11 +148,11 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
   const loneAfter = zero();
   for (const [i, d] of lone.entries()) {
     const relays = await relayPosts();
-    measure();
+    await measure();
     await (await post(d)()).arrayBuffer();
-    add(loneBefore, measure());
+    add(loneBefore, await measure());
     await settle(unique + i + 1);
-    add(loneAfter, measure(), (await relayPosts()) - relays);
+    add(loneAfter, await measure(), (await relayPosts()) - relays);
   }
 
   // A burst of CONCURRENCY events at once, as a gift storm or a raid's follows arrive.
@@ -160,10 +160,10 @@ it("webhook run", { timeout: 20 * 60_000 }, async () => {
   for (let i = 0; i < CONCURRENCY; i++) burst.push(await signedEvent("channel.followed"));
   const burstTotal = zero();
   const relaysBeforeBurst = await relayPosts();
-  measure();
+  await measure();
   await Promise.all(burst.map(async (d) => (await post(d)()).arrayBuffer()));
   await settle(unique + LONE + CONCURRENCY);
-  add(burstTotal, measure(), (await relayPosts()) - relaysBeforeBurst);
+  add(burstTotal, await measure(), (await relayPosts()) - relaysBeforeBurst);
 
   // The same, one at a time, timed: what the intake itself costs (the bare endpoint first, so
   // the intake's steps, gathered after the answers, run in neither measurement).
