@@ -5,26 +5,28 @@ import { buildWorker } from "./test/helpers/buildWorker.ts";
 import { D1_ID, KV_ID, REFRESHER, TEST_SECRETS, worker } from "./vitest.config.ts";
 
 const refresh = worker("refresh", [], true);
-// The chat cap (20 a channel a minute) raised, not removed: each post still takes its limiter call.
-const RATELIMITS = {
-  KEY_LIMITER: { namespace_id: "1001", simple: { limit: 60, period: 60 as const } },
-  CHAT_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 as const } },
-};
-const automations = worker("automations", [], true, { ratelimits: { CHAT_LIMITER: RATELIMITS.CHAT_LIMITER } });
 /**
  * The trigger run also times the automations Worker as it ships: its bundle, run beside the
- * bench with wrangler.toml's vars and the same bindings (SELF runs the same code inside
- * vitest's module runner, which wraps every call; the counts are taken there).
+ * bench with wrangler.toml's vars and rate limits and the same bindings (SELF runs the same code
+ * inside vitest's module runner, which wraps every call; the counts are taken there).
  */
-const { env: toml } = parse(readFileSync("wrangler.toml", "utf8")) as {
-  env: { automations: { vars: Record<string, string> } };
+type Limit = { name: string; namespace_id: string; simple: { limit: number; period: 60 } };
+const { env: toml } = parse(readFileSync("wrangler.toml", "utf8")) as unknown as {
+  env: { automations: { vars: Record<string, string>; ratelimits: Limit[] } };
 };
+// The chat cap (20 a channel a minute) raised, not removed: each post still takes its limiter call.
+const CHAT_LIMITER = { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 as const } };
+const RATELIMITS = {
+  ...Object.fromEntries(toml.automations.ratelimits.map(({ name, ...limit }) => [name, limit])),
+  CHAT_LIMITER,
+};
+const automations = worker("automations", [], true, { ratelimits: { CHAT_LIMITER } });
 const trigger = worker(
   "automations",
   [],
   true,
   {
-    ratelimits: { CHAT_LIMITER: RATELIMITS.CHAT_LIMITER },
+    ratelimits: { CHAT_LIMITER },
     serviceBindings: { AUTOMATIONS_BUNDLE: "kick-edge-automations-bundle" },
   },
   async () => [
